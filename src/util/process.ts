@@ -1,0 +1,181 @@
+// The one way Scylla starts external processes: own process group, closed stdin, timeout with
+// group kill (SIGTERM, then SIGKILL after a grace period), output streamed to files as it arrives.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** What to run and how. */
+export interface RunProcessOptions {
+  cmd: string;
+  args: readonly string[];
+  cwd: string;
+  /** The complete child environment (nothing is inherited implicitly). */
+  env: NodeJS.ProcessEnv;
+  /** Kill the process group after this many milliseconds. */
+  timeoutMs?: number;
+  /** Time between SIGTERM and SIGKILL. Default 5000 ms. */
+  killGraceMs?: number;
+  /** Text written to stdin, which is then closed. Without it stdin is /dev/null. */
+  input?: string;
+  /** Stream stdout / stderr to these files as the bytes arrive. */
+  stdoutFile?: string;
+  stderrFile?: string;
+  /** Called for each complete stdout line as it arrives (stream-json parsing). */
+  onStdoutLine?: (line: string) => void;
+  /** Aborting kills the process group (SIGTERM, then SIGKILL). */
+  signal?: AbortSignal;
+  /** Keep at most this many bytes of each stream in memory (the tail). Default 64 MiB. */
+  maxBufferBytes?: number;
+}
+
+/** How a process ended. Exactly one of exitCode / signal / spawnError describes the end. */
+export interface ProcessResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  aborted: boolean;
+  /** Set when the binary could not be started (ENOENT, EACCES, ...). */
+  spawnError?: string;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  pid?: number;
+}
+
+const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
+
+class TailBuffer {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(private readonly max: number) {}
+  push(b: Buffer): void {
+    this.chunks.push(b);
+    this.size += b.length;
+    while (this.size > this.max && this.chunks.length > 1) this.size -= this.chunks.shift()!.length;
+  }
+  toString(): string {
+    const all = Buffer.concat(this.chunks);
+    return (all.length > this.max ? all.subarray(all.length - this.max) : all).toString('utf8');
+  }
+}
+
+function openLog(file?: string): WriteStream | undefined {
+  if (!file) return undefined;
+  mkdirSync(dirname(file), { recursive: true });
+  return createWriteStream(file);
+}
+
+function closeLog(ws?: WriteStream): Promise<void> {
+  return new Promise((resolve) => (ws ? ws.end(() => resolve()) : resolve()));
+}
+
+/** Send `sig` to the whole process group of `pid`; ignore "no such process". */
+export function killGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Is a process group still alive? */
+export function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Run a process to completion. Never throws for the child's own failures: they are in the result. */
+export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
+  const started = Date.now();
+  const max = opts.maxBufferBytes ?? DEFAULT_MAX_BUFFER;
+  const out = new TailBuffer(max);
+  const err = new TailBuffer(max);
+  const outLog = openLog(opts.stdoutFile);
+  const errLog = openLog(opts.stderrFile);
+  let timedOut = false;
+  let aborted = false;
+  let pending = '';
+
+  const child = spawn(opts.cmd, [...opts.args], {
+    cwd: opts.cwd,
+    env: opts.env,
+    detached: true, // own process group: a terminal Ctrl-C does not reach it, and we can kill all of it
+    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+
+  let killTimer: NodeJS.Timeout | undefined;
+  const terminate = () => {
+    if (child.pid === undefined) return;
+    const pid = child.pid;
+    killGroup(pid, 'SIGTERM');
+    killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), opts.killGraceMs ?? 5000);
+  };
+  const timer =
+    opts.timeoutMs !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          terminate();
+        }, opts.timeoutMs)
+      : undefined;
+  const onAbort = () => {
+    aborted = true;
+    terminate();
+  };
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  child.stdout?.on('data', (b: Buffer) => {
+    out.push(b);
+    outLog?.write(b);
+    if (opts.onStdoutLine) {
+      pending += b.toString('utf8');
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (line.trim()) opts.onStdoutLine(line);
+      }
+    }
+  });
+  child.stderr?.on('data', (b: Buffer) => {
+    err.push(b);
+    errLog?.write(b);
+  });
+  if (opts.input !== undefined && child.stdin) {
+    child.stdin.on('error', () => undefined); // child may exit before reading all input
+    child.stdin.end(opts.input);
+  }
+
+  const ended = await new Promise<{ code: number | null; sig: NodeJS.Signals | null; spawnError?: string }>(
+    (resolve) => {
+      child.once('error', (e) => resolve({ code: null, sig: null, spawnError: e.message }));
+      child.once('close', (code, sig) => resolve({ code, sig }));
+    },
+  );
+  if (timer) clearTimeout(timer);
+  opts.signal?.removeEventListener('abort', onAbort);
+  // The leader is gone; make sure no descendant outlives it.
+  if (child.pid !== undefined && (timedOut || aborted) && groupAlive(child.pid)) killGroup(child.pid, 'SIGKILL');
+  if (killTimer) clearTimeout(killTimer);
+  if (opts.onStdoutLine && pending.trim()) opts.onStdoutLine(pending);
+  await Promise.all([closeLog(outLog), closeLog(errLog)]);
+  return {
+    exitCode: ended.code,
+    signal: ended.sig,
+    timedOut,
+    aborted,
+    spawnError: ended.spawnError,
+    stdout: out.toString(),
+    stderr: err.toString(),
+    durationMs: Date.now() - started,
+    pid: child.pid,
+  };
+}

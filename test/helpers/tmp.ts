@@ -1,0 +1,18 @@
+// Temporary directories for tests, removed after the test file finishes.
+import { mkdtempSync, rmSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+
+const made: string[] = [];
+afterAll(() => {
+  if (process.env.SCYLLA_KEEP_TMP) return;
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh, real (symlink-resolved) temp dir, removed after the test file. */
+export function tmpDir(prefix = 'scylla-test-'): string {
+  const d = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  made.push(d);
+  return d;
+}
