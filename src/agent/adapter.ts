@@ -1,0 +1,57 @@
+// The AgentAdapter interface: what the engine asks of any coding agent (Claude Code, a generic command, ...).
+import type { AgentResult } from './result.js';
+
+export type { AgentFailure, AgentResult, AgentUsage } from './result.js';
+
+/** Which tools the agent gets. `none` sends no tools; `list` exactly `names`; `all` the agent's default. */
+export interface ToolSelection {
+  mode: 'all' | 'none' | 'list';
+  names: string[];
+}
+
+/** One agent run. */
+export interface AgentRunRequest {
+  /** The working directory the agent works in (the run's git worktree). */
+  workspace: string;
+  /** The full task prompt. */
+  prompt: string;
+  /** Model id or alias (`sonnet-4-5`, `claude-sonnet-4-5-20250929`, ...). */
+  model: string;
+  /** Kill the agent (its whole process group) after this long. */
+  timeoutMs: number;
+  /** Artefact directory of the run (`run_NN/agent`). */
+  agentDir: string;
+  /** Per-run agent config directory (CLAUDE_CONFIG_DIR), created by the adapter. */
+  configDir: string;
+  /** Where provider keys and base URLs are read from; nothing else of it is passed on. */
+  baseEnv: NodeJS.ProcessEnv;
+  /** Appended to the agent's argv as is. */
+  extraArgs?: string[];
+  maxTurns?: number;
+  tools?: ToolSelection | null;
+  /** `none` sends an empty system prompt; `default` / `custom` leave the agent's own. */
+  systemPromptMode?: 'none' | 'default' | 'custom';
+  /** Run as this named sub-agent (`--agent`). */
+  mainAgent?: string;
+  /** MCP servers file; without it no MCP config is loaded at all. */
+  mcpConfigFile?: string;
+  thinking?: 'off' | 'low' | 'high' | 'max';
+  /** Aborting kills the agent; the result is then `interrupted`. */
+  signal?: AbortSignal;
+  outputFormat?: 'stream-json' | 'json';
+}
+
+/** A coding agent Scylla can run. Implementations never throw for the agent's own failures. */
+export interface AgentAdapter {
+  readonly name: string;
+  /** Run the agent once; writes its artefacts into `req.agentDir`, including `result.json`. */
+  run(req: AgentRunRequest): Promise<AgentResult>;
+  /** The agent's version string ("unknown" when it cannot be determined). */
+  version(env: NodeJS.ProcessEnv): Promise<string>;
+}
+
+/** Options every adapter factory accepts. */
+export interface AdapterOptions {
+  /** The agent executable (path or name on PATH). */
+  bin?: string;
+}

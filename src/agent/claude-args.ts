@@ -1,0 +1,80 @@
+// The Claude Code command line and environment for one run (prompt first: variadic flags swallow a trailing one).
+import { join } from 'node:path';
+import { buildChildEnv } from '../util/env.js';
+import type { AgentRunRequest } from './adapter.js';
+
+/** Variables of the parent environment a Claude Code child may see: basics, provider credentials, proxies. */
+export const CLAUDE_ENV_ALLOW: readonly string[] = [
+  'PATH',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TMPDIR',
+  'TERM',
+  'SHELL',
+  'USER',
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'ANTHROPIC_BASE_URL',
+  'ANTHROPIC_BEDROCK_BASE_URL',
+  'ANTHROPIC_VERTEX_BASE_URL',
+  'ANTHROPIC_VERTEX_PROJECT_ID',
+  'CLOUD_ML_REGION',
+  'CLAUDE_CODE_USE_BEDROCK',
+  'CLAUDE_CODE_USE_VERTEX',
+  'AWS_*',
+  'GOOGLE_*',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+];
+
+/** Thinking budget per level (`off` disables thinking instead). */
+const THINKING_TOKENS = { low: '4000', high: '16000', max: '31999' } as const;
+
+/** Where the isolated HOME and temp dir of a run live, inside its config dir. */
+export const isolatedPaths = (configDir: string) => ({
+  home: join(configDir, 'home'),
+  tmp: join(configDir, 'tmp'),
+});
+
+/** argv after the binary. `model` is the resolved model id. */
+export function buildClaudeArgs(req: AgentRunRequest, model: string): string[] {
+  const args = [req.prompt, '--print', '--output-format', req.outputFormat ?? 'stream-json'];
+  if ((req.outputFormat ?? 'stream-json') === 'stream-json') args.push('--verbose');
+  args.push('--dangerously-skip-permissions', '--model', model);
+  if (req.maxTurns !== undefined) args.push('--max-turns', String(req.maxTurns));
+  if (req.tools?.mode === 'none') args.push('--tools', '');
+  else if (req.tools?.mode === 'list') args.push('--tools', req.tools.names.join(','));
+  if (req.systemPromptMode === 'none') args.push('--system-prompt', '');
+  if (req.mainAgent) args.push('--agent', req.mainAgent);
+  // Strict even without a file, so a stray .mcp.json in the task repo never loads.
+  if (req.mcpConfigFile) args.push('--mcp-config', req.mcpConfigFile);
+  args.push('--strict-mcp-config');
+  args.push(...(req.extraArgs ?? []));
+  return args;
+}
+
+/** The complete child environment: allow-listed parent variables plus isolation and quiet settings. */
+export function buildClaudeEnv(req: AgentRunRequest, isRoot: boolean): NodeJS.ProcessEnv {
+  const { home, tmp } = isolatedPaths(req.configDir);
+  const thinking = req.thinking;
+  return buildChildEnv(req.baseEnv, CLAUDE_ENV_ALLOW, {
+    HOME: home,
+    CLAUDE_CONFIG_DIR: req.configDir,
+    CLAUDE_CODE_TMPDIR: tmp,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    // A harness that pauses every worker on a limit wants the CLI to give up early, not wait minutes.
+    CLAUDE_CODE_MAX_RETRIES: req.baseEnv.SCYLLA_AGENT_MAX_RETRIES ?? '1',
+    // As root the CLI refuses --dangerously-skip-permissions unless IS_SANDBOX is exactly "1".
+    IS_SANDBOX: isRoot ? '1' : undefined,
+    CLAUDE_CODE_DISABLE_THINKING: thinking === 'off' ? '1' : undefined,
+    MAX_THINKING_TOKENS: thinking && thinking !== 'off' ? THINKING_TOKENS[thinking] : undefined,
+  });
+}

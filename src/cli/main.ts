@@ -1,0 +1,84 @@
+// The commander program. Parses, calls the core, prints; the only place that sets the exit code.
+import { Command, CommanderError, Option } from 'commander';
+import { ScyllaError } from '../errors.js';
+import { VERSION } from '../version.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, 'scylla.usage', `${name} must be a positive integer, got '${v}'`);
+  return n;
+};
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n > 0)) throw new CommanderError(2, 'scylla.usage', `${name} must be a positive number, got '${v}'`);
+  return n;
+};
+
+export function buildProgram(): Command {
+  const program = new Command('scylla')
+    .description('Ablation experiments on AI coding agents')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError();
+
+  program
+    .command('run')
+    .description('run (or resume) an experiment on a test case')
+    .requiredOption('--tiers-dir <dir>', 'test-case directory (test.yaml, prompt.md, t0..t6/)')
+    .option('--config <file>', 'experiment YAML (overrides test.yaml, overridden by flags)')
+    .option('--repo <url>', 'task repository (URL, file:// URL or local path)')
+    .option('--commit <sha>', 'commit to run on')
+    .option('--prompt <file>', 'task prompt file')
+    .option('--experiment-id <id>', 'experiment id (default: test.yaml id)')
+    .option('--tiers <tiers...>', 'tiers to run (default T0 T1)')
+    .option('--runs <n>', 'runs per subtest (default 10)', int('--runs'))
+    .option('--parallel <n>', 'runs at once (default 4)', int('--parallel'))
+    .option('--timeout <seconds>', 'agent timeout per run (default 3600 or test.yaml)', positive('--timeout'))
+    .option('--max-subtests <n>', 'first N subtests of each tier', int('--max-subtests'))
+    .option('--max-turns <n>', 'agent turn limit', int('--max-turns'))
+    .option('--model <id>', 'agent model (default claude-sonnet-4-5-20250929)')
+    .option('--judge-model <id>', 'judge model; repeat or comma-separate for several', collect)
+    .option('--add-judge [model]', 'add a judge (default claude-opus-4-5-20251101)', (v: string | boolean, prev: string[] = []) => [...prev, typeof v === 'string' ? v : 'claude-opus-4-5-20251101'])
+    .addOption(new Option('--judge-transport <kind>', 'api or cli').choices(['api', 'cli']))
+    .option('--judge-timeout <seconds>', 'per judge call (default 600)', positive('--judge-timeout'))
+    .option('--agent <name>', 'agent adapter (default claude-code)')
+    .option('--agent-bin <path>', 'agent executable (default: SCYLLA_CLAUDE_BIN or claude on PATH)')
+    .addOption(new Option('--thinking <level>', 'thinking budget').choices(['off', 'low', 'high', 'max']))
+    .option('--max-cost-usd <usd>', 'stop starting runs past this spend', positive('--max-cost-usd'))
+    .option('--results-dir <dir>', 'parent of experiment directories (default results)')
+    .option('--fresh', 'start a new experiment directory instead of resuming')
+    .option('--keep-workspaces', 'keep each run\'s git worktree after it is finalized')
+    .option('-v, --verbose', 'debug output')
+    .option('-q, --quiet', 'errors only')
+    .action(async (opts: Record<string, unknown>) => {
+      const { run } = await import('./commands/run.js');
+      process.exitCode = await run(opts);
+    });
+
+  return program;
+}
+
+/** Entry point: parse argv, run the command, map errors to exit codes. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exitCode = 0;
+      else {
+        if (e.code === 'scylla.usage') console.error(`error: ${e.message}`);
+        process.exitCode = 2;
+      }
+      return;
+    }
+    if (e instanceof ScyllaError) {
+      console.error(`error: ${e.message}`);
+      process.exitCode = e.exitCode;
+      return;
+    }
+    console.error(`internal error (this is a bug, please report it): ${(e as Error)?.stack ?? String(e)}`);
+    process.exitCode = 1;
+  }
+}

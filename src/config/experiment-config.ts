@@ -1,0 +1,102 @@
+// The experiment configuration: one resolved object from CLI flags > --config file > test.yaml > defaults,
+// and the hash of the parts that define what a result means.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+export const TIER_IDS = ['T0', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6'] as const;
+export const TierIdSchema = z
+  .string()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.enum(TIER_IDS));
+
+/** Built-in defaults (spec §2). */
+export const DEFAULTS = {
+  tiers: ['T0', 'T1'] as string[],
+  runs: 10,
+  parallel: 4,
+  timeoutSeconds: 3600,
+  model: 'claude-sonnet-4-5-20250929',
+  judgeModels: ['claude-opus-4-5-20251101'],
+  judgeTransport: 'api' as const,
+  judgeTimeoutSeconds: 600,
+  resultsDir: 'results',
+  agent: 'claude-code',
+};
+
+/** The experiment as resolved; saved as experiment.json and in the store. */
+export const ExperimentConfigSchema = z.object({
+  experimentId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
+  tiersDir: z.string(),
+  repo: z.string().min(1),
+  commit: z.string().nullable(),
+  promptFile: z.string(),
+  criteriaFile: z.string().nullable(),
+  rubricFile: z.string().nullable(),
+  referencePatch: z.string().nullable(),
+  resourcesDir: z.string().nullable(),
+  language: z.string(),
+  tiers: z.array(z.enum(TIER_IDS)).min(1),
+  runs: z.number().int().min(1),
+  parallel: z.number().int().min(1),
+  timeoutSeconds: z.number().positive(),
+  maxSubtests: z.number().int().min(1).nullable(),
+  maxTurns: z.number().int().min(1).nullable(),
+  model: z.string().min(1),
+  judgeModels: z.array(z.string().min(1)).min(1),
+  judgeTransport: z.enum(['api', 'cli']),
+  judgeTimeoutSeconds: z.number().positive(),
+  agent: z.string(),
+  agentBin: z.string().nullable(),
+  thinking: z.enum(['off', 'low', 'high', 'max']).nullable(),
+  maxCostUsd: z.number().positive().nullable(),
+  resultsDir: z.string(),
+  keepWorkspaces: z.boolean(),
+  /** sha256 of prompt, criteria, rubric and reference patch contents (what the judge and agent see). */
+  inputsSha256: z.record(z.string(), z.string().nullable()),
+});
+export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
+
+/** Keys that define what a result means. Tiers, runs, parallelism and paths may change on resume. */
+export const HASHED_KEYS = [
+  'experimentId',
+  'repo',
+  'commit',
+  'language',
+  'timeoutSeconds',
+  'maxTurns',
+  'model',
+  'judgeModels',
+  'judgeTransport',
+  'agent',
+  'thinking',
+  'inputsSha256',
+] as const satisfies readonly (keyof ExperimentConfig)[];
+
+/** The hashed part of a config, as a plain object with sorted keys. */
+export function hashedPart(c: ExperimentConfig): Record<string, unknown> {
+  return Object.fromEntries([...HASHED_KEYS].sort().map((k) => [k, c[k]]));
+}
+
+/** Stable JSON: object keys sorted at every level. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v ?? null);
+}
+
+/** First 16 hex chars of sha256 over the hashed part. */
+export function configHash(c: ExperimentConfig): string {
+  return createHash('sha256').update(canonicalJson(hashedPart(c))).digest('hex').slice(0, 16);
+}
+
+/** Human-readable list of hashed fields that differ between a stored and a new config. */
+export function describeChanges(stored: Record<string, unknown>, next: Record<string, unknown>): string[] {
+  const keys = [...new Set([...Object.keys(stored), ...Object.keys(next)])].sort();
+  return keys
+    .filter((k) => canonicalJson(stored[k]) !== canonicalJson(next[k]))
+    .map((k) => `${k}: ${canonicalJson(stored[k])} → ${canonicalJson(next[k])}`);
+}

@@ -1,0 +1,165 @@
+// Builds the ExperimentConfig from CLI options > --config file > test.yaml > defaults.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { DEFAULTS, ExperimentConfigSchema, TierIdSchema, type ExperimentConfig } from './experiment-config.js';
+import { loadYamlFile } from './load-yaml.js';
+
+/** The `--config` experiment YAML (keys of the original plus ours). */
+export const ExperimentFileSchema = z
+  .object({
+    experiment_id: z.string().optional(),
+    task_repo: z.string().optional(),
+    task_commit: z.string().optional(),
+    task_prompt_file: z.string().optional(),
+    runs_per_subtest: z.number().int().min(1).optional(),
+    tiers: z.array(TierIdSchema).optional(),
+    tiers_to_run: z.array(TierIdSchema).optional(),
+    models: z.array(z.string()).min(1).optional(),
+    model: z.string().optional(),
+    judge_models: z.array(z.string()).min(1).optional(),
+    judge_model: z.string().optional(),
+    judge_transport: z.enum(['api', 'cli']).optional(),
+    judge_timeout_seconds: z.number().positive().optional(),
+    parallel: z.number().int().min(1).optional(),
+    parallel_subtests: z.number().int().min(1).optional(),
+    timeout_seconds: z.number().positive().optional(),
+    max_turns: z.number().int().min(1).optional(),
+    max_subtests: z.number().int().min(1).optional(),
+    max_cost_usd: z.number().positive().optional(),
+    thinking: z.enum(['off', 'low', 'high', 'max']).optional(),
+    agent: z.string().optional(),
+    results_dir: z.string().optional(),
+    language: z.string().optional(),
+    tiebreaker_model: z.string().optional(),
+  })
+  .strict();
+export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;
+
+/** Options as given on the command line (undefined = not given). */
+export interface RunCliOptions {
+  tiersDir: string;
+  config?: string;
+  repo?: string;
+  commit?: string;
+  prompt?: string;
+  experimentId?: string;
+  tiers?: string[];
+  runs?: number;
+  parallel?: number;
+  timeout?: number;
+  maxSubtests?: number;
+  maxTurns?: number;
+  model?: string;
+  judgeModels?: string[];
+  judgeTransport?: 'api' | 'cli';
+  judgeTimeout?: number;
+  agent?: string;
+  agentBin?: string;
+  thinking?: 'off' | 'low' | 'high' | 'max';
+  maxCostUsd?: number;
+  resultsDir?: string;
+  keepWorkspaces?: boolean;
+}
+
+/** What the experiment needs of a loaded test case. */
+export interface TestCaseInputs {
+  dir: string;
+  spec: {
+    id: string;
+    language?: string;
+    source?: { repo?: string; hash?: string };
+    task?: { timeout_seconds?: number; max_turns?: number };
+    tiers?: string[];
+  };
+  promptFile: string;
+  criteriaFile?: string;
+  rubricFile?: string;
+  referencePatch?: string;
+  resourcesDir?: string;
+}
+
+const sha = (file: string | null) =>
+  file && existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : null;
+
+/** Resolve a repo given relative to `base` unless it is a URL or absolute. */
+function resolveRepo(repo: string, base: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[^/]+@[^:]+:/.test(repo) || isAbsolute(repo)) return repo;
+  return resolve(base, repo);
+}
+
+/** Merge the layers into one validated ExperimentConfig. */
+export function resolveExperimentConfig(cli: RunCliOptions, tc: TestCaseInputs, cwd = process.cwd()): ExperimentConfig {
+  const file: ExperimentFile = cli.config ? loadYamlFile(resolve(cwd, cli.config), ExperimentFileSchema).value : {};
+  const fileDir = cli.config ? dirname(resolve(cwd, cli.config)) : cwd;
+  const repoRaw = cli.repo ?? file.task_repo ?? tc.spec.source?.repo;
+  if (!repoRaw)
+    throw new ConfigError('no task repository: set source.repo in test.yaml, task_repo in --config, or --repo', {
+      file: resolve(tc.dir, 'test.yaml'),
+      field: 'source.repo',
+    });
+  const repo = cli.repo
+    ? resolveRepo(cli.repo, cwd)
+    : file.task_repo
+      ? resolveRepo(file.task_repo, fileDir)
+      : resolveRepo(repoRaw, tc.dir);
+  const promptFile = cli.prompt
+    ? resolve(cwd, cli.prompt)
+    : file.task_prompt_file
+      ? resolve(fileDir, file.task_prompt_file)
+      : tc.promptFile;
+  if (!existsSync(promptFile)) throw new ConfigError('prompt file not found', { file: promptFile });
+  const tiers = (cli.tiers ?? file.tiers ?? file.tiers_to_run ?? tc.spec.tiers ?? DEFAULTS.tiers).map((t) => {
+    const r = TierIdSchema.safeParse(t);
+    if (!r.success) throw new ConfigError(`unknown tier '${t}' (expected T0..T6)`, { field: 'tiers' });
+    return r.data;
+  });
+  const judgeModels = cli.judgeModels?.length
+    ? cli.judgeModels
+    : (file.judge_models ?? (file.judge_model ? [file.judge_model] : DEFAULTS.judgeModels));
+  const criteriaFile = tc.criteriaFile ?? null;
+  const rubricFile = tc.rubricFile ?? null;
+  const referencePatch = tc.referencePatch ?? null;
+  const config: ExperimentConfig = {
+    experimentId: cli.experimentId ?? file.experiment_id ?? tc.spec.id ?? 'experiment',
+    tiersDir: resolve(cwd, cli.tiersDir),
+    repo,
+    commit: cli.commit ?? file.task_commit ?? tc.spec.source?.hash ?? null,
+    promptFile,
+    criteriaFile,
+    rubricFile,
+    referencePatch,
+    resourcesDir: tc.resourcesDir ?? null,
+    language: file.language ?? tc.spec.language ?? 'other',
+    tiers: [...new Set(tiers)],
+    runs: cli.runs ?? file.runs_per_subtest ?? DEFAULTS.runs,
+    parallel: cli.parallel ?? file.parallel ?? file.parallel_subtests ?? DEFAULTS.parallel,
+    timeoutSeconds: cli.timeout ?? file.timeout_seconds ?? tc.spec.task?.timeout_seconds ?? DEFAULTS.timeoutSeconds,
+    maxSubtests: cli.maxSubtests ?? file.max_subtests ?? null,
+    maxTurns: cli.maxTurns ?? file.max_turns ?? tc.spec.task?.max_turns ?? null,
+    model: cli.model ?? file.model ?? file.models?.[0] ?? DEFAULTS.model,
+    judgeModels,
+    judgeTransport: cli.judgeTransport ?? file.judge_transport ?? DEFAULTS.judgeTransport,
+    judgeTimeoutSeconds: cli.judgeTimeout ?? file.judge_timeout_seconds ?? DEFAULTS.judgeTimeoutSeconds,
+    agent: cli.agent ?? file.agent ?? DEFAULTS.agent,
+    agentBin: cli.agentBin ?? null,
+    thinking: cli.thinking ?? file.thinking ?? null,
+    maxCostUsd: cli.maxCostUsd ?? file.max_cost_usd ?? null,
+    resultsDir: resolve(cwd, cli.resultsDir ?? file.results_dir ?? DEFAULTS.resultsDir),
+    keepWorkspaces: cli.keepWorkspaces ?? false,
+    inputsSha256: {
+      prompt: sha(promptFile),
+      criteria: sha(criteriaFile),
+      rubric: sha(rubricFile),
+      referencePatch: sha(referencePatch),
+    },
+  };
+  const parsed = ExperimentConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new ConfigError(i.message, { field: i.path.join('.') });
+  }
+  return parsed.data;
+}

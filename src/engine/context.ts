@@ -1,0 +1,59 @@
+// What every stage of a run may use: the experiment's config, store, adapters and shared inputs.
+import type { AgentAdapter } from '../agent/adapter.js';
+import type { ExperimentConfig } from '../config/experiment-config.js';
+import type { Rubric } from '../config/rubric.js';
+import type { ResolvedConfig } from '../fixture/resolved-config.js';
+import type { PipelineResult } from '../judge/pipeline.js';
+import type { JudgeTransport } from '../judge/transport.js';
+import type { RateLimitGate } from '../ratelimit/gate.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../util/logger.js';
+
+/** One judge: a model behind a transport. */
+export interface JudgeSlot {
+  model: string;
+  transport: JudgeTransport;
+}
+
+/** Shared by all runs of one experiment. Runs read and write state only through `store` and their run dir. */
+export interface ExperimentContext {
+  config: ExperimentConfig;
+  expDir: string;
+  baseRepo: string;
+  baseCommit: string;
+  store: Store;
+  adapter: AgentAdapter;
+  judges: JudgeSlot[];
+  rubric: Rubric;
+  criteria: string | null;
+  referencePatch: string | null;
+  promptText: string;
+  /** Pipeline result on the untouched commit, so judges see which failures pre-existed. */
+  pipelineBaseline: PipelineResult | null;
+  /** Declared `pipeline:` commands of test.yaml (override the language default). */
+  declaredPipeline?: { name: string; run: string }[];
+  gate: RateLimitGate;
+  logger: Logger;
+  /** Aborted on a hard stop (second Ctrl-C): agents are killed, their runs are `interrupted`. */
+  hardStop: AbortSignal;
+  /** The environment provider keys and base URLs are read from. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** One run to execute. */
+export interface RunSpec {
+  tier: string;
+  subtest: string;
+  run: number;
+  resolved: ResolvedConfig;
+  runDir: string;
+  branch: string;
+}
+
+/** How a call of executeRun ended. Only `finalized` is a result. */
+export type RunEnd =
+  | { kind: 'finalized'; passed: boolean; score: number }
+  | { kind: 'rate_limited'; retryAfterMs: number; source: 'agent' | 'judge'; limit: 'rate_limit' | 'overloaded' | 'usage_cap'; message: string }
+  | { kind: 'infra_failed'; message: string }
+  | { kind: 'judge_failed'; message: string }
+  | { kind: 'interrupted' };

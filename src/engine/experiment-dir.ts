@@ -1,0 +1,44 @@
+// Finds the experiment directory to resume (newest `<results>/<timestamp>-<id>/`) or creates a new one.
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Name of the state database inside an experiment directory. */
+export const DB_FILE = 'scylla.db';
+
+/** UTC timestamp usable in a directory name: 2026-01-08T12-00-00. */
+export function dirTimestamp(d = new Date()): string {
+  return d.toISOString().slice(0, 19).replace(/:/g, '-');
+}
+
+/** The newest `<resultsDir>/<timestamp>-<experimentId>/` holding a scylla.db, if any. */
+export function findLatestExperimentDir(resultsDir: string, experimentId: string): string | undefined {
+  if (!existsSync(resultsDir)) return undefined;
+  const re = new RegExp(`^\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}(-\\d+)?-${experimentId.replace(/[.]/g, '\\.')}$`);
+  return readdirSync(resultsDir)
+    .filter((n) => re.test(n) && existsSync(join(resultsDir, n, DB_FILE)))
+    .sort()
+    .map((n) => join(resultsDir, n))
+    .pop();
+}
+
+/** Create a fresh experiment directory; never reuses an existing name. */
+export function createExperimentDir(resultsDir: string, experimentId: string, now = new Date()): string {
+  mkdirSync(resultsDir, { recursive: true });
+  const base = `${dirTimestamp(now)}-${experimentId}`;
+  for (let i = 0; ; i++) {
+    // Same-second collisions get a -N suffix before the id so the newest still sorts last.
+    const name = i === 0 ? base : `${dirTimestamp(now)}-${i}-${experimentId}`;
+    const dir = join(resultsDir, name);
+    if (!existsSync(dir)) {
+      mkdirSync(dir);
+      return dir;
+    }
+  }
+}
+
+/** Copy the inputs the judges and agents saw into the experiment directory (immutable copies). */
+export function copyInputs(expDir: string, files: { prompt: string; criteria: string | null; rubric: string | null }): void {
+  copyFileSync(files.prompt, join(expDir, 'prompt.md'));
+  if (files.criteria && existsSync(files.criteria)) copyFileSync(files.criteria, join(expDir, 'criteria.md'));
+  if (files.rubric && existsSync(files.rubric)) copyFileSync(files.rubric, join(expDir, 'rubric.yaml'));
+}

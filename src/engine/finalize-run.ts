@@ -1,0 +1,86 @@
+// The finalize stage: write run_result.json and the run reports from durable artefacts, then mark
+// the run finalized. After this nothing of the run is ever written again.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAgentResult } from '../agent/result.js';
+import { InternalError } from '../errors.js';
+import type { Consensus } from '../judge/consensus.js';
+import type { Judgment } from '../judge/judgment.js';
+import { renderRunReport } from '../report/run-report.js';
+import type { RunResult } from '../report/run-result.js';
+import type { RunKey, RunRow } from '../store/store.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import type { ExperimentContext, RunSpec } from './context.js';
+import { loadPipelineResult } from './run-pipeline.js';
+
+export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): void {
+  const agent = loadAgentResult(join(spec.runDir, 'agent'));
+  const consensusFile = join(spec.runDir, 'judge', 'result.json');
+  if (!agent || !existsSync(consensusFile)) throw new InternalError(`run ${spec.runDir} is judged but its artefacts are missing`);
+  const c = JSON.parse(readFileSync(consensusFile, 'utf8')) as Consensus;
+  const judgments = ctx.store
+    .judgments(key)
+    .filter((j) => j.attempt === row.attempt)
+    .map((j) => ({ n: j.judge_number, j: JSON.parse(j.json) as Judgment }));
+  const pipeline = loadPipelineResult(spec.runDir);
+  const finalizedAt = new Date().toISOString();
+  const agentS = agent.durationMs / 1000;
+  const judgeS = (row.judge_duration_ms ?? 0) / 1000;
+  const u = agent.usage;
+  const result: RunResult = {
+    tier: spec.tier,
+    subtest: spec.subtest,
+    run_number: spec.run,
+    attempt: row.attempt,
+    agent_failure: agent.failure,
+    exit_code: agent.exitCode,
+    model: ctx.config.model,
+    token_stats: {
+      input_tokens: u.inputTokens,
+      output_tokens: u.outputTokens,
+      cache_creation_tokens: u.cacheCreationTokens,
+      cache_read_tokens: u.cacheReadTokens,
+    },
+    tokens_input: u.inputTokens + u.cacheReadTokens,
+    tokens_output: u.outputTokens,
+    num_turns: agent.numTurns,
+    cost_usd: agent.costUsd,
+    cost_source: agent.costSource,
+    duration_seconds: agentS + judgeS,
+    agent_duration_seconds: agentS,
+    judge_duration_seconds: judgeS,
+    judge_score: c.score ?? 0,
+    judge_passed: c.passed === true,
+    judge_grade: c.grade ?? 'F',
+    judge_reasoning: c.reasoning ?? '',
+    judges: judgments.map(({ n, j }) => ({
+      judge_number: n,
+      model: j.model,
+      valid: j.valid,
+      failure: j.failure,
+      score: j.score,
+      passed: j.passed,
+      grade: j.grade,
+      reasoning: j.reasoning,
+    })),
+    criteria_scores: c.criteria ?? {},
+    agreement: { ...(c.agreement ?? {}) },
+    pipeline: pipeline ? { all_passed: pipeline.allPassed, summary: pipeline.summary } : null,
+    branch: row.branch ?? spec.branch,
+    base_commit: row.base_commit ?? '',
+    config_commit: row.config_commit ?? '',
+    agent_commit: row.agent_commit ?? '',
+    finalized_at: finalizedAt,
+  };
+  writeJsonAtomic(join(spec.runDir, 'run_result.json'), result);
+  writeJsonAtomic(join(spec.runDir, 'report.json'), {
+    run_number: spec.run,
+    score: result.judge_score,
+    grade: result.judge_grade,
+    passed: result.judge_passed,
+    cost_usd: result.cost_usd,
+    duration_seconds: result.duration_seconds,
+  });
+  writeFileAtomic(join(spec.runDir, 'report.md'), renderRunReport(result, spec.runDir));
+  ctx.store.transition(key, 'judged', 'finalized', { finalized_at: finalizedAt });
+}

@@ -1,0 +1,68 @@
+// Opens the experiment to resume (same id, newest directory) or creates a new one; refuses a changed
+// configuration (says what changed) and a directory another live scylla process owns.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { configHash, describeChanges, hashedPart, type ExperimentConfig } from '../config/experiment-config.js';
+import { ConfigError, ScyllaError } from '../errors.js';
+import { Store } from '../store/store.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
+import { VERSION } from '../version.js';
+import { copyInputs, createExperimentDir, DB_FILE, findLatestExperimentDir } from './experiment-dir.js';
+import { liveOwner } from './liveness.js';
+
+/** Another live process drives this experiment. */
+export class ExperimentLockedError extends ScyllaError {
+  constructor(dir: string, pid: number) {
+    super('LOCKED', `experiment ${dir} is being run by another scylla process (pid ${pid}); wait for it or stop it first`, 1);
+  }
+}
+
+export interface OpenedExperiment {
+  expDir: string;
+  store: Store;
+  resumed: boolean;
+}
+
+/** Open for resume, or create. Takes ownership (pid + heartbeat) atomically. */
+export function openExperiment(config: ExperimentConfig, opts: { fresh?: boolean; dir?: string } = {}): OpenedExperiment {
+  const existing = opts.dir ?? (opts.fresh ? undefined : findLatestExperimentDir(config.resultsDir, config.experimentId));
+  if (existing && existsSync(join(existing, DB_FILE))) {
+    const store = new Store(join(existing, DB_FILE));
+    try {
+      const exp = store.experiment();
+      if (!exp) throw new ConfigError('state database has no experiment row', { file: join(existing, DB_FILE) });
+      if (exp.config_hash !== configHash(config)) {
+        const stored = JSON.parse(exp.config_json) as ExperimentConfig;
+        const changes = describeChanges(hashedPart(stored), hashedPart(config));
+        throw new ConfigError(
+          `the configuration differs from the one experiment ${existing} was started with:\n  ${changes.join('\n  ')}\n` +
+            'Run again with the original settings to resume it, or add --fresh to start a new experiment directory.',
+          { file: join(existing, 'experiment.json') },
+        );
+      }
+      claimOrRefuse(store, existing);
+      return { expDir: existing, store, resumed: true };
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+  }
+  const expDir = createExperimentDir(config.resultsDir, config.experimentId);
+  copyInputs(expDir, { prompt: config.promptFile, criteria: config.criteriaFile, rubric: config.rubricFile });
+  writeJsonAtomic(join(expDir, 'experiment.json'), config);
+  const store = new Store(join(expDir, DB_FILE));
+  store.initExperiment({ experimentId: config.experimentId, configJson: JSON.stringify(config), configHash: configHash(config), version: VERSION });
+  store.claim(process.pid);
+  return { expDir, store, resumed: false };
+}
+
+function claimOrRefuse(store: Store, dir: string): void {
+  store.db
+    .transaction(() => {
+      const exp = store.experiment();
+      const owner = liveOwner(exp?.owner_pid ?? null, exp?.heartbeat_at ?? null);
+      if (owner) throw new ExperimentLockedError(dir, owner);
+      store.claim(process.pid);
+    })
+    .immediate();
+}

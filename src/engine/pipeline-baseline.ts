@@ -1,0 +1,34 @@
+// The build/lint/test pipeline on the untouched base commit, taken once per experiment, so judges
+// can see which failures pre-existed. Stored in the store (kv) and as pipeline_baseline.json.
+import { join } from 'node:path';
+import { pipelineFor, PipelineResultSchema, runPipeline, type PipelineResult } from '../judge/pipeline.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
+import { createWorktree, removeWorktree } from '../workspace/worktree.js';
+import { runGit } from '../workspace/git.js';
+import type { ExperimentContext } from './context.js';
+
+const KEY = 'pipeline_baseline';
+
+export async function pipelineBaseline(ctx: ExperimentContext): Promise<PipelineResult | null> {
+  const stored = ctx.store.getKv(KEY);
+  if (stored) return PipelineResultSchema.parse(JSON.parse(stored));
+  if (pipelineFor(ctx.config.language, ctx.declaredPipeline).length === 0) return null;
+  const dir = join(ctx.expDir, '.baseline', 'workspace');
+  const branch = `${ctx.config.experimentId.replace(/[^A-Za-z0-9._-]/g, '-')}_baseline`;
+  await createWorktree({ baseRepo: ctx.baseRepo, path: dir, branch, commit: ctx.baseCommit });
+  try {
+    const result = await runPipeline({
+      workspace: dir,
+      language: ctx.config.language,
+      declared: ctx.declaredPipeline,
+      scriptsDir: join(ctx.expDir, '.baseline', 'commands'),
+      signal: ctx.hardStop,
+    });
+    writeJsonAtomic(join(ctx.expDir, 'pipeline_baseline.json'), result);
+    ctx.store.setKv(KEY, JSON.stringify(result));
+    return result;
+  } finally {
+    await removeWorktree(ctx.baseRepo, dir);
+    await runGit(ctx.baseRepo, ['branch', '-D', branch], { allowFail: true });
+  }
+}

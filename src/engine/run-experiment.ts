@@ -1,0 +1,215 @@
+// Drives one experiment: open (or resume) the experiment directory, clone the task repo, then for
+// each tier group resolve subtests (with recorded baselines), plan, schedule the runs, record tier
+// winners, and write reports. All state goes through the store; resume is a query.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { ExperimentConfig } from '../config/experiment-config.js';
+import { DEFAULT_RUBRIC, loadRubric } from '../config/rubric.js';
+import { ConfigError, InterruptedError, ScyllaError } from '../errors.js';
+import { discoverTiers, type Tier } from '../fixture/discover.js';
+import type { TestCase } from '../fixture/load-test-case.js';
+import { loadResourceLibrary } from '../fixture/resource-library.js';
+import { resolveSubtest } from '../fixture/resolve-subtest.js';
+import { configFingerprint, ResolvedConfigSchema, type ResolvedConfig } from '../fixture/resolved-config.js';
+import { RateLimitGate } from '../ratelimit/gate.js';
+import { writeExperimentReports } from '../report/experiment-report.js';
+import { experimentStats, type ExperimentStats } from '../stats/experiment-stats.js';
+import { isFinal } from '../store/run-state.js';
+import type { Store } from '../store/store.js';
+import { silentLogger, type Logger } from '../util/logger.js';
+import { ensureBaseClone } from '../workspace/base-clone.js';
+import { baseCloneDir, runDir } from '../workspace/paths.js';
+import { branchName } from '../workspace/worktree.js';
+import { pipelineBaseline } from './pipeline-baseline.js';
+import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
+import { executeRun } from './run-pipeline.js';
+import { createAgentAdapter, judgeSlots } from './judges.js';
+import { HEARTBEAT_INTERVAL_MS } from './liveness.js';
+import { openExperiment } from './open-experiment.js';
+import { planRuns, tierGroups } from './planner.js';
+import { schedule } from './scheduler.js';
+
+export interface RunExperimentOptions {
+  config: ExperimentConfig;
+  testCase: TestCase;
+  fresh?: boolean;
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** First stop: schedule nothing new, let running runs finish. */
+  softStop?: AbortSignal;
+  /** Second stop: kill agents now; their runs become `interrupted`. */
+  hardStop?: AbortSignal;
+}
+
+export interface ExperimentOutcome {
+  expDir: string;
+  status: 'completed' | 'interrupted';
+  stats: ExperimentStats;
+  resumed: boolean;
+  /** Runs that ended as something other than a result in this invocation (redone on resume). */
+  unfinished: number;
+}
+
+/** Run (or resume) an experiment to the end. */
+export async function runExperiment(opts: RunExperimentOptions): Promise<ExperimentOutcome> {
+  const { config, testCase } = opts;
+  const logger = opts.logger ?? silentLogger;
+  const softStop = opts.softStop ?? new AbortController().signal;
+  const hardStop = opts.hardStop ?? new AbortController().signal;
+  const library = config.resourcesDir ? loadResourceLibrary(config.resourcesDir) : null;
+  const tiers = discoverTiers(config.tiersDir, config.tiers, config.maxSubtests ?? undefined);
+  const rubric = config.rubricFile ? loadRubric(config.rubricFile) : DEFAULT_RUBRIC;
+
+  const { expDir, store, resumed } = openExperiment(config, { fresh: opts.fresh });
+  logger.toFile(join(expDir, 'experiment.log.jsonl'));
+  logger.info(`${resumed ? 'resuming' : 'starting'} experiment ${config.experimentId} in ${expDir}`);
+  const heartbeat = setInterval(() => store.heartbeat(process.pid), HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
+  try {
+    const clone = await ensureBaseClone({ repo: config.repo, commit: config.commit ?? undefined, dest: baseCloneDir(expDir) });
+    const gate = new RateLimitGate({
+      onPause: (p) => logger.warn(`rate limited (${p.source}, ${p.kind}): pausing every worker until ${new Date(p.until).toISOString()}`),
+      onResume: () => logger.info('rate-limit pause over: resuming'),
+    });
+    const ctx: ExperimentContext = {
+      config,
+      expDir,
+      baseRepo: clone.path,
+      baseCommit: clone.commit,
+      store,
+      adapter: createAgentAdapter(config.agent, { bin: config.agentBin ?? undefined }),
+      judges: judgeSlots(config, opts.env ?? process.env),
+      rubric,
+      criteria: config.criteriaFile && existsSync(config.criteriaFile) ? readFileSync(config.criteriaFile, 'utf8') : null,
+      referencePatch: config.referencePatch && existsSync(config.referencePatch) ? readFileSync(config.referencePatch, 'utf8') : null,
+      promptText: readFileSync(config.promptFile, 'utf8'),
+      pipelineBaseline: null,
+      declaredPipeline: testCase.spec.pipeline,
+      gate,
+      logger,
+      hardStop,
+      env: opts.env ?? process.env,
+    };
+    ctx.pipelineBaseline = await pipelineBaseline(ctx);
+
+    let unfinished = 0;
+    for (const group of tierGroups(tiers.map((t) => t.id))) {
+      if (softStop.aborted) break;
+      const groupTiers = group.map((id) => tiers.find((t) => t.id === id)!);
+      const specs = groupTiers.map((t) => resolveTier(ctx, t, library)).flat();
+      const ends = await schedule(specs, config.parallel, {
+        execute: (spec) => executeRunSafe(ctx, spec),
+        onRateLimit: (end) => {
+          const until = Date.now() + end.retryAfterMs;
+          store.addPause({ source: end.source, kind: end.limit, until: new Date(until).toISOString(), reason: end.message });
+          gate.pause({ source: end.source, kind: end.limit, until, reason: end.message });
+        },
+        waitGate: () => gate.wait(hardStop),
+        stopping: () => softStop.aborted || hardStop.aborted,
+        logger,
+      });
+      unfinished += [...ends.values()].filter((e) => e.kind !== 'finalized').length;
+      recordWinners(store, expDir, groupTiers);
+    }
+    const stats = writeReports(store, expDir, config, tiers);
+    const allDone = tiers.every((t) => t.subtests.every((s) => store.runs({ tier: t.id, subtest: s.id }).filter((r) => r.run <= config.runs).every((r) => isFinal(r.state))));
+    const interrupted = softStop.aborted || hardStop.aborted;
+    const status = interrupted || !allDone ? 'interrupted' : 'completed';
+    store.setExperimentStatus(status);
+    return { expDir, status, stats, resumed, unfinished };
+  } catch (e) {
+    store.setExperimentStatus(e instanceof InterruptedError ? 'interrupted' : 'failed');
+    throw e;
+  } finally {
+    clearInterval(heartbeat);
+    store.release(process.pid);
+    store.close();
+  }
+}
+
+/** Resolve a tier's subtests (baselines from recorded winners) and turn its planned runs into specs. */
+function resolveTier(ctx: ExperimentContext, tier: Tier, library: ReturnType<typeof loadResourceLibrary> | null): RunSpec[][] {
+  const { store, config, expDir } = ctx;
+  const winners = recordedWinners(store);
+  const baseline = previousGroupWinner(store, tier.id);
+  const perSubtest: RunSpec[][] = [];
+  for (const st of tier.subtests) {
+    const resolved = resolveSubtest(st, library, { baseline, winners });
+    checkUnchanged(store, tier.id, st.id, resolved, st.configFile);
+    store.ensureRuns(Array.from({ length: config.runs }, (_, i) => ({ tier: tier.id, subtest: st.id, run: i + 1 })));
+    const plan = planRuns([{ tier: tier.id, subtest: st.id }], config.runs, store.runs({ tier: tier.id, subtest: st.id }));
+    perSubtest.push(
+      plan
+        .filter((p) => p.action !== 'skip')
+        .map((p) => ({
+          tier: p.tier,
+          subtest: p.subtest,
+          run: p.run,
+          resolved,
+          runDir: runDir(expDir, p.tier, p.subtest, p.run),
+          branch: branchName(config.experimentId, p.tier, p.subtest, p.run),
+        })),
+    );
+  }
+  return perSubtest;
+}
+
+/** A subtest whose configuration changed after runs were made would mix two experiments: refuse. */
+function checkUnchanged(store: Store, tier: string, subtest: string, resolved: ResolvedConfig, file: string): void {
+  const fp = configFingerprint(resolved);
+  const prev = store.subtestFingerprint(tier, subtest);
+  if (prev && prev.fingerprint !== fp && store.runs({ tier, subtest }).some((r) => r.state !== 'pending'))
+    throw new ConfigError(
+      `the configuration of ${tier}/${subtest} changed since its runs were made (fingerprint ${prev.fingerprint} → ${fp}). ` +
+        'Restore it to resume, or add --fresh to start a new experiment directory.',
+      { file },
+    );
+  store.putSubtest(tier, subtest, fp, JSON.stringify(resolved));
+}
+
+function recordedWinners(store: Store): ResolvedConfig[] {
+  const rows = store.db.prepare('SELECT resolved_json FROM tier_winners').all() as { resolved_json: string }[];
+  return rows.map((r) => ResolvedConfigSchema.parse(JSON.parse(r.resolved_json)));
+}
+
+/** T5 builds on the T0–T4 group, T6 on T5: the recorded winner of the nearest earlier tier that has one. */
+function previousGroupWinner(store: Store, tier: string): ResolvedConfig | null {
+  const order = tier === 'T6' ? ['T5'] : tier === 'T5' ? ['T4', 'T3', 'T2', 'T1', 'T0'] : [];
+  for (const t of order) {
+    const w = store.tierWinner(t);
+    if (w) return ResolvedConfigSchema.parse(JSON.parse(w.resolved_json));
+  }
+  return null;
+}
+
+/** Once every run of a tier is final, record its winner (first recording wins, so resumes agree). */
+function recordWinners(store: Store, expDir: string, tiers: Tier[]): void {
+  const s = experimentStats(store, expDir, tiers.map((t) => ({ id: t.id, subtests: t.subtests.map((x) => x.id) })));
+  for (const t of s.tiers) {
+    const done = store.runs({ tier: t.tier }).every((r) => isFinal(r.state));
+    if (!done || !t.selection) continue;
+    const fp = store.subtestFingerprint(t.tier, t.selection.winner);
+    if (fp) store.setTierWinner(t.tier, t.selection.winner, fp.resolved_json);
+  }
+}
+
+function writeReports(store: Store, expDir: string, config: ExperimentConfig, tiers: Tier[]): ExperimentStats {
+  const stats = experimentStats(store, expDir, tiers.map((t) => ({ id: t.id, subtests: t.subtests.map((x) => x.id) })));
+  writeExperimentReports(expDir, config.experimentId, stats);
+  return stats;
+}
+
+/** Errors of one run that are not bugs become that run's infrastructure failure, never the experiment's end. */
+async function executeRunSafe(ctx: ExperimentContext, spec: RunSpec): Promise<RunEnd> {
+  try {
+    return await executeRun(ctx, spec);
+  } catch (e) {
+    if (!(e instanceof ScyllaError) || e.code === 'INTERNAL') throw e;
+    ctx.logger.error(`run ${spec.tier}/${spec.subtest}/${spec.run} failed: ${e.message}`);
+    const row = ctx.store.getRun(spec);
+    if (row && !isFinal(row.state) && row.state !== 'infra_failed')
+      ctx.store.transition(spec, row.state, 'infra_failed', { failure: 'infra_failed', failure_detail: e.message.slice(0, 2000) });
+    return { kind: 'infra_failed' as const, message: e.message };
+  }
+}

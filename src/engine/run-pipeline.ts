@@ -1,0 +1,254 @@
+// The run pipeline, stage by stage: workspace → config → prompt → agent → diff → build pipeline →
+// judges → finalize → clean. Each stage reads what earlier stages made durable (store row, run
+// directory), does its work, and records the transition in one store transaction before the next
+// stage begins. A run re-enters at the first stage whose output is not durable; a finalized run is
+// never touched again.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAgentResult, type AgentResult } from '../agent/result.js';
+import { InternalError } from '../errors.js';
+import { buildTaskPrompt, materialize } from '../materialize/index.js';
+import { runPipeline, compareWithBaseline, PipelineResultSchema, type PipelineResult } from '../judge/pipeline.js';
+import { judgeRun } from './judge-run.js';
+import { finalizeRun } from './finalize-run.js';
+import { resumeStage } from '../store/run-state.js';
+import type { RunKey, RunRow } from '../store/store.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { runGit } from '../workspace/git.js';
+import { createWorktree, removeWorktree, restoreWorktree } from '../workspace/worktree.js';
+import { captureDiff, commitAgentChanges, commitConfig } from '../workspace/diff.js';
+import { quarantineRunDir } from '../workspace/quarantine.js';
+import { workspaceDir } from '../workspace/paths.js';
+import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
+
+/** Execute one run from wherever it stopped until it is finalized (or hits a non-result end). */
+export async function executeRun(ctx: ExperimentContext, spec: RunSpec): Promise<RunEnd> {
+  const key: RunKey = { tier: spec.tier, subtest: spec.subtest, run: spec.run };
+  const log = ctx.logger.child({ run: `${spec.tier}/${spec.subtest}/run_${String(spec.run).padStart(2, '0')}` });
+  let row = current(ctx, key);
+  if (row.state === 'cleaned') return finalizedEnd(row);
+
+  // Not-a-result ends of an earlier attempt: keep their artefacts in .failed/, start afresh.
+  if (row.state === 'rate_limited' || row.state === 'infra_failed' || row.state === 'interrupted') {
+    await discardAttempt(ctx, spec, row);
+    row = current(ctx, key);
+  }
+  if (row.state === 'judge_failed') {
+    ctx.store.transition(key, 'judge_failed', 'pipeline_done', {}, 're-judge');
+    row = current(ctx, key);
+  }
+
+  for (;;) {
+    const stage = resumeStage(row.state);
+    if (stage === null) return finalizedEnd(row);
+    if (ctx.hardStop.aborted && stage !== 'finalized') return { kind: 'interrupted' };
+    log.debug(`stage ${stage}`);
+    let end: RunEnd | undefined;
+    switch (stage) {
+      case 'pending':
+        await createWorkspace(ctx, spec, key);
+        break;
+      case 'workspace_ready':
+        await commitConfiguration(ctx, spec, key, row);
+        break;
+      case 'config_committed':
+        writePrompt(ctx, spec, key);
+        break;
+      case 'prompt_written':
+        end = await runAgent(ctx, spec, key, row);
+        break;
+      case 'agent_done':
+        await captureAgentDiff(ctx, spec, key, row);
+        break;
+      case 'diff_captured':
+        await runBuildPipeline(ctx, spec, key, row);
+        break;
+      case 'pipeline_done':
+        end = await judgeRun(ctx, spec, key, row);
+        break;
+      case 'judged':
+        finalizeRun(ctx, spec, key, current(ctx, key));
+        break;
+      case 'finalized':
+        await cleanWorkspace(ctx, spec, key);
+        return finalizedEnd(current(ctx, key));
+      case 'cleaned':
+        return finalizedEnd(row);
+    }
+    if (end) return end;
+    row = current(ctx, key);
+  }
+}
+
+function current(ctx: ExperimentContext, key: RunKey): RunRow {
+  const row = ctx.store.getRun(key);
+  if (!row) throw new InternalError(`run ${key.tier}/${key.subtest}/${key.run} missing from the store`);
+  return row;
+}
+
+function finalizedEnd(row: RunRow): RunEnd {
+  return { kind: 'finalized', passed: row.passed === 1, score: row.score ?? 0 };
+}
+
+/** Move the failed attempt's directory to .failed/, drop its worktree and branch, reset to pending. */
+async function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow): Promise<void> {
+  await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
+  if (existsSync(spec.runDir)) quarantineRunDir(spec.runDir);
+  ctx.store.transition(spec, row.state, 'pending', {
+    attempt: row.attempt + 1,
+    config_commit: null,
+    agent_commit: null,
+    agent_failure: null,
+    failure: null,
+    failure_detail: null,
+  }, `redo after ${row.state}`);
+}
+
+// --- stage: workspace ----------------------------------------------------------------------
+
+async function createWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): Promise<void> {
+  mkdirSync(spec.runDir, { recursive: true });
+  await createWorktree({ baseRepo: ctx.baseRepo, path: workspaceDir(spec.runDir), branch: spec.branch, commit: ctx.baseCommit });
+  ctx.store.transition(key, 'pending', 'workspace_ready', { branch: spec.branch, base_commit: ctx.baseCommit });
+}
+
+/** A worktree that vanished before the agent ran is simply made again from the run's branch. */
+async function ensureWorktree(ctx: ExperimentContext, spec: RunSpec): Promise<string> {
+  const ws = workspaceDir(spec.runDir);
+  if (!existsSync(join(ws, '.git'))) await restoreWorktree({ baseRepo: ctx.baseRepo, path: ws, branch: spec.branch });
+  return ws;
+}
+
+// --- stage: configuration ------------------------------------------------------------------
+
+async function commitConfiguration(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): Promise<void> {
+  const ws = await ensureWorktree(ctx, spec);
+  // Back to the base commit first, so re-materialising after a crash gives the same commit.
+  await runGit(ws, ['reset', '-q', '--hard', row.base_commit ?? ctx.baseCommit]);
+  await runGit(ws, ['clean', '-q', '-fdx']);
+  const m = materialize(ws, spec.resolved);
+  await commitConfig(ws, m.paths);
+  const head = (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
+  writeJsonAtomic(join(spec.runDir, 'config_manifest.json'), {
+    tier_id: spec.tier,
+    subtest_id: spec.subtest,
+    resolved: spec.resolved,
+    claude_md_sha256: m.claudeMdSha256,
+    files: m.paths,
+    config_commit: head,
+  });
+  ctx.store.transition(key, 'workspace_ready', 'config_committed', { config_commit: head });
+}
+
+// --- stage: prompt -------------------------------------------------------------------------
+
+function writePrompt(ctx: ExperimentContext, spec: RunSpec, key: RunKey): void {
+  writeFileAtomic(join(spec.runDir, 'task_prompt.md'), buildTaskPrompt(ctx.promptText, spec.resolved));
+  ctx.store.transition(key, 'config_committed', 'prompt_written');
+}
+
+// --- stage: agent --------------------------------------------------------------------------
+
+/** Agent ends that are results to judge; every other end is redone. */
+const RESULT_FAILURES = new Set(['completed', 'timed_out', 'agent_error']);
+
+async function runAgent(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): Promise<RunEnd | undefined> {
+  const agentDir = join(spec.runDir, 'agent');
+  const ws = await ensureWorktree(ctx, spec);
+  // A complete agent result written just before a crash is reused, not paid for twice.
+  let result: AgentResult | null = loadAgentResult(agentDir);
+  if (!result || !RESULT_FAILURES.has(result.failure)) {
+    // Undo whatever a killed earlier attempt left in the worktree.
+    await runGit(ws, ['reset', '-q', '--hard', row.config_commit ?? 'HEAD']);
+    await runGit(ws, ['clean', '-q', '-fdx']);
+    await ctx.gate.wait(ctx.hardStop);
+    if (ctx.hardStop.aborted) return { kind: 'interrupted' };
+    result = await ctx.adapter.run({
+      workspace: ws,
+      prompt: readFileSync(join(spec.runDir, 'task_prompt.md'), 'utf8'),
+      model: ctx.config.model,
+      timeoutMs: ctx.config.timeoutSeconds * 1000,
+      agentDir,
+      configDir: join(spec.runDir, 'agent', 'config'),
+      baseEnv: ctx.env,
+      maxTurns: ctx.config.maxTurns ?? undefined,
+      tools: spec.resolved.tools,
+      systemPromptMode: spec.resolved.systemPromptMode,
+      mainAgent: spec.resolved.mainAgent,
+      thinking: ctx.config.thinking ?? undefined,
+      signal: ctx.hardStop,
+    });
+  }
+  const patch = {
+    agent_failure: result.failure,
+    cost_usd: result.costUsd,
+    agent_duration_ms: result.durationMs,
+  };
+  switch (result.failure) {
+    case 'rate_limited': {
+      const rl = result.rateLimit;
+      ctx.store.transition(key, 'prompt_written', 'rate_limited', { ...patch, failure: 'rate_limited', failure_detail: rl?.message ?? null });
+      return {
+        kind: 'rate_limited',
+        source: 'agent',
+        retryAfterMs: rl?.retryAfterMs ?? 60_000,
+        limit: rl?.kind ?? 'rate_limit',
+        message: rl?.message ?? 'rate limited',
+      };
+    }
+    case 'infra_failed':
+      ctx.store.transition(key, 'prompt_written', 'infra_failed', { ...patch, failure: 'infra_failed', failure_detail: result.errorMessage ?? null });
+      return { kind: 'infra_failed', message: result.errorMessage ?? 'agent infrastructure failure' };
+    case 'interrupted':
+      ctx.store.transition(key, 'prompt_written', 'interrupted', { ...patch, failure: 'interrupted' });
+      return { kind: 'interrupted' };
+    default:
+      ctx.store.transition(key, 'prompt_written', 'agent_done', patch);
+      return undefined;
+  }
+}
+
+// --- stage: diff ---------------------------------------------------------------------------
+
+async function captureAgentDiff(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): Promise<void> {
+  const ws = await ensureWorktree(ctx, spec);
+  await commitAgentChanges(ws, `[scylla] Agent changes ${spec.tier}/${spec.subtest} run ${spec.run}`);
+  const head = (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
+  const diff = await captureDiff(ws, row.config_commit ?? row.base_commit ?? ctx.baseCommit, head);
+  writeFileAtomic(join(spec.runDir, 'diff.patch'), diff.patch);
+  writeJsonAtomic(join(spec.runDir, 'changed_files.json'), diff.files);
+  ctx.store.transition(key, 'agent_done', 'diff_captured', { agent_commit: head });
+}
+
+// --- stage: build/lint/test pipeline ---------------------------------------------------------
+
+async function runBuildPipeline(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): Promise<void> {
+  const ws = await ensureWorktree(ctx, spec);
+  // Runs after the diff was captured, so its caches can never pollute the agent's diff.
+  await runGit(ws, ['reset', '-q', '--hard', row.agent_commit ?? 'HEAD']);
+  const raw = await runPipeline({
+    workspace: ws,
+    language: ctx.config.language,
+    declared: ctx.declaredPipeline,
+    scriptsDir: join(spec.runDir, 'judge', 'commands'),
+    signal: ctx.hardStop,
+  });
+  const result: PipelineResult = compareWithBaseline(raw, ctx.pipelineBaseline);
+  writeJsonAtomic(join(spec.runDir, 'judge', 'pipeline.json'), result);
+  ctx.store.transition(key, 'diff_captured', 'pipeline_done');
+}
+
+/** The stored pipeline result of a run (null when the stage produced none). */
+export function loadPipelineResult(runDir: string): PipelineResult | null {
+  const f = join(runDir, 'judge', 'pipeline.json');
+  if (!existsSync(f)) return null;
+  const r = PipelineResultSchema.safeParse(JSON.parse(readFileSync(f, 'utf8')));
+  return r.success ? r.data : null;
+}
+
+// --- stage: clean --------------------------------------------------------------------------
+
+async function cleanWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): Promise<void> {
+  if (!ctx.config.keepWorkspaces) await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
+  if (!ctx.config.keepWorkspaces) ctx.store.transition(key, 'finalized', 'cleaned');
+}

@@ -1,0 +1,44 @@
+// Tool caches inside a worktree: remember which existed before the pipeline, remove the ones it created.
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Directory names that tools create as caches next to the code. */
+const CACHE_DIRS = new Set(['__pycache__', '.pytest_cache', '.ruff_cache', '.mypy_cache']);
+/** Never descended into: VCS data and installed dependencies (the caller removes the worktree). */
+const PRUNE = new Set(['.git', 'node_modules']);
+const MAX_ENTRIES = 100_000;
+
+/** Absolute paths of cache directories under `root`. */
+export function findCacheDirs(root: string): Set<string> {
+  const found = new Set<string>();
+  const stack = [root];
+  let seen = 0;
+  while (stack.length && seen < MAX_ENTRIES) {
+    const dir = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      seen++;
+      if (!e.isDirectory() || PRUNE.has(e.name)) continue;
+      const p = join(dir, e.name);
+      if (CACHE_DIRS.has(e.name)) found.add(p);
+      else stack.push(p);
+    }
+  }
+  return found;
+}
+
+/** Remove cache directories under `root` that are not in `before`; returns what was removed. */
+export function removeNewCacheDirs(root: string, before: ReadonlySet<string>): string[] {
+  const removed: string[] = [];
+  for (const p of findCacheDirs(root)) {
+    if (before.has(p)) continue;
+    rmSync(p, { recursive: true, force: true });
+    removed.push(p);
+  }
+  return removed.sort();
+}

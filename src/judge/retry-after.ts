@@ -1,0 +1,55 @@
+// How long an HTTP API asks us to wait: retry-after (seconds or date), then provider rate-limit reset headers.
+
+/** Wait used when a rate-limited response says nothing about when to come back. */
+export const DEFAULT_RETRY_AFTER_MS = 60_000;
+
+/** Minimal header access (a fetch `Headers` fits). */
+export interface HeaderSource {
+  get(name: string): string | null;
+  forEach(cb: (value: string, key: string) => void): void;
+}
+
+/**
+ * Milliseconds to wait before retrying, from `retry-after-ms`, `retry-after` (seconds or HTTP date),
+ * else the latest of `anthropic-ratelimit-*-reset` (RFC 3339 instants) and `x-ratelimit-reset-*`
+ * (durations like `6m0s`, `20ms` or seconds), else 60 s. The latest reset is used because we cannot
+ * tell which limit was hit, and waiting for the earliest could hit the other one again at once.
+ */
+export function retryAfterMs(headers: HeaderSource, now = Date.now()): number {
+  const ms = Number(headers.get('retry-after-ms'));
+  if (headers.get('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return Math.ceil(ms);
+  const ra = headers.get('retry-after')?.trim();
+  if (ra) {
+    if (/^\d+(\.\d+)?$/.test(ra)) return Math.ceil(Number(ra) * 1000);
+    const at = Date.parse(ra);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+  }
+  let latest: number | undefined;
+  headers.forEach((value, key) => {
+    const k = key.toLowerCase();
+    let wait: number | undefined;
+    if (k.startsWith('anthropic-ratelimit-') && k.endsWith('-reset')) {
+      const at = Date.parse(value);
+      if (!Number.isNaN(at)) wait = Math.max(0, at - now);
+    } else if (k.startsWith('x-ratelimit-reset')) {
+      wait = parseDuration(value);
+    }
+    if (wait !== undefined && (latest === undefined || wait > latest)) latest = wait;
+  });
+  return latest ?? DEFAULT_RETRY_AFTER_MS;
+}
+
+/** `1h2m3.5s`, `6m0s`, `20ms`, `1.5s` or a bare number of seconds → milliseconds; undefined if unreadable. */
+export function parseDuration(text: string): number | undefined {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Math.ceil(Number(t) * 1000);
+  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+  const unit: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+  let total = 0;
+  let consumed = 0;
+  for (const m of t.matchAll(re)) {
+    total += Number(m[1]) * unit[m[2]];
+    consumed += m[0].length;
+  }
+  return consumed > 0 && consumed === t.length ? Math.ceil(total) : undefined;
+}

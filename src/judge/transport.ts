@@ -1,0 +1,69 @@
+// The JudgeTransport interface (one LLM call: system + user → text) and the name→factory map of transports.
+import { ConfigError } from '../errors.js';
+import { createAnthropicTransport } from './anthropic-transport.js';
+import { createOpenAITransport } from './openai-transport.js';
+
+/** One judge call. */
+export interface JudgeRequest {
+  model: string;
+  system: string;
+  user: string;
+  /** Limit for this one call; the call fails with a JudgeError when it is exceeded. */
+  timeoutMs: number;
+  /** Aborting (e.g. on shutdown) makes the call fail with an InterruptedError. */
+  signal?: AbortSignal;
+  /** Upper bound on the reply length (default per transport). */
+  maxTokens?: number;
+}
+
+/** Token counts of one call. */
+export interface JudgeUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** The reply of one judge call. */
+export interface JudgeResponse {
+  /** The model's text reply. */
+  text: string;
+  usage: JudgeUsage;
+  /** Model id the API says answered. */
+  model: string;
+  durationMs: number;
+}
+
+/**
+ * A way to ask a judge model. Rate limits throw RateLimitError (the caller's gate waits); every other
+ * failure throws JudgeError (never a result); no retries inside.
+ */
+export interface JudgeTransport {
+  readonly name: string;
+  complete(req: JudgeRequest): Promise<JudgeResponse>;
+}
+
+/** Options of every transport factory; anything not given is read from `env` (default `process.env`). */
+export interface TransportOptions {
+  baseUrl?: string;
+  apiKey?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Transport factories by name. */
+export const judgeTransports: Readonly<Record<string, (opts?: TransportOptions) => JudgeTransport>> = {
+  anthropic: createAnthropicTransport,
+  openai: createOpenAITransport,
+};
+
+/** Make the transport called `name`; an unknown name is a ConfigError. */
+export function createJudgeTransport(name: string, opts: TransportOptions = {}): JudgeTransport {
+  const factory = judgeTransports[name];
+  if (!factory) {
+    throw new ConfigError(
+      `unknown judge transport '${name}' (known: ${Object.keys(judgeTransports).join(', ')})`,
+      {
+        field: 'judge transport',
+      },
+    );
+  }
+  return factory(opts);
+}

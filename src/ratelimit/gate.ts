@@ -1,0 +1,69 @@
+// The rate-limit gate: one pause for every worker. The first rate limit closes the gate until its
+// reset time; every agent and judge request waits at the gate before it is sent.
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Why the gate is closed. */
+export interface PauseInfo {
+  source: 'agent' | 'judge';
+  kind: 'rate_limit' | 'overloaded' | 'usage_cap';
+  until: number;
+  reason: string;
+}
+
+/** Notified when a pause starts and ends (the store records them, the progress view shows them). */
+export interface GateListener {
+  onPause?(p: PauseInfo): void;
+  onResume?(p: PauseInfo): void;
+}
+
+export class RateLimitGate {
+  private current: PauseInfo | null = null;
+  private waiter: Promise<void> | null = null;
+  private pauses = 0;
+
+  constructor(private readonly listener: GateListener = {}) {}
+
+  /** Number of pauses so far (adaptive concurrency uses it). */
+  get pauseCount(): number {
+    return this.pauses;
+  }
+
+  /** The active pause, if any. */
+  get paused(): PauseInfo | null {
+    return this.current;
+  }
+
+  /** Close the gate until `info.until` (extends an active pause, never shortens it). */
+  pause(info: PauseInfo): void {
+    if (this.current && this.current.until >= info.until) return;
+    const first = !this.current;
+    this.current = info;
+    if (first) {
+      this.pauses++;
+      this.listener.onPause?.(info);
+      this.waiter = this.sleepUntilOpen();
+    }
+  }
+
+  private async sleepUntilOpen(): Promise<void> {
+    while (this.current && Date.now() < this.current.until) {
+      await sleep(Math.min(1000, Math.max(0, this.current.until - Date.now())));
+    }
+    const ended = this.current;
+    this.current = null;
+    this.waiter = null;
+    if (ended) this.listener.onResume?.(ended);
+  }
+
+  /** Resolve when the gate is open (immediately when it is), or when `signal` aborts. */
+  async wait(signal?: AbortSignal): Promise<void> {
+    while (this.waiter) {
+      if (signal?.aborted) return;
+      await Promise.race([this.waiter, signal ? abortPromise(signal) : new Promise<void>(() => undefined)]);
+    }
+  }
+}
+
+function abortPromise(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}

@@ -1,0 +1,35 @@
+// Collects finalized run outcomes from the store and the runs' run_result.json files.
+import { loadRunResult } from '../report/run-result.js';
+import { isFinal } from '../store/run-state.js';
+import type { Store } from '../store/store.js';
+import { runDir } from '../workspace/paths.js';
+import type { RunOutcome } from './subtest-stats.js';
+
+/** Outcomes of the finalized runs, grouped tier → subtest. */
+export function collectOutcomes(store: Store, expDir: string): Map<string, Map<string, RunOutcome[]>> {
+  const out = new Map<string, Map<string, RunOutcome[]>>();
+  for (const row of store.runs()) {
+    if (!isFinal(row.state)) continue;
+    const rr = loadRunResult(runDir(expDir, row.tier, row.subtest, row.run));
+    const o: RunOutcome = {
+      run: row.run,
+      score: row.score ?? 0,
+      passed: row.passed === 1,
+      grade: row.grade,
+      costUsd: row.cost_usd ?? 0,
+      tokens: {
+        input: rr?.token_stats.input_tokens ?? 0,
+        output: rr?.token_stats.output_tokens ?? 0,
+        cacheRead: rr?.token_stats.cache_read_tokens ?? 0,
+        cacheCreation: rr?.token_stats.cache_creation_tokens ?? 0,
+      },
+      durationMs: ((rr?.duration_seconds ?? 0) * 1000) | 0,
+    };
+    if (!out.has(row.tier)) out.set(row.tier, new Map());
+    const t = out.get(row.tier)!;
+    if (!t.has(row.subtest)) t.set(row.subtest, []);
+    t.get(row.subtest)!.push(o);
+  }
+  return out;
+}
+

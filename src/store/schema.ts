@@ -1,0 +1,94 @@
+// SQLite schema of scylla.db and its migrations. The store is the only writer of state.
+
+/** Ordered migrations; index + 1 is the schema version they produce. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE experiment (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    experiment_id TEXT NOT NULL,
+    config_json TEXT NOT NULL,
+    config_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    completed_at TEXT,
+    owner_pid INTEGER,
+    heartbeat_at TEXT,
+    scylla_version TEXT NOT NULL
+  );
+  CREATE TABLE subtests (
+    tier TEXT NOT NULL,
+    subtest TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    resolved_json TEXT NOT NULL,
+    PRIMARY KEY (tier, subtest)
+  );
+  CREATE TABLE runs (
+    tier TEXT NOT NULL,
+    subtest TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    attempt INTEGER NOT NULL DEFAULT 1,
+    failure TEXT,
+    failure_detail TEXT,
+    branch TEXT,
+    base_commit TEXT,
+    config_commit TEXT,
+    agent_commit TEXT,
+    agent_failure TEXT,
+    passed INTEGER,
+    score REAL,
+    grade TEXT,
+    cost_usd REAL,
+    agent_duration_ms INTEGER,
+    judge_duration_ms INTEGER,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    finalized_at TEXT,
+    PRIMARY KEY (tier, subtest, run)
+  );
+  CREATE TABLE transitions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tier TEXT NOT NULL,
+    subtest TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    from_state TEXT,
+    to_state TEXT NOT NULL,
+    at TEXT NOT NULL,
+    detail TEXT
+  );
+  CREATE TABLE judgments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tier TEXT NOT NULL,
+    subtest TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    judge_number INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    valid INTEGER NOT NULL,
+    failure TEXT,
+    score REAL,
+    passed INTEGER,
+    grade TEXT,
+    json TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX judgments_run ON judgments (tier, subtest, run);
+  CREATE TABLE pauses (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    until TEXT NOT NULL,
+    ended_at TEXT,
+    reason TEXT
+  );
+  CREATE TABLE tier_winners (
+    tier TEXT PRIMARY KEY,
+    subtest TEXT NOT NULL,
+    resolved_json TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+  );
+  CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];
