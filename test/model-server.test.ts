@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { claudeBin, claudeTestEnv } from './helpers/claude-env.js';
 import { gitdir } from './helpers/gitdir.js';
 import {
@@ -16,8 +16,9 @@ import {
 import { tmpDir } from './helpers/tmp.js';
 
 const MODEL = 'claude-sonnet-4-5-20250929';
+// Closed after the file, not after each test: the CLI tests run concurrently.
 const servers: ModelServer[] = [];
-afterEach(async () => {
+afterAll(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 

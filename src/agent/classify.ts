@@ -84,12 +84,13 @@ export function classifyRun(
     return { failure: 'rate_limited', isError: true, rateLimit, errorMessage: rateLimit.message };
   if (proc.exitCode === 0 && !isError && (r || out.lastText.trim()))
     return { failure: 'completed', isError: false };
-  if (!r && tokens(out) === 0 && out.numTurns === 0) {
-    const said = tail(proc.stderr) || tail(proc.stdout) || 'no output';
+  // No tokens at all: the model was never reached (API error, request timeout, bad flag), not the agent's doing.
+  if (tokens(out) === 0 && (r ? r.is_error === true : out.numTurns === 0)) {
+    const said = (r?.is_error ? r.result : undefined) || tail(proc.stderr) || tail(proc.stdout) || 'no output';
     return {
       failure: 'infra_failed',
       isError: true,
-      errorMessage: `agent exited with code ${proc.exitCode} and no result: ${said}`,
+      errorMessage: `agent exited with code ${proc.exitCode} without using the model: ${said}`,
     };
   }
   const why = resultErrors(out) ?? (tail(proc.stderr) || `exit code ${proc.exitCode}`);

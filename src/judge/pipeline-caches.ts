@@ -2,8 +2,15 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Directory names that tools create as caches next to the code. */
-const CACHE_DIRS = new Set(['__pycache__', '.pytest_cache', '.ruff_cache', '.mypy_cache']);
+/** Directory names that tools create as caches next to the code (pytest plugins: benchmark, hypothesis). */
+const CACHE_DIRS = new Set([
+  '__pycache__',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.mypy_cache',
+  '.benchmarks',
+  '.hypothesis',
+]);
 /** Never descended into: VCS data and installed dependencies (the caller removes the worktree). */
 const PRUNE = new Set(['.git', 'node_modules']);
 const MAX_ENTRIES = 100_000;

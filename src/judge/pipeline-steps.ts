@@ -1,4 +1,4 @@
-// Runs one pipeline step: PATH and precheck first, then its saved script under bash, classified into a status.
+// Runs one pipeline step: does it apply, are its tools on PATH, then its saved script under bash, classified into a status.
 import { join } from 'node:path';
 import { InterruptedError } from '../errors.js';
 import { runProcess } from '../util/process.js';
@@ -57,7 +57,9 @@ export async function runStep(
   opts: StepRunOptions,
 ): Promise<{ step: PipelineStep; file: string }> {
   const file = stepScriptName(index, spec.name);
+  if (opts.signal?.aborted) throw new InterruptedError('pipeline interrupted');
   const decision = await decide(spec, opts);
+  if (opts.signal?.aborted) throw new InterruptedError('pipeline interrupted'); // a probe may have been cut short
   const command = decision.run && decision.command ? decision.command : spec.command;
   const script = writeStepScript(opts.scriptsDir, file, spec.name, command, opts.workspace);
   if (!decision.run) {
@@ -71,7 +73,6 @@ export async function runStep(
     };
     return { step, file };
   }
-  if (opts.signal?.aborted) throw new InterruptedError('pipeline interrupted');
   const r = await runProcess({
     cmd: 'bash',
     // stderr joins stdout so the judge reads the two in the order they were written.
@@ -88,7 +89,7 @@ export async function runStep(
   let output = r.stdout + r.stderr;
   if (r.timedOut) {
     status = 'timed_out';
-    output += `\n[timed out after ${Math.round(opts.timeoutMs / 1000)} s; the step was killed]`;
+    output += `\n[timed out after ${opts.timeoutMs / 1000} s; the step was killed]`;
   } else if (r.spawnError) {
     status = 'failed';
     output += `\n[could not start bash: ${r.spawnError}]`;

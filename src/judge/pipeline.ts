@@ -49,9 +49,7 @@ export interface RunPipelineOptions {
 
 /** Run the pipeline, save its scripts and `pipeline.json`, and return the result. Step failures are results, not errors. */
 export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineResult> {
-  const workspace = realpathSync(resolve(opts.workspace));
-  if (!statSync(workspace).isDirectory())
-    throw new InternalError(`pipeline workspace is not a directory: ${workspace}`);
+  const workspace = existingDir(opts.workspace);
   const scriptsDir = resolve(opts.scriptsDir);
   const specs = pipelineFor(opts.language, opts.declared);
   const cachesBefore = findCacheDirs(workspace);
@@ -80,6 +78,17 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
   writeRunAll(scriptsDir, files);
   writeJsonAtomic(join(scriptsDir, PIPELINE_JSON), result);
   return result;
+}
+
+/** The absolute, symlink-free path of a workspace that must exist: the engine hands over a live worktree. */
+function existingDir(dir: string): string {
+  try {
+    const real = realpathSync(resolve(dir));
+    if (statSync(real).isDirectory()) return real;
+  } catch {
+    /* reported below */
+  }
+  throw new InternalError(`pipeline workspace is not a directory: ${dir}`);
 }
 
 function finish(language: string, steps: PipelineStep[]): PipelineResult {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InterruptedError } from '../../src/errors.js';
+import { InternalError, InterruptedError } from '../../src/errors.js';
 import { pipelineFor, runPipeline } from '../../src/judge/pipeline.js';
 import { which } from '../../src/judge/pipeline-probes.js';
 import { gitdir } from '../helpers/gitdir.js';
@@ -113,6 +113,29 @@ describe('runPipeline', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.allPassed).toBe(false);
     expect(r.summary).toBe('1 timed out (slow)');
+  });
+
+  it('truncates long output with a marker and keeps the full output in the step log', async () => {
+    const scriptsDir = tmpDir('scylla-scripts-');
+    const r = await runPipeline({
+      workspace: gitdir({ 'a.txt': 'x\n' }).path,
+      language: 'other',
+      declared: [{ name: 'noisy', run: 'echo FIRST; head -c 60000 /dev/zero | tr "\\0" x; echo; echo LAST' }],
+      scriptsDir,
+    });
+    const out = r.steps[0].output;
+    expect(out.length).toBeLessThan(20_200);
+    expect(out).toMatch(/^FIRST\n/);
+    expect(out).toMatch(/\[\.\.\. \d+ characters omitted; full output in the step log \.\.\.\]/);
+    expect(out).toMatch(/LAST\n$/);
+    expect(readFileSync(join(scriptsDir, '01-noisy.log'), 'utf8').length).toBeGreaterThan(60_000);
+  });
+
+  it('refuses a workspace that does not exist', async () => {
+    const missing = join(tmpDir(), 'gone');
+    await expect(
+      runPipeline({ workspace: missing, language: 'python', scriptsDir: tmpDir() }),
+    ).rejects.toBeInstanceOf(InternalError);
   });
 
   it('rejects with InterruptedError when aborted', async () => {
