@@ -29,6 +29,9 @@ function normalise(model: string): string {
   );
 }
 
+// What may follow a table key: a date or a release tag, never another version number (`claude-opus-4-6` is not opus-4).
+const DATED = /^(?:\d{4,}|latest|preview|exp)/;
+
 /** The prices of `model` (id, alias, or provider-decorated id), or null when the table does not know it. */
 export function priceFor(model: string): ModelPrice | null {
   const id = normalise(model);
@@ -36,7 +39,10 @@ export function priceFor(model: string): ModelPrice | null {
   let best: string | undefined;
   for (const c of candidates) {
     for (const key of Object.keys(PRICES)) {
-      const hit = c === key || c.startsWith(`${key}-`) || c.startsWith(`${key}@`);
+      const hit =
+        c === key ||
+        c.startsWith(`${key}@`) ||
+        (c.startsWith(`${key}-`) && DATED.test(c.slice(key.length + 1)));
       if (hit && (best === undefined || key.length > best.length)) best = key;
     }
     if (best) break;

@@ -74,11 +74,13 @@ export function writeReplayScript(agentDir: string, rec: CommandRecord): void {
     'unset CLAUDECODE CLAUDE_CODE_ENTRYPOINT',
     ...names.filter((k) => !isSecretKey(k)).map((k) => `export ${k}=${shellQuote(rec.env[k] ?? '')}`),
     `cd ${shellQuote(rec.cwd)}`,
+    // `$(cat)` drops trailing newlines; the sentinel dot keeps the prompt byte-exact.
+    ...(rec.promptIndex !== undefined
+      ? [`PROMPT="$(cat "${dquoteInner(promptFile)}"; printf .)"`, 'PROMPT="${PROMPT%.}"']
+      : []),
     [
       shellQuote(rec.bin),
-      ...rec.args.map((a, i) =>
-        i === rec.promptIndex ? `"$(cat "${dquoteInner(promptFile)}")"` : shellQuote(a),
-      ),
+      ...rec.args.map((a, i) => (i === rec.promptIndex ? '"$PROMPT"' : shellQuote(a))),
       ...(rec.promptOnStdin ? [`< ${shellQuote(promptFile)}`] : []),
     ].join(' '),
     '',

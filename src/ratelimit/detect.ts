@@ -58,7 +58,7 @@ function info(
   const parsed = parseRetryAfter(evidence, now);
   const lastDelay = [...(retries ?? [])].reverse().find((r) => r.retryDelayMs !== null)?.retryDelayMs;
   const retryAfterMs =
-    parsed?.ms ?? (lastDelay != null ? Math.ceil(lastDelay * RETRY_MARGIN) : DEFAULT_RETRY_AFTER_MS);
+    parsed?.ms ?? (lastDelay != null ? Math.round(lastDelay * RETRY_MARGIN) : DEFAULT_RETRY_AFTER_MS);
   return { kind: parsed?.kind === 'usage_cap' ? 'usage_cap' : kind, retryAfterMs, message };
 }
 

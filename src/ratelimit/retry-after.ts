@@ -94,7 +94,7 @@ function zonedWallTimeToUtc(w: WallTime, zone: string): number {
   return Math.max(first, asUtc - offsetAt(first, zone));
 }
 
-const withMargin = (ms: number): number => Math.ceil(Math.max(0, ms) * RETRY_MARGIN);
+const withMargin = (ms: number): number => Math.round(Math.max(0, ms) * RETRY_MARGIN);
 
 /** Milliseconds from `now` to the next occurrence of the wall time in a reset text. */
 function untilReset(m: RegExpExecArray, now: Date): number {

@@ -1,76 +1,150 @@
-// The experiment report (report.md / report.json at the experiment root): per-tier tables of
-// subtests with runs, pass rate, median score and cost; the best subtest per tier (★).
+// The experiment report (report.md at the experiment root): headline numbers, tier comparison with
+// CIs and tests against T0, subtests of every tier, per-criterion × tier matrix, judge agreement,
+// configuration, inputs and methods.
 import { join } from 'node:path';
+import type { ExperimentConfig } from '../config/experiment-config.js';
 import type { ExperimentStats } from '../stats/experiment-stats.js';
+import { criteriaMatrix } from './criteria-matrix.js';
+import { ci, footer, link, money, num, pct, secs, signed, table } from './markdown.js';
+import { experimentReportJson, METHODS } from './report-json.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
-import { footer, link, money, num, pct, table } from './markdown.js';
 
-export function renderExperimentReport(expDir: string, experimentId: string, s: ExperimentStats): string {
+export function renderExperimentReport(expDir: string, experimentId: string, config: ExperimentConfig | null, s: ExperimentStats): string {
   const out = [
     `# Experiment Report: ${experimentId}`,
+    '',
+    `Charts and tables: ${link(expDir, 'report.html')}`,
     '',
     table(
       ['Metric', 'Value'],
       [
+        ['Runs (passed)', `${s.totalRuns} (${s.passedRuns})`],
         ['Total cost', money(s.totalCostUsd)],
-        ['Best tier', s.bestTier ?? '—'],
-        ['Best subtest', s.bestTier && s.bestSubtest ? `${s.bestTier}/${s.bestSubtest}` : '—'],
-        ['Frontier (lowest cost-of-pass)', s.frontierTier ? `${s.frontierTier} (${money(s.frontierCostOfPass)})` : 'no passing results'],
+        ['Total run time', secs(s.totalDurationSeconds)],
+        ['Best tier', s.bestTier ? link(expDir, `${s.bestTier}/report.md`, s.bestTier) : '—'],
+        ['Best subtest', s.bestTier && s.bestSubtest ? link(expDir, `${s.bestTier}/${s.bestSubtest}/report.md`, `${s.bestTier}/${s.bestSubtest}`) : '—'],
+        ['Frontier cost-of-pass', s.frontierTier ? `${money(s.frontierCostOfPass)} (${s.frontierTier})` : 'no passing results'],
       ],
     ),
     '',
-    'Cost-of-pass = mean cost per run / pass rate of the tier\'s best subtest ("—" when nothing passed).',
+    '## Tiers',
+    '',
+    table(
+      ['Tier', 'Best subtest', 'Median [95% CI]', 'Pass rate [95% CI]', 'Mean cost', 'Cost-of-pass', 'Δ median vs T0 [95% CI]', 'Δ pass rate vs T0', "Fisher p", 'Total cost'],
+      s.tiers.map((t) => {
+        const b = t.best;
+        const c = t.vsT0;
+        return [
+          `${t.tier === s.bestTier ? '★ ' : ''}${link(expDir, `${t.tier}/report.md`, t.tier)}`,
+          b ? link(expDir, `${t.tier}/${b.id}/report.md`, b.id) : '—',
+          b ? `${num(b.stats.medianScore)} ${ci(b.stats.medianScoreCi)}` : '—',
+          b ? `${pct(b.stats.passRate)} ${ci(b.stats.passRateCi, pct)}` : '—',
+          b ? money(b.stats.meanCostUsd) : '—',
+          money(t.costOfPass),
+          c ? `${signed(c.medianScoreDiff)} ${ci(c.medianScoreDiffCi, (x) => signed(x))}` : '—',
+          c ? `${signed(c.passRateDiff)} ${ci(c.passRateDiffCi, (x) => signed(x))}` : '—',
+          c ? num(c.fisherP, 4) : '—',
+          money(t.totalCostUsd),
+        ];
+      }),
+    ),
+    '',
+    "★ = best tier. Cost-of-pass = mean cost per run / pass rate of the tier's best subtest (— when nothing passed).",
   ];
   for (const t of s.tiers) {
-    out.push('', `## ${t.tier}`, '');
+    out.push('', `### ${t.tier}`, '');
     out.push(
       table(
-        ['Subtest', 'Runs', 'Pass rate', 'Median score', 'Mean score', 'Mean cost', 'Total cost', 'Cost-of-pass'],
+        ['Subtest', 'Name', 'Runs', 'Pass rate', 'Median', 'Mean', 'Mean cost', 'Cost-of-pass'],
         t.subtests.map((st) => [
-          `${st.id === t.selection?.winner ? '★ ' : ''}${link(expDir, `${t.tier}/${st.id}`, st.id)}`,
+          `${st.id === t.selection?.winner ? '★ ' : ''}${link(expDir, `${t.tier}/${st.id}/report.md`, st.id)}`,
+          st.name,
           st.stats.runs,
           pct(st.stats.passRate),
           num(st.stats.medianScore),
           num(st.stats.meanScore),
           money(st.stats.meanCostUsd),
-          money(st.stats.totalCostUsd),
           money(st.stats.costOfPass),
         ]),
       ),
     );
     if (t.selection) out.push('', `Best: ${t.selection.winner} — ${t.selection.reason}.`);
   }
-  out.push('', '## Inputs', '', `- ${link(expDir, 'prompt.md')}`, `- ${link(expDir, 'criteria.md')}`, `- ${link(expDir, 'rubric.yaml')}`, `- ${link(expDir, 'experiment.json')}`);
+  out.push(
+    '',
+    "## Per-criterion scores (each tier's best subtest, mean over runs)",
+    '',
+    criteriaMatrix(
+      s.criteria,
+      s.tiers.filter((t) => t.best).map((t) => ({ head: `${t.tier}/${t.best!.id}`, criteria: t.best!.stats.criteria, total: t.best!.stats.meanScore })),
+      'Mean score',
+    ),
+    '',
+    '## Judges',
+    '',
+  );
+  const a = s.agreement;
+  out.push(
+    table(
+      ['Judge', 'Model', 'Valid', 'Invalid', 'Mean score', 'Pass rate'],
+      a.judges.map((j) => [j.judgeNumber, j.model, j.validJudgments, j.invalidJudgments, num(j.meanScore), pct(j.passRate)]),
+    ),
+    '',
+  );
+  if (a.runsWithMultipleJudges === 0) out.push('Agreement: no run has two valid judgments.');
+  else
+    out.push(
+      `Agreement over ${a.runsWithMultipleJudges} runs with ≥ 2 valid judges: unanimous pass/fail ${pct(a.unanimousPassRate)}, mean score spread ${num(a.meanScoreSpread)}.`,
+      '',
+      table(
+        ['Pair', 'Runs', 'Pass agreement', "Cohen's κ", 'Mean |Δ score|'],
+        a.pairs.map((p) => [`${p.a}–${p.b}`, p.runs, pct(p.passAgreement), num(p.cohenKappa), num(p.meanAbsScoreDiff)]),
+      ),
+    );
+  out.push(
+    '',
+    `Grades: ${Object.entries(s.grades).map(([g, n]) => `${g} ×${n}`).join(', ') || '—'}`,
+    '',
+    '## Tokens',
+    '',
+    table(['Input', 'Output', 'Cache read', 'Cache write'], [[s.tokens.input, s.tokens.output, s.tokens.cacheRead, s.tokens.cacheCreation]]),
+  );
+  if (config)
+    out.push(
+      '',
+      '## Configuration',
+      '',
+      table(
+        ['Setting', 'Value'],
+        [
+          ['Repository', `\`${config.repo}\``],
+          ['Commit', config.commit ? `\`${config.commit}\`` : '—'],
+          ['Agent / model', `${config.agent} / ${config.model}`],
+          ['Judges', config.judgeModels.join(', ')],
+          ['Runs per subtest', config.runs],
+          ['Tiers', config.tiers.join(' ')],
+          ['Timeout', `${config.timeoutSeconds}s`],
+        ],
+      ),
+    );
+  out.push(
+    '',
+    '## Files',
+    '',
+    ...['prompt.md', 'criteria.md', 'rubric.yaml', 'experiment.json', 'report.json', 'report.html'].map((f) => `- ${link(expDir, f)}`),
+    '',
+    '## Methods',
+    '',
+    ...Object.entries(METHODS).map(([k, v]) => `- **${k}**: ${v}`),
+  );
   return out.join('\n') + '\n' + footer();
 }
 
-/** JSON form of the same numbers (infinite cost-of-pass is null). */
-export function experimentReportJson(experimentId: string, s: ExperimentStats): unknown {
-  return {
-    experiment_id: experimentId,
-    summary: {
-      total_tiers: s.tiers.length,
-      best_tier: s.bestTier,
-      best_subtest: s.bestSubtest,
-      frontier_tier: s.frontierTier,
-      frontier_cop: s.frontierCostOfPass,
-      total_cost: s.totalCostUsd,
-    },
-    tiers: s.tiers.map((t) => ({
-      tier: t.tier,
-      best_subtest: t.selection?.winner ?? null,
-      best_score: t.selection?.winningScore ?? null,
-      selection_reason: t.selection?.reason ?? null,
-      tiebreaker_used: t.selection?.tieBreakerUsed ?? false,
-      cost_of_pass: t.costOfPass,
-      total_cost: t.totalCostUsd,
-      subtests: t.subtests.map((st) => ({ id: st.id, ...st.stats, selected: st.id === t.selection?.winner })),
-    })),
-  };
-}
-
-/** Write report.md and report.json at the experiment root. */
+/**
+ * @deprecated use writeAllReports (src/report/write-reports.ts); kept so the engine compiles until
+ * it switches. Writes only the root report.md / report.json.
+ */
 export function writeExperimentReports(expDir: string, experimentId: string, s: ExperimentStats): void {
-  writeFileAtomic(join(expDir, 'report.md'), renderExperimentReport(expDir, experimentId, s));
-  writeJsonAtomic(join(expDir, 'report.json'), experimentReportJson(experimentId, s));
+  writeFileAtomic(join(expDir, 'report.md'), renderExperimentReport(expDir, experimentId, null, s));
+  writeJsonAtomic(join(expDir, 'report.json'), experimentReportJson(experimentId, null, null, s));
 }

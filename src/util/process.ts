@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 
 /** What to run and how. */
 export interface RunProcessOptions {
@@ -132,11 +133,13 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
   if (opts.signal?.aborted) onAbort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
+  // A chunk may end inside a multi-byte character; the decoder carries it over to the next chunk.
+  const decoder = new StringDecoder('utf8');
   child.stdout?.on('data', (b: Buffer) => {
     out.push(b);
     outLog?.write(b);
     if (opts.onStdoutLine) {
-      pending += b.toString('utf8');
+      pending += decoder.write(b);
       let nl: number;
       while ((nl = pending.indexOf('\n')) >= 0) {
         const line = pending.slice(0, nl);
@@ -154,6 +157,11 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
     child.stdin.end(opts.input);
   }
 
+  // When the leader exits, whatever it left running in its group (servers started with `&`, ...) goes too.
+  child.once('exit', () => {
+    if (child.pid !== undefined && groupAlive(child.pid)) killGroup(child.pid, 'SIGKILL');
+  });
+
   const ended = await new Promise<{ code: number | null; sig: NodeJS.Signals | null; spawnError?: string }>(
     (resolve) => {
       child.once('error', (e) => resolve({ code: null, sig: null, spawnError: e.message }));
@@ -165,6 +173,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
   // The leader is gone; make sure no descendant outlives it.
   if (child.pid !== undefined && (timedOut || aborted) && groupAlive(child.pid)) killGroup(child.pid, 'SIGKILL');
   if (killTimer) clearTimeout(killTimer);
+  if (opts.onStdoutLine) pending += decoder.end();
   if (opts.onStdoutLine && pending.trim()) opts.onStdoutLine(pending);
   await Promise.all([closeLog(outLog), closeLog(errLog)]);
   return {

@@ -8,6 +8,9 @@ import { type Answer, type ContentBlock, isRecord, messagesOf, newId, textOf } f
 /** Inputs holding a path that the real tools want absolute. */
 const PATH_KEYS = ['file_path', 'notebook_path', 'path'];
 
+/** What rules match as the cwd when none is known (`--system-prompt`, `--agent`): `"match": "<no cwd>"`. */
+export const NO_CWD = '<no cwd>';
+
 /** Answered when the steps run out. */
 export const FINAL_STEP: AgentStep = { text: 'Done.' };
 
@@ -49,7 +52,7 @@ export function stepFor(turn: AgentTurn, script: ResolvedScript, hooks: ModelHoo
   if (hooked) return hooked;
   const rule = script.agent.rules.find((r) => {
     const re = new RegExp(r.match);
-    return (turn.cwd !== undefined && re.test(turn.cwd)) || re.test(turn.prompt);
+    return re.test(turn.cwd ?? NO_CWD) || re.test(turn.prompt);
   });
   const steps = rule ? rule.steps : script.agent.steps;
   return steps[turn.stepIndex] ?? FINAL_STEP;

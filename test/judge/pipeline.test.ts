@@ -1,7 +1,7 @@
 // The Python pipeline on real repositories: pytest verdicts, baseline comparison, a clean worktree, saved results.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   compareWithBaseline,
@@ -45,6 +45,12 @@ const pyRepo = (expected: number) =>
 const run = (workspace: string, scriptsDir = tmpDir('scylla-scripts-')) =>
   runPipeline({ workspace, language: 'python', scriptsDir, env: ENV });
 
+/** Every path under `root` except .git, sorted. */
+const listTree = (root: string): string[] =>
+  readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((p) => p !== '.git' && !p.startsWith(`.git${sep}`))
+    .sort();
+
 const step = (r: PipelineResult, name: string) => r.steps.find((s) => s.name === name)!;
 
 describe.skipIf(!hasPytest)('python pipeline with pytest', () => {
@@ -55,6 +61,7 @@ describe.skipIf(!hasPytest)('python pipeline with pytest', () => {
     const scripts = tmpDir('scylla-scripts-');
     const repo = pyRepo(3);
     writeFileSync(join(repo.path, 'pkg/extra.py'), 'from pkg.lib import add\nTWO = add(1, 1)\n'); // the agent's file
+    const before = listTree(repo.path);
     failing = await run(repo.path, scripts);
     expect(failing.steps.map((s) => s.name)).toEqual(['compileall', 'ruff', 'pytest']);
     expect(step(failing, 'compileall').status).toBe('passed');
@@ -69,6 +76,7 @@ describe.skipIf(!hasPytest)('python pipeline with pytest', () => {
     expect(git(repo.path, 'status', '--porcelain', '--untracked-files=all', '--ignored')).toBe(
       '?? pkg/extra.py',
     );
+    expect(listTree(repo.path)).toEqual(before); // git status does not show empty directories
     // pipeline.json is the result and reloads through the schema (resume); the log has the full output.
     expect(loadPipelineResult(join(scripts, 'pipeline.json'))).toEqual(failing);
     expect(readFileSync(join(scripts, '03-pytest.log'), 'utf8')).toContain('assert 2 == 3');

@@ -1,0 +1,77 @@
+// The one entry point that writes every report of an experiment from the store and the run
+// artefacts: missing run reports, subtest, tier and experiment JSON + Markdown, report.html.
+// Deterministic: the same store and artefacts give byte-identical JSON.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExperimentConfig } from '../config/experiment-config.js';
+import { experimentStats, type ExperimentStats } from '../stats/experiment-stats.js';
+import { isFinal } from '../store/run-state.js';
+import type { Store } from '../store/store.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { runDir, subtestDir } from '../workspace/paths.js';
+import { renderExperimentReport } from './experiment-report.js';
+import { renderHtmlReport } from './html/html-report.js';
+import { experimentReportJson, subtestReportJson, tierReportJson } from './report-json.js';
+import { renderRunReport, runReportJson } from './run-report.js';
+import { loadRunResult } from './run-result.js';
+import { sortTiers, type ReportTier } from './store-tiers.js';
+import { renderSubtestReport } from './subtest-report.js';
+import { renderTierReport } from './tier-report.js';
+
+/** Report formats. */
+export type ReportFormat = 'md' | 'json' | 'html';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'json', 'html'];
+
+export interface WriteReportsOptions {
+  store: Store;
+  expDir: string;
+  /** The experiment's configuration (null: unknown; the reports leave it out). */
+  config: ExperimentConfig | null;
+  /** Tiers and subtests to report on (sorted T0..T6 and by subtest id before use). */
+  tiers: ReportTier[];
+  /** Which formats to write (default all). */
+  formats?: readonly ReportFormat[];
+}
+
+/** Write run reports of finalized runs that have none (never rewriting existing ones). */
+function writeMissingRunReports(store: Store, expDir: string, formats: readonly ReportFormat[]): void {
+  for (const row of store.runs()) {
+    if (!isFinal(row.state)) continue;
+    const dir = runDir(expDir, row.tier, row.subtest, row.run);
+    const wantJson = formats.includes('json') && !existsSync(join(dir, 'report.json'));
+    const wantMd = formats.includes('md') && !existsSync(join(dir, 'report.md'));
+    if (!wantJson && !wantMd) continue;
+    const rr = loadRunResult(dir);
+    if (!rr) continue;
+    if (wantJson) writeJsonAtomic(join(dir, 'report.json'), runReportJson(rr));
+    if (wantMd) writeFileAtomic(join(dir, 'report.md'), renderRunReport(rr, dir));
+  }
+}
+
+/** Write every report; returns the statistics they were written from. */
+export async function writeAllReports(opts: WriteReportsOptions): Promise<ExperimentStats> {
+  const { store, expDir, config } = opts;
+  const formats = opts.formats ?? REPORT_FORMATS;
+  const md = formats.includes('md');
+  const json = formats.includes('json');
+  const experimentId = config?.experimentId ?? store.experiment()?.experiment_id ?? 'experiment';
+  const stats = experimentStats(store, expDir, sortTiers(opts.tiers));
+
+  writeMissingRunReports(store, expDir, formats);
+  for (const t of stats.tiers) {
+    for (const s of t.subtests) {
+      const dir = subtestDir(expDir, t.tier, s.id);
+      if (json) writeJsonAtomic(join(dir, 'report.json'), subtestReportJson(t, s));
+      if (md) writeFileAtomic(join(dir, 'report.md'), renderSubtestReport(dir, t, s));
+    }
+    const dir = join(expDir, t.tier);
+    if (json) writeJsonAtomic(join(dir, 'report.json'), tierReportJson(t));
+    if (md) writeFileAtomic(join(dir, 'report.md'), renderTierReport(dir, t));
+  }
+  const startedAt = store.experiment()?.started_at ?? null;
+  // JSON first so the HTML and Markdown can link to it; HTML before the Markdown that links to it.
+  if (json) writeJsonAtomic(join(expDir, 'report.json'), experimentReportJson(experimentId, config, startedAt, stats));
+  if (formats.includes('html')) writeFileAtomic(join(expDir, 'report.html'), await renderHtmlReport(expDir, experimentId, config, stats, md));
+  if (md) writeFileAtomic(join(expDir, 'report.md'), renderExperimentReport(expDir, experimentId, config, stats));
+  return stats;
+}
