@@ -86,7 +86,8 @@ export function classifyRun(
     return { failure: 'completed', isError: false };
   // No tokens at all: the model was never reached (API error, request timeout, bad flag), not the agent's doing.
   if (tokens(out) === 0 && (r ? r.is_error === true : out.numTurns === 0)) {
-    const said = (r?.is_error ? r.result : undefined) || tail(proc.stderr) || tail(proc.stdout) || 'no output';
+    const said =
+      (r?.is_error ? r.result : undefined) || tail(proc.stderr) || tail(proc.stdout) || 'no output';
     return {
       failure: 'infra_failed',
       isError: true,

@@ -38,6 +38,16 @@ export const ExperimentConfigSchema = z.object({
   tiers: z.array(z.enum(TIER_IDS)).min(1),
   runs: z.number().int().min(1),
   parallel: z.number().int().min(1),
+  /** Runs of one subtest at once (default 1: in order). */
+  parallelRuns: z.number().int().min(1).default(1),
+  /** Judge calls at once (default: --parallel). */
+  parallelJudges: z.number().int().min(1).nullable().default(null),
+  /** Live worktrees at most (default: 2 × --parallel). */
+  maxWorkspaces: z.number().int().min(1).nullable().default(null),
+  /** Halve the agent slots after a rate limit and ramp back up (default true). */
+  adaptive: z.boolean().default(true),
+  /** Longest rate-limit pause to sit out, in seconds; longer ones stop the experiment (resumable). */
+  maxWaitSeconds: z.number().positive().nullable().default(null),
   timeoutSeconds: z.number().positive(),
   maxSubtests: z.number().int().min(1).nullable(),
   maxTurns: z.number().int().min(1).nullable(),
@@ -51,6 +61,8 @@ export const ExperimentConfigSchema = z.object({
   maxCostUsd: z.number().positive().nullable(),
   resultsDir: z.string(),
   keepWorkspaces: z.boolean(),
+  /** Keep worktrees of runs that did not pass. */
+  keepFailedWorkspaces: z.boolean().default(false),
   /** sha256 of prompt, criteria, rubric and reference patch contents (what the judge and agent see). */
   inputsSha256: z.record(z.string(), z.string().nullable()),
 });

@@ -24,6 +24,11 @@ export const ExperimentFileSchema = z
     judge_transport: z.enum(['api', 'cli']).optional(),
     judge_timeout_seconds: z.number().positive().optional(),
     parallel: z.number().int().min(1).optional(),
+    parallel_runs: z.number().int().min(1).optional(),
+    parallel_judges: z.number().int().min(1).optional(),
+    max_workspaces: z.number().int().min(1).optional(),
+    adaptive: z.boolean().optional(),
+    max_wait_seconds: z.number().positive().optional(),
     parallel_subtests: z.number().int().min(1).optional(),
     timeout_seconds: z.number().positive().optional(),
     max_turns: z.number().int().min(1).optional(),
@@ -49,6 +54,12 @@ export interface RunCliOptions {
   tiers?: string[];
   runs?: number;
   parallel?: number;
+  parallelRuns?: number;
+  parallelJudges?: number;
+  maxWorkspaces?: number;
+  adaptive?: boolean;
+  maxWait?: number;
+  keepFailedWorkspaces?: boolean;
   timeout?: number;
   maxSubtests?: number;
   maxTurns?: number;
@@ -136,6 +147,12 @@ export function resolveExperimentConfig(cli: RunCliOptions, tc: TestCaseInputs, 
     tiers: [...new Set(tiers)],
     runs: cli.runs ?? file.runs_per_subtest ?? DEFAULTS.runs,
     parallel: cli.parallel ?? file.parallel ?? file.parallel_subtests ?? DEFAULTS.parallel,
+    parallelRuns: cli.parallelRuns ?? file.parallel_runs ?? 1,
+    parallelJudges: cli.parallelJudges ?? file.parallel_judges ?? null,
+    maxWorkspaces: cli.maxWorkspaces ?? file.max_workspaces ?? null,
+    adaptive: cli.adaptive ?? file.adaptive ?? true,
+    maxWaitSeconds: cli.maxWait ?? file.max_wait_seconds ?? null,
+    keepFailedWorkspaces: cli.keepFailedWorkspaces ?? false,
     timeoutSeconds: cli.timeout ?? file.timeout_seconds ?? tc.spec.task?.timeout_seconds ?? DEFAULTS.timeoutSeconds,
     maxSubtests: cli.maxSubtests ?? file.max_subtests ?? null,
     maxTurns: cli.maxTurns ?? file.max_turns ?? tc.spec.task?.max_turns ?? null,

@@ -8,6 +8,8 @@ import type { JudgeTransport } from '../judge/transport.js';
 import type { RateLimitGate } from '../ratelimit/gate.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
+import type { Budget } from './budget.js';
+import type { Slots } from './slots.js';
 
 /** One judge: a model behind a transport. */
 export interface JudgeSlot {
@@ -33,6 +35,11 @@ export interface ExperimentContext {
   /** Declared `pipeline:` commands of test.yaml (override the language default). */
   declaredPipeline?: { name: string; run: string }[];
   gate: RateLimitGate;
+  /** Agent, judge, pipeline and workspace slots (shared across the experiments of a batch). */
+  slots: Slots;
+  budget: Budget;
+  /** Runs in progress: key → stage and start time (the progress view reads it). */
+  active: Map<string, { stage: string; since: number }>;
   logger: Logger;
   /** Aborted on a hard stop (second Ctrl-C): agents are killed, their runs are `interrupted`. */
   hardStop: AbortSignal;
@@ -56,4 +63,5 @@ export type RunEnd =
   | { kind: 'rate_limited'; retryAfterMs: number; source: 'agent' | 'judge'; limit: 'rate_limit' | 'overloaded' | 'usage_cap'; message: string }
   | { kind: 'infra_failed'; message: string }
   | { kind: 'judge_failed'; message: string }
-  | { kind: 'interrupted' };
+  | { kind: 'interrupted' }
+  | { kind: 'budget_exhausted' };

@@ -54,11 +54,11 @@ export async function judgeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKe
   const started = Date.now();
   const judgments: Judgment[] = [];
   for (const [i, slot] of ctx.judges.entries()) {
-    await ctx.gate.wait(ctx.hardStop);
-    if (ctx.hardStop.aborted) return { kind: 'interrupted' };
     try {
-      judgments.push(
-        await runJudge({
+      const j = await ctx.slots.judge.add(async () => {
+        await ctx.gate.wait(ctx.hardStop);
+        if (ctx.hardStop.aborted) return null;
+        return runJudge({
           transport: slot.transport,
           model: slot.model,
           system: JUDGE_SYSTEM_PROMPT,
@@ -67,8 +67,10 @@ export async function judgeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKe
           timeoutMs: ctx.config.judgeTimeoutSeconds * 1000,
           signal: ctx.hardStop,
           artefactDir: join(judgeDir, `judge_${String(i + 1).padStart(2, '0')}`),
-        }),
-      );
+        });
+      });
+      if (!j) return { kind: 'interrupted' };
+      judgments.push(j);
     } catch (e) {
       // A judge rate limit is never a score: the run stays at pipeline_done and is judged again.
       if (e instanceof RateLimitError)

@@ -29,6 +29,17 @@ import { HEARTBEAT_INTERVAL_MS } from './liveness.js';
 import { openExperiment } from './open-experiment.js';
 import { planRuns, tierGroups } from './planner.js';
 import { schedule } from './scheduler.js';
+import { Budget } from './budget.js';
+import { defaultLimits, Slots, type SlotLimits } from './slots.js';
+
+/** Slot limits from the configuration. */
+export function limitsOf(config: ExperimentConfig): SlotLimits {
+  return defaultLimits(config.parallel, {
+    judges: config.parallelJudges ?? undefined,
+    workspaces: config.maxWorkspaces ?? undefined,
+    adaptive: config.adaptive,
+  });
+}
 
 export interface RunExperimentOptions {
   config: ExperimentConfig;
@@ -40,11 +51,17 @@ export interface RunExperimentOptions {
   softStop?: AbortSignal;
   /** Second stop: kill agents now; their runs become `interrupted`. */
   hardStop?: AbortSignal;
+  /** Slots shared with other experiments of a batch (default: this experiment's own). */
+  slots?: Slots;
+  /** Receives the context once it exists (the progress view reads `active`, the gate, the budget). */
+  onContext?: (ctx: ExperimentContext) => void;
 }
 
 export interface ExperimentOutcome {
   expDir: string;
-  status: 'completed' | 'interrupted';
+  status: 'completed' | 'interrupted' | 'budget_exhausted';
+  /** Why the experiment stopped early, in words (with how to resume). */
+  stopReason: string | null;
   stats: ExperimentStats;
   resumed: boolean;
   /** Runs that ended as something other than a result in this invocation (redone on resume). */
@@ -55,7 +72,17 @@ export interface ExperimentOutcome {
 export async function runExperiment(opts: RunExperimentOptions): Promise<ExperimentOutcome> {
   const { config, testCase } = opts;
   const logger = opts.logger ?? silentLogger;
-  const softStop = opts.softStop ?? new AbortController().signal;
+  // Our own stop: the budget or an over-long rate-limit pause end the experiment (resumably).
+  const internalStop = new AbortController();
+  let stopReason: string | null = null;
+  const stop = (why: string) => {
+    if (!internalStop.signal.aborted) {
+      stopReason = why;
+      logger.warn(why);
+      internalStop.abort();
+    }
+  };
+  const softStop = AbortSignal.any([opts.softStop ?? new AbortController().signal, internalStop.signal]);
   const hardStop = opts.hardStop ?? new AbortController().signal;
   const library = config.resourcesDir ? loadResourceLibrary(config.resourcesDir) : null;
   const tiers = discoverTiers(config.tiersDir, config.tiers, config.maxSubtests ?? undefined);
@@ -68,10 +95,12 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   heartbeat.unref();
   try {
     const clone = await ensureBaseClone({ repo: config.repo, commit: config.commit ?? undefined, dest: baseCloneDir(expDir) });
+    const slots = opts.slots ?? new Slots(limitsOf(config), logger);
     const gate = new RateLimitGate({
       onPause: (p) => logger.warn(`rate limited (${p.source}, ${p.kind}): pausing every worker until ${new Date(p.until).toISOString()}`),
       onResume: () => logger.info('rate-limit pause over: resuming'),
     });
+    const budget = new Budget(config.maxCostUsd, store);
     const ctx: ExperimentContext = {
       config,
       expDir,
@@ -87,10 +116,14 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       pipelineBaseline: null,
       declaredPipeline: testCase.spec.pipeline,
       gate,
+      slots,
+      budget,
+      active: new Map(),
       logger,
       hardStop,
       env: opts.env ?? process.env,
     };
+    opts.onContext?.(ctx);
     ctx.pipelineBaseline = await pipelineBaseline(ctx);
 
     let unfinished = 0;
@@ -98,10 +131,18 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       if (softStop.aborted) break;
       const groupTiers = group.map((id) => tiers.find((t) => t.id === id)!);
       const specs = groupTiers.map((t) => resolveTier(ctx, t, library)).flat();
-      const ends = await schedule(specs, config.parallel, {
+      const ends = await schedule(specs, { slots, parallelRuns: config.parallelRuns }, {
         execute: (spec) => executeRunSafe(ctx, spec),
         onRateLimit: (end) => {
           const until = Date.now() + end.retryAfterMs;
+          slots.onRateLimit();
+          if (config.maxWaitSeconds !== null && end.retryAfterMs > config.maxWaitSeconds * 1000) {
+            stop(
+              `rate limit (${end.limit}) resets at ${new Date(until).toISOString()}, later than --max-wait ${config.maxWaitSeconds}s allows: ` +
+                'stopping; run the same command again after the reset to resume',
+            );
+            return;
+          }
           store.addPause({ source: end.source, kind: end.limit, until: new Date(until).toISOString(), reason: end.message });
           gate.pause({ source: end.source, kind: end.limit, until, reason: end.message });
         },
@@ -110,14 +151,20 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
         logger,
       });
       unfinished += [...ends.values()].filter((e) => e.kind !== 'finalized').length;
+      if ([...ends.values()].some((e) => e.kind === 'budget_exhausted'))
+        stop(
+          `budget exhausted: $${budget.spent().toFixed(4)} spent of the $${config.maxCostUsd} cap; ` +
+            'run again with a higher --max-cost-usd to continue',
+        );
       recordWinners(store, expDir, groupTiers);
     }
     const stats = writeReports(store, expDir, config, tiers);
     const allDone = tiers.every((t) => t.subtests.every((s) => store.runs({ tier: t.id, subtest: s.id }).filter((r) => r.run <= config.runs).every((r) => isFinal(r.state))));
+    const budgetOut = stopReason !== null && (stopReason as string).startsWith('budget');
     const interrupted = softStop.aborted || hardStop.aborted;
-    const status = interrupted || !allDone ? 'interrupted' : 'completed';
+    const status = budgetOut ? 'budget_exhausted' : interrupted || !allDone ? 'interrupted' : 'completed';
     store.setExperimentStatus(status);
-    return { expDir, status, stats, resumed, unfinished };
+    return { expDir, status, stopReason, stats, resumed, unfinished };
   } catch (e) {
     store.setExperimentStatus(e instanceof InterruptedError ? 'interrupted' : 'failed');
     throw e;

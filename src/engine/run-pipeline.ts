@@ -38,10 +38,29 @@ export async function executeRun(ctx: ExperimentContext, spec: RunSpec): Promise
     row = current(ctx, key);
   }
 
+  const activeKey = `${spec.tier}/${spec.subtest}/${spec.run}`;
+  try {
+    return await runStages(ctx, spec, key, row, activeKey, log);
+  } finally {
+    ctx.active.delete(activeKey);
+  }
+}
+
+async function runStages(
+  ctx: ExperimentContext,
+  spec: RunSpec,
+  key: RunKey,
+  first: RunRow,
+  activeKey: string,
+  log: ExperimentContext['logger'],
+): Promise<RunEnd> {
+  let row = first;
+  const since = Date.now();
   for (;;) {
     const stage = resumeStage(row.state);
     if (stage === null) return finalizedEnd(row);
     if (ctx.hardStop.aborted && stage !== 'finalized') return { kind: 'interrupted' };
+    ctx.active.set(activeKey, { stage, since });
     log.debug(`stage ${stage}`);
     let end: RunEnd | undefined;
     switch (stage) {
@@ -94,7 +113,12 @@ function finalizedEnd(row: RunRow): RunEnd {
 async function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow): Promise<void> {
   await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
   if (existsSync(spec.runDir)) quarantineRunDir(spec.runDir);
+  // What the discarded attempt cost still counts against the budget.
+  const discarded = Number(ctx.store.getKv('discarded_cost_usd') ?? 0) + (row.cost_usd ?? 0);
+  ctx.store.setKv('discarded_cost_usd', String(discarded));
   ctx.store.transition(spec, row.state, 'pending', {
+    cost_usd: null,
+    agent_duration_ms: null,
     attempt: row.attempt + 1,
     config_commit: null,
     agent_commit: null,
@@ -161,9 +185,14 @@ async function runAgent(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row:
     // Undo whatever a killed earlier attempt left in the worktree.
     await runGit(ws, ['reset', '-q', '--hard', row.config_commit ?? 'HEAD']);
     await runGit(ws, ['clean', '-q', '-fdx']);
-    await ctx.gate.wait(ctx.hardStop);
-    if (ctx.hardStop.aborted) return { kind: 'interrupted' };
-    result = await ctx.adapter.run({
+    const started = await ctx.slots.agent.add(async () => {
+      // Wait at the gate inside the slot: a pause that began while we queued still applies.
+      await ctx.gate.wait(ctx.hardStop);
+      if (ctx.hardStop.aborted) return { kind: 'interrupted' as const };
+      if (!ctx.budget.canStart()) return { kind: 'budget_exhausted' as const };
+      ctx.budget.started();
+      try {
+        return await ctx.adapter.run({
       workspace: ws,
       prompt: readFileSync(join(spec.runDir, 'task_prompt.md'), 'utf8'),
       model: ctx.config.model,
@@ -177,7 +206,14 @@ async function runAgent(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row:
       mainAgent: spec.resolved.mainAgent,
       thinking: ctx.config.thinking ?? undefined,
       signal: ctx.hardStop,
+        });
+      } finally {
+        ctx.budget.finished();
+      }
     });
+    if ('kind' in started) return started;
+    result = started;
+    if (result.failure !== 'rate_limited') ctx.slots.onAgentSuccess();
   }
   const patch = {
     agent_failure: result.failure,
@@ -226,13 +262,15 @@ async function runBuildPipeline(ctx: ExperimentContext, spec: RunSpec, key: RunK
   const ws = await ensureWorktree(ctx, spec);
   // Runs after the diff was captured, so its caches can never pollute the agent's diff.
   await runGit(ws, ['reset', '-q', '--hard', row.agent_commit ?? 'HEAD']);
-  const raw = await runPipeline({
-    workspace: ws,
-    language: ctx.config.language,
-    declared: ctx.declaredPipeline,
-    scriptsDir: join(spec.runDir, 'judge', 'commands'),
-    signal: ctx.hardStop,
-  });
+  const raw = await ctx.slots.pipeline.add(() =>
+    runPipeline({
+      workspace: ws,
+      language: ctx.config.language,
+      declared: ctx.declaredPipeline,
+      scriptsDir: join(spec.runDir, 'judge', 'commands'),
+      signal: ctx.hardStop,
+    }),
+  );
   const result: PipelineResult = compareWithBaseline(raw, ctx.pipelineBaseline);
   writeJsonAtomic(join(spec.runDir, 'judge', 'pipeline.json'), result);
   ctx.store.transition(key, 'diff_captured', 'pipeline_done');
@@ -249,6 +287,8 @@ export function loadPipelineResult(runDir: string): PipelineResult | null {
 // --- stage: clean --------------------------------------------------------------------------
 
 async function cleanWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): Promise<void> {
-  if (!ctx.config.keepWorkspaces) await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
-  if (!ctx.config.keepWorkspaces) ctx.store.transition(key, 'finalized', 'cleaned');
+  const keep = ctx.config.keepWorkspaces || (ctx.config.keepFailedWorkspaces && current(ctx, key).passed !== 1);
+  if (keep) return;
+  await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
+  ctx.store.transition(key, 'finalized', 'cleaned');
 }

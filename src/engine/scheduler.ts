@@ -1,8 +1,10 @@
-// Runs the planned runs of one tier group under `parallel` slots: the runs of one subtest in order,
-// subtests interleaved; a rate limit closes the gate for everyone and the run is redone after it.
-import PQueue from 'p-queue';
+// Schedules the runs of one tier group: the runs of a subtest in order (or in `parallelRuns` lanes),
+// all subtests interleaved, each run holding a workspace slot while it is active. Agents, judges and
+// the build pipeline take their own slots inside the run. A rate limit closes the gate for everyone
+// and the run is redone after it; a stop request or an exhausted budget starts nothing new.
 import type { Logger } from '../util/logger.js';
 import type { RunEnd, RunSpec } from './context.js';
+import type { Slots } from './slots.js';
 
 export interface SchedulerHooks {
   /** Execute one run to its end (finalized or a non-result end). */
@@ -11,7 +13,7 @@ export interface SchedulerHooks {
   onRateLimit(end: Extract<RunEnd, { kind: 'rate_limited' }>, spec: RunSpec): void;
   /** Wait until the gate is open. */
   waitGate(): Promise<void>;
-  /** True once a stop was requested: start nothing new. */
+  /** True once a stop was requested or the budget is spent: start nothing new. */
   stopping(): boolean;
   logger: Logger;
 }
@@ -19,12 +21,23 @@ export interface SchedulerHooks {
 /** Consecutive infrastructure failures (with no success between) that stop the experiment. */
 export const INFRA_FAILURE_LIMIT = 3;
 
+/** Raised when the infrastructure keeps failing (missing binary, bad credentials, ...). */
 export class InfraFailureError extends Error {}
 
-/** Execute `subtests` (each an ordered list of runs) with at most `parallel` running at once. */
-export async function schedule(subtests: RunSpec[][], parallel: number, hooks: SchedulerHooks): Promise<Map<string, RunEnd>> {
+/** Split one subtest's runs into `lanes` sequences (run i in lane i mod lanes). */
+export function lanesOf(runs: RunSpec[], lanes: number): RunSpec[][] {
+  const out: RunSpec[][] = Array.from({ length: Math.max(1, Math.min(lanes, runs.length)) }, () => []);
+  runs.forEach((r, i) => out[i % out.length].push(r));
+  return out;
+}
+
+/** Execute every run; resolves with how each ended (runs never started are absent). */
+export async function schedule(
+  subtests: RunSpec[][],
+  opts: { slots: Slots; parallelRuns: number },
+  hooks: SchedulerHooks,
+): Promise<Map<string, RunEnd>> {
   const ends = new Map<string, RunEnd>();
-  const queue = new PQueue({ concurrency: parallel });
   let infraStreak = 0;
   let fatal: Error | null = null;
 
@@ -38,27 +51,29 @@ export async function schedule(subtests: RunSpec[][], parallel: number, hooks: S
     }
   };
 
-  for (const runs of subtests) {
-    void queue
-      .add(async () => {
-      for (const spec of runs) {
-        if (hooks.stopping() || fatal) return;
-        const end = await runOne(spec);
-        ends.set(`${spec.tier}/${spec.subtest}/${spec.run}`, end);
-        if (end.kind === 'infra_failed') {
-          infraStreak++;
-          hooks.logger.warn(`infrastructure failure: ${end.message}`);
-          if (infraStreak >= INFRA_FAILURE_LIMIT && !fatal)
-            fatal = new InfraFailureError(`${infraStreak} infrastructure failures in a row, last: ${end.message}`);
-        } else if (end.kind === 'finalized') infraStreak = 0;
-        if (end.kind === 'interrupted') return;
-      }
-      })
-      .catch((e: unknown) => {
+  const lane = async (runs: RunSpec[]): Promise<void> => {
+    for (const spec of runs) {
+      if (hooks.stopping() || fatal) return;
+      const end = await opts.slots.workspace.add(async () => (hooks.stopping() || fatal ? null : runOne(spec)));
+      if (!end) return;
+      ends.set(`${spec.tier}/${spec.subtest}/${spec.run}`, end);
+      if (end.kind === 'infra_failed') {
+        infraStreak++;
+        hooks.logger.warn(`infrastructure failure in ${spec.tier}/${spec.subtest} run ${spec.run}: ${end.message}`);
+        if (infraStreak >= INFRA_FAILURE_LIMIT && !fatal)
+          fatal = new InfraFailureError(`${infraStreak} infrastructure failures in a row; the last: ${end.message}`);
+      } else if (end.kind === 'finalized') infraStreak = 0;
+      if (end.kind === 'interrupted' || end.kind === 'budget_exhausted') return;
+    }
+  };
+
+  await Promise.all(
+    subtests.flatMap((runs) => lanesOf(runs, opts.parallelRuns)).map((l) =>
+      lane(l).catch((e: unknown) => {
         fatal ??= e instanceof Error ? e : new Error(String(e));
-      });
-  }
-  await queue.onIdle();
+      }),
+    ),
+  );
   if (fatal) throw fatal;
   return ends;
 }

@@ -171,7 +171,8 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
   if (timer) clearTimeout(timer);
   opts.signal?.removeEventListener('abort', onAbort);
   // The leader is gone; make sure no descendant outlives it.
-  if (child.pid !== undefined && (timedOut || aborted) && groupAlive(child.pid)) killGroup(child.pid, 'SIGKILL');
+  if (child.pid !== undefined && (timedOut || aborted) && groupAlive(child.pid))
+    killGroup(child.pid, 'SIGKILL');
   if (killTimer) clearTimeout(killTimer);
   if (opts.onStdoutLine) pending += decoder.end();
   if (opts.onStdoutLine && pending.trim()) opts.onStdoutLine(pending);

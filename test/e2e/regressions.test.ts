@@ -118,7 +118,7 @@ describe('regressions of the original system', () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT } });
     const agentRequests = server.requests.filter((r) => r.kind === 'agent').length;
     const good = await runScylla(args, scyllaEnv(server.url));
-    expect(good.code, good.stderr).toBe(0);
+    expect(good.code, good.stderr + good.stdout).toBe(0);
     expect(server.requests.filter((r) => r.kind === 'agent').length).toBe(agentRequests); // agent not re-run
     expect(query<{ state: string; passed: number }>(expDir, 'SELECT state, passed FROM runs')).toEqual([{ state: 'cleaned', passed: 1 }]);
   });
