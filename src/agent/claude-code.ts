@@ -46,27 +46,23 @@ function toResult(
   version: string,
 ): AgentResult {
   const verdict = classifyRun(proc, out, bin);
-  const actualModel = str(out.init?.model) ?? model;
-  return {
+  const result: AgentResult = {
     failure: verdict.failure,
     exitCode: proc.exitCode,
     durationMs: proc.durationMs,
     resultText: out.result?.result ?? out.lastText,
     usage: out.usage,
     numTurns: out.numTurns,
-    ...runCost(actualModel, out),
+    ...runCost(str(out.init?.model) ?? model, out),
     isError: verdict.isError,
-    ...(verdict.rateLimit ? { rateLimit: verdict.rateLimit } : {}),
-    ...(verdict.errorMessage ? { errorMessage: verdict.errorMessage } : {}),
-    ...(() => {
-      const sessionId = out.result?.session_id ?? str(out.init?.session_id);
-      return sessionId ? { sessionId } : {};
-    })(),
-    ...(() => {
-      const cliVersion = str(out.init?.claude_code_version) ?? versionNumber(version);
-      return cliVersion ? { cliVersion } : {};
-    })(),
   };
+  if (verdict.rateLimit) result.rateLimit = verdict.rateLimit;
+  if (verdict.errorMessage) result.errorMessage = verdict.errorMessage;
+  const sessionId = out.result?.session_id ?? str(out.init?.session_id);
+  if (sessionId) result.sessionId = sessionId;
+  const cliVersion = str(out.init?.claude_code_version) ?? versionNumber(version);
+  if (cliVersion) result.cliVersion = cliVersion;
+  return result;
 }
 
 /** Claude Code, headless. `opts.bin` overrides the binary. */

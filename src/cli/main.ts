@@ -34,6 +34,11 @@ export function buildProgram(): Command {
     .option('--tiers <tiers...>', 'tiers to run (default T0 T1)')
     .option('--runs <n>', 'runs per subtest (default 10)', int('--runs'))
     .option('--parallel <n>', 'runs at once (default 4)', int('--parallel'))
+    .option('--parallel-runs <n>', 'runs of one subtest at once (default 1: in order)', int('--parallel-runs'))
+    .option('--parallel-judges <n>', 'judge calls at once (default: --parallel)', int('--parallel-judges'))
+    .option('--max-workspaces <n>', 'live worktrees at most (default 2 x --parallel)', int('--max-workspaces'))
+    .option('--no-adaptive', 'keep the agent slots fixed after a rate limit')
+    .option('--max-wait <seconds>', 'longest rate-limit pause to sit out; longer ones stop (resumable)', positive('--max-wait'))
     .option('--timeout <seconds>', 'agent timeout per run (default 3600 or test.yaml)', positive('--timeout'))
     .option('--max-subtests <n>', 'first N subtests of each tier', int('--max-subtests'))
     .option('--max-turns <n>', 'agent turn limit', int('--max-turns'))
@@ -49,11 +54,24 @@ export function buildProgram(): Command {
     .option('--results-dir <dir>', 'parent of experiment directories (default results)')
     .option('--fresh', 'start a new experiment directory instead of resuming')
     .option('--keep-workspaces', 'keep each run\'s git worktree after it is finalized')
+    .option('--keep-failed-workspaces', 'keep the worktrees of runs that did not pass')
     .option('-v, --verbose', 'debug output')
     .option('-q, --quiet', 'errors only')
     .action(async (opts: Record<string, unknown>) => {
       const { run } = await import('./commands/run.js');
       process.exitCode = await run(opts);
+    });
+
+  program
+    .command('status')
+    .description('progress of a running or finished experiment')
+    .argument('[dir]', 'experiment directory, or a results directory (its newest experiment)', 'results')
+    .option('--json', 'machine-readable output')
+    .option('--watch', 'refresh until the experiment stops')
+    .option('--interval <seconds>', 'refresh interval for --watch', positive('--interval'), 2)
+    .action(async (dir: string, opts: { json?: boolean; watch?: boolean; interval?: number }) => {
+      const { run } = await import('./commands/status.js');
+      process.exitCode = await run(dir, opts);
     });
 
   return program;

@@ -25,7 +25,10 @@ function pairs(a: CompareSide, b: CompareSide): TierPair[] {
   return ids.map((tier) => {
     const ta = a.stats.tiers.find((t) => t.tier === tier) ?? null;
     const tb = b.stats.tiers.find((t) => t.tier === tier) ?? null;
-    const diff = ta?.best && tb?.best ? compareRuns(ta.best.runs, tb.best.runs, `A:${tier}/${ta.best.id}`, `B:${tier}/${tb.best.id}`) : null;
+    const diff =
+      ta?.best && tb?.best
+        ? compareRuns(ta.best.runs, tb.best.runs, `A:${tier}/${ta.best.id}`, `B:${tier}/${tb.best.id}`)
+        : null;
     return { tier, a: ta, b: tb, diff };
   });
 }
@@ -46,9 +49,26 @@ function side(t: TierStats | null) {
 
 export function compareJson(a: CompareSide, b: CompareSide) {
   return rounded({
-    a: { experiment: a.label, model: a.model, best_tier: a.stats.bestTier, frontier_cop: a.stats.frontierCostOfPass, total_cost: a.stats.totalCostUsd },
-    b: { experiment: b.label, model: b.model, best_tier: b.stats.bestTier, frontier_cop: b.stats.frontierCostOfPass, total_cost: b.stats.totalCostUsd },
-    tiers: pairs(a, b).map((p) => ({ tier: p.tier, a: side(p.a), b: side(p.b), a_minus_b: comparisonJson(p.diff) })),
+    a: {
+      experiment: a.label,
+      model: a.model,
+      best_tier: a.stats.bestTier,
+      frontier_cop: a.stats.frontierCostOfPass,
+      total_cost: a.stats.totalCostUsd,
+    },
+    b: {
+      experiment: b.label,
+      model: b.model,
+      best_tier: b.stats.bestTier,
+      frontier_cop: b.stats.frontierCostOfPass,
+      total_cost: b.stats.totalCostUsd,
+    },
+    tiers: pairs(a, b).map((p) => ({
+      tier: p.tier,
+      a: side(p.a),
+      b: side(p.b),
+      a_minus_b: comparisonJson(p.diff),
+    })),
   });
 }
 
@@ -70,7 +90,20 @@ export function renderCompare(a: CompareSide, b: CompareSide): string {
     "## Tiers (each side's best subtest)",
     '',
     table(
-      ['Tier', 'A best', 'A median', 'A pass rate', 'A CoP', 'B best', 'B median', 'B pass rate', 'B CoP', 'Δ median A−B [95% CI]', 'Δ pass rate A−B [95% CI]', 'Fisher p'],
+      [
+        'Tier',
+        'A best',
+        'A median',
+        'A pass rate',
+        'A CoP',
+        'B best',
+        'B median',
+        'B pass rate',
+        'B CoP',
+        'Δ median A−B [95% CI]',
+        'Δ pass rate A−B [95% CI]',
+        'Fisher p',
+      ],
       pairs(a, b).map((p) => [
         p.tier,
         p.a?.best?.id ?? '—',

@@ -10,18 +10,33 @@ export interface MatrixColumn {
 }
 
 /** Render the matrix; '(no per-criterion scores)' when no column has any. */
-export function criteriaMatrix(criteria: readonly string[], cols: readonly MatrixColumn[], totalLabel = 'Total'): string {
+export function criteriaMatrix(
+  criteria: readonly string[],
+  cols: readonly MatrixColumn[],
+  totalLabel = 'Total',
+): string {
   if (criteria.length === 0 || cols.length === 0) return '(no per-criterion scores)';
   const row = (label: string, vals: (number | null)[]) => {
     const nums = vals.filter((v): v is number => v !== null);
     const best = new Set(nums).size > 1 ? Math.max(...nums) : null;
-    return [label, ...vals.map((v) => (v === null ? '—' : best !== null && v === best ? `***${num(v)}***` : num(v)))];
+    return [
+      label,
+      ...vals.map((v) => (v === null ? '—' : best !== null && v === best ? `***${num(v)}***` : num(v))),
+    ];
   };
   return table(
     ['Criterion', ...cols.map((c) => c.head)],
     [
-      ...criteria.map((id) => row(id, cols.map((c) => (id in c.criteria ? c.criteria[id] : null)))),
-      row(`**${totalLabel}**`, cols.map((c) => c.total)),
+      ...criteria.map((id) =>
+        row(
+          id,
+          cols.map((c) => (id in c.criteria ? c.criteria[id] : null)),
+        ),
+      ),
+      row(
+        `**${totalLabel}**`,
+        cols.map((c) => c.total),
+      ),
     ],
   );
 }

@@ -9,7 +9,12 @@ import { ci, footer, link, money, num, pct, secs, signed, table } from './markdo
 import { experimentReportJson, METHODS } from './report-json.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 
-export function renderExperimentReport(expDir: string, experimentId: string, config: ExperimentConfig | null, s: ExperimentStats): string {
+export function renderExperimentReport(
+  expDir: string,
+  experimentId: string,
+  config: ExperimentConfig | null,
+  s: ExperimentStats,
+): string {
   const out = [
     `# Experiment Report: ${experimentId}`,
     '',
@@ -22,15 +27,34 @@ export function renderExperimentReport(expDir: string, experimentId: string, con
         ['Total cost', money(s.totalCostUsd)],
         ['Total run time', secs(s.totalDurationSeconds)],
         ['Best tier', s.bestTier ? link(expDir, `${s.bestTier}/report.md`, s.bestTier) : '—'],
-        ['Best subtest', s.bestTier && s.bestSubtest ? link(expDir, `${s.bestTier}/${s.bestSubtest}/report.md`, `${s.bestTier}/${s.bestSubtest}`) : '—'],
-        ['Frontier cost-of-pass', s.frontierTier ? `${money(s.frontierCostOfPass)} (${s.frontierTier})` : 'no passing results'],
+        [
+          'Best subtest',
+          s.bestTier && s.bestSubtest
+            ? link(expDir, `${s.bestTier}/${s.bestSubtest}/report.md`, `${s.bestTier}/${s.bestSubtest}`)
+            : '—',
+        ],
+        [
+          'Frontier cost-of-pass',
+          s.frontierTier ? `${money(s.frontierCostOfPass)} (${s.frontierTier})` : 'no passing results',
+        ],
       ],
     ),
     '',
     '## Tiers',
     '',
     table(
-      ['Tier', 'Best subtest', 'Median [95% CI]', 'Pass rate [95% CI]', 'Mean cost', 'Cost-of-pass', 'Δ median vs T0 [95% CI]', 'Δ pass rate vs T0', "Fisher p", 'Total cost'],
+      [
+        'Tier',
+        'Best subtest',
+        'Median [95% CI]',
+        'Pass rate [95% CI]',
+        'Mean cost',
+        'Cost-of-pass',
+        'Δ median vs T0 [95% CI]',
+        'Δ pass rate vs T0',
+        'Fisher p',
+        'Total cost',
+      ],
       s.tiers.map((t) => {
         const b = t.best;
         const c = t.vsT0;
@@ -76,7 +100,13 @@ export function renderExperimentReport(expDir: string, experimentId: string, con
     '',
     criteriaMatrix(
       s.criteria,
-      s.tiers.filter((t) => t.best).map((t) => ({ head: `${t.tier}/${t.best!.id}`, criteria: t.best!.stats.criteria, total: t.best!.stats.meanScore })),
+      s.tiers
+        .filter((t) => t.best)
+        .map((t) => ({
+          head: `${t.tier}/${t.best!.id}`,
+          criteria: t.best!.stats.criteria,
+          total: t.best!.stats.meanScore,
+        })),
       'Mean score',
     ),
     '',
@@ -87,7 +117,14 @@ export function renderExperimentReport(expDir: string, experimentId: string, con
   out.push(
     table(
       ['Judge', 'Model', 'Valid', 'Invalid', 'Mean score', 'Pass rate'],
-      a.judges.map((j) => [j.judgeNumber, j.model, j.validJudgments, j.invalidJudgments, num(j.meanScore), pct(j.passRate)]),
+      a.judges.map((j) => [
+        j.judgeNumber,
+        j.model,
+        j.validJudgments,
+        j.invalidJudgments,
+        num(j.meanScore),
+        pct(j.passRate),
+      ]),
     ),
     '',
   );
@@ -98,16 +135,29 @@ export function renderExperimentReport(expDir: string, experimentId: string, con
       '',
       table(
         ['Pair', 'Runs', 'Pass agreement', "Cohen's κ", 'Mean |Δ score|'],
-        a.pairs.map((p) => [`${p.a}–${p.b}`, p.runs, pct(p.passAgreement), num(p.cohenKappa), num(p.meanAbsScoreDiff)]),
+        a.pairs.map((p) => [
+          `${p.a}–${p.b}`,
+          p.runs,
+          pct(p.passAgreement),
+          num(p.cohenKappa),
+          num(p.meanAbsScoreDiff),
+        ]),
       ),
     );
   out.push(
     '',
-    `Grades: ${Object.entries(s.grades).map(([g, n]) => `${g} ×${n}`).join(', ') || '—'}`,
+    `Grades: ${
+      Object.entries(s.grades)
+        .map(([g, n]) => `${g} ×${n}`)
+        .join(', ') || '—'
+    }`,
     '',
     '## Tokens',
     '',
-    table(['Input', 'Output', 'Cache read', 'Cache write'], [[s.tokens.input, s.tokens.output, s.tokens.cacheRead, s.tokens.cacheCreation]]),
+    table(
+      ['Input', 'Output', 'Cache read', 'Cache write'],
+      [[s.tokens.input, s.tokens.output, s.tokens.cacheRead, s.tokens.cacheCreation]],
+    ),
   );
   if (config)
     out.push(
@@ -131,7 +181,9 @@ export function renderExperimentReport(expDir: string, experimentId: string, con
     '',
     '## Files',
     '',
-    ...['prompt.md', 'criteria.md', 'rubric.yaml', 'experiment.json', 'report.json', 'report.html'].map((f) => `- ${link(expDir, f)}`),
+    ...['prompt.md', 'criteria.md', 'rubric.yaml', 'experiment.json', 'report.json', 'report.html'].map(
+      (f) => `- ${link(expDir, f)}`,
+    ),
     '',
     '## Methods',
     '',

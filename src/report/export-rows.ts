@@ -69,7 +69,8 @@ export function judgmentRows(experimentId: string, store: Store): Row[] {
     const run = runs.get(`${j.tier}/${j.subtest}/${j.run}`);
     let criteria: Record<string, { score: number | null }> = {};
     try {
-      criteria = (JSON.parse(j.json) as { criteria?: Record<string, { score: number | null }> }).criteria ?? {};
+      criteria =
+        (JSON.parse(j.json) as { criteria?: Record<string, { score: number | null }> }).criteria ?? {};
     } catch {
       // an unreadable judgment keeps its columns, without criteria
     }

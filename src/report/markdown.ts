@@ -23,15 +23,22 @@ export function link(base: string, rel: string, text = rel): string {
   return existsSync(join(base, rel)) ? `[${text}](${href(rel)})` : text;
 }
 
-export const money = (v: number | null | undefined, dp = 4) => (v === null || v === undefined ? '—' : `$${v.toFixed(dp)}`);
-export const num = (v: number | null | undefined, dp = 3) => (v === null || v === undefined ? '—' : v.toFixed(dp));
-export const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
-export const secs = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(1)}s`);
+export const money = (v: number | null | undefined, dp = 4) =>
+  v === null || v === undefined ? '—' : `$${v.toFixed(dp)}`;
+export const num = (v: number | null | undefined, dp = 3) =>
+  v === null || v === undefined ? '—' : v.toFixed(dp);
+export const pct = (v: number | null | undefined) =>
+  v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`;
+export const secs = (v: number | null | undefined) =>
+  v === null || v === undefined ? '—' : `${v.toFixed(1)}s`;
 export const signed = (v: number | null | undefined, dp = 3) =>
   v === null || v === undefined ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(dp)}`;
 
 /** `[lo, hi]` formatted with `f`, or '—'. */
-export function ci(v: readonly [number, number] | null | undefined, f: (x: number) => string = (x) => x.toFixed(3)): string {
+export function ci(
+  v: readonly [number, number] | null | undefined,
+  f: (x: number) => string = (x) => x.toFixed(3),
+): string {
   return v ? `[${f(v[0])}, ${f(v[1])}]` : '—';
 }
 

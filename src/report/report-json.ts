@@ -16,16 +16,23 @@ export const METHODS = {
   consistency: '1 − sample std / mean of the run scores, clamped to [0, 1]; 0 when the mean is 0',
   cost_of_pass: "mean cost per run / pass rate of the tier's best subtest; null (—) when nothing passed",
   best_subtest: `highest median score; when the top two medians differ by less than ${TIE_MARGIN}, the higher composite 0.4·median + 0.3·pass_rate + 0.2·consistency + 0.1·(1 − min(mean_cost / $1, 1)) wins (the higher-median subtest on equal composites); equal medians keep directory order`,
-  best_tier: "tier whose best subtest has the highest median score; first tier on ties",
-  frontier: 'tier with the lowest cost-of-pass among tiers whose best subtest passed at least once; first tier on ties',
+  best_tier: 'tier whose best subtest has the highest median score; first tier on ties',
+  frontier:
+    'tier with the lowest cost-of-pass among tiers whose best subtest passed at least once; first tier on ties',
   confidence_intervals: `${BOOTSTRAP.level * 100}% percentile bootstrap, ${BOOTSTRAP.iterations} resamples, mulberry32 seeded with FNV-1a(quantity key) xor ${BOOTSTRAP.seed}`,
-  vs_t0: "tier's best subtest minus T0's best subtest: difference of median scores and pass rates (bootstrap CI, groups resampled independently), two-sided Fisher's exact test on pass/fail counts",
-  agreement: "runs with ≥ 2 valid judges; pass agreement, Cohen's kappa on pass/fail, mean absolute score difference per judge pair",
+  vs_t0:
+    "tier's best subtest minus T0's best subtest: difference of median scores and pass rates (bootstrap CI, groups resampled independently), two-sided Fisher's exact test on pass/fail counts",
+  agreement:
+    "runs with ≥ 2 valid judges; pass agreement, Cohen's kappa on pass/fail, mean absolute score difference per judge pair",
 };
 
 /** Round every non-integer number to 6 decimals (stable, readable JSON). */
 export function rounded<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isInteger(x) ? Number(x.toFixed(6)) : x))) as T;
+  return JSON.parse(
+    JSON.stringify(v, (_k, x: unknown) =>
+      typeof x === 'number' && !Number.isInteger(x) ? Number(x.toFixed(6)) : x,
+    ),
+  ) as T;
 }
 
 export function tokensJson(t: TokenCounts) {
@@ -166,14 +173,21 @@ export function tierSummaryJson(t: TierStats) {
 export function tierReportJson(t: TierStats) {
   return rounded({
     ...tierSummaryJson(t),
-    best: t.best ? { subtest: t.best.id, score: t.best.stats.medianScore, report: `${t.best.id}/report.md` } : null,
+    best: t.best
+      ? { subtest: t.best.id, score: t.best.stats.medianScore, report: `${t.best.id}/report.md` }
+      : null,
     children: t.subtests.map((s) => ({ ...subtestSummaryJson(t, s), report: `${s.id}/report.md` })),
     generated_by: generatedBy(),
   });
 }
 
 /** experiment report.json */
-export function experimentReportJson(experimentId: string, config: ExperimentConfig | null, startedAt: string | null, s: ExperimentStats) {
+export function experimentReportJson(
+  experimentId: string,
+  config: ExperimentConfig | null,
+  startedAt: string | null,
+  s: ExperimentStats,
+) {
   const best = s.tiers.find((t) => t.tier === s.bestTier);
   return rounded({
     experiment_id: experimentId,
@@ -207,11 +221,16 @@ export function experimentReportJson(experimentId: string, config: ExperimentCon
     grades: s.grades,
     criteria: s.criteria,
     agreement: agreementJson(s.agreement),
-    best: best?.best ? { tier: best.tier, subtest: best.best.id, report: `${best.tier}/${best.best.id}/report.md` } : null,
+    best: best?.best
+      ? { tier: best.tier, subtest: best.best.id, report: `${best.tier}/${best.best.id}/report.md` }
+      : null,
     children: s.tiers.map((t) => ({
       ...tierSummaryJson(t),
       report: `${t.tier}/report.md`,
-      subtests: t.subtests.map((x) => ({ ...subtestSummaryJson(t, x), report: `${t.tier}/${x.id}/report.md` })),
+      subtests: t.subtests.map((x) => ({
+        ...subtestSummaryJson(t, x),
+        report: `${t.tier}/${x.id}/report.md`,
+      })),
     })),
     methods: METHODS,
     generated_by: generatedBy(),

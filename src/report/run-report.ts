@@ -37,7 +37,12 @@ function changedFiles(runDir: string): ChangedFile[] | null {
 }
 
 function judgesSection(r: RunResult, runDir: string): string[] {
-  const a = r.agreement as { validJudges?: number; scoreSpread?: number | null; passVotes?: number; failVotes?: number };
+  const a = r.agreement as {
+    validJudges?: number;
+    scoreSpread?: number | null;
+    passVotes?: number;
+    failVotes?: number;
+  };
   const out = [
     '## Judges',
     '',
@@ -58,7 +63,7 @@ function judgesSection(r: RunResult, runDir: string): string[] {
           j.passed === null ? '—' : j.passed ? 'yes' : 'no',
           j.grade ?? '—',
           [`${dir}/prompt.md`, `${dir}/response.txt`, `${dir}/judgment.json`]
-            .map((f) => link(runDir, f, f.split('/').pop()!))
+            .map((f) => link(runDir, f, f.split('/').pop()))
             .join(' · '),
         ];
       }),
@@ -67,7 +72,8 @@ function judgesSection(r: RunResult, runDir: string): string[] {
     `Reasoning: ${r.judge_reasoning || '—'}`,
   ];
   if (r.judges.length > 1)
-    for (const j of r.judges) out.push('', `### Judge ${j.judge_number} (${j.model})`, '', j.reasoning || '—');
+    for (const j of r.judges)
+      out.push('', `### Judge ${j.judge_number} (${j.model})`, '', j.reasoning || '—');
   return out;
 }
 
@@ -79,7 +85,11 @@ function criteriaSection(r: RunResult): string[] {
     '',
     table(
       ['Criterion', 'Score', 'Explanation'],
-      crit.map(([id, c]) => [id, c.score === null ? 'N/A' : num(c.score), (c.explanations[0] ?? '').slice(0, 100)]),
+      crit.map(([id, c]) => [
+        id,
+        c.score === null ? 'N/A' : num(c.score),
+        (c.explanations[0] ?? '').slice(0, 100),
+      ]),
     ),
     '',
     '### Explanations',
@@ -127,7 +137,15 @@ export function renderRunReport(r: RunResult, runDir: string): string {
     '',
     table(
       ['Input', 'Output', 'Cache read', 'Cache write', 'Total'],
-      [[t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_creation_tokens, t.input_tokens + t.output_tokens + t.cache_read_tokens + t.cache_creation_tokens]],
+      [
+        [
+          t.input_tokens,
+          t.output_tokens,
+          t.cache_read_tokens,
+          t.cache_creation_tokens,
+          t.input_tokens + t.output_tokens + t.cache_read_tokens + t.cache_creation_tokens,
+        ],
+      ],
     ),
     '',
     ...judgesSection(r, runDir),

@@ -43,7 +43,10 @@ export const RunResultSchema = z.object({
       reasoning: z.string(),
     }),
   ),
-  criteria_scores: z.record(z.string(), z.object({ score: z.number().nullable(), explanations: z.array(z.string()) })),
+  criteria_scores: z.record(
+    z.string(),
+    z.object({ score: z.number().nullable(), explanations: z.array(z.string()) }),
+  ),
   agreement: z.record(z.string(), z.unknown()),
   pipeline: z.object({ all_passed: z.boolean(), summary: z.string() }).nullable(),
   branch: z.string(),

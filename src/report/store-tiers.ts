@@ -27,8 +27,15 @@ export function sortTiers(tiers: readonly ReportTier[]): ReportTier[] {
 
 /** Every subtest the store knows (table `subtests`, plus any that only have runs). */
 export function tiersFromStore(store: Store): ReportTier[] {
-  const rows = store.db.prepare('SELECT tier, subtest, resolved_json FROM subtests').all() as { tier: string; subtest: string; resolved_json: string }[];
-  const runRows = store.db.prepare('SELECT DISTINCT tier, subtest FROM runs').all() as { tier: string; subtest: string }[];
+  const rows = store.db.prepare('SELECT tier, subtest, resolved_json FROM subtests').all() as {
+    tier: string;
+    subtest: string;
+    resolved_json: string;
+  }[];
+  const runRows = store.db.prepare('SELECT DISTINCT tier, subtest FROM runs').all() as {
+    tier: string;
+    subtest: string;
+  }[];
   const tiers = new Map<string, Map<string, SubtestInfo>>();
   const add = (tier: string, info: SubtestInfo) => {
     if (!tiers.has(tier)) tiers.set(tier, new Map());

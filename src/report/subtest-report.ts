@@ -15,7 +15,9 @@ export function renderSubtestReport(subDir: string, t: TierStats, s: SubtestEntr
     '',
     `Up: [tier ${t.tier}](../report.md) · [experiment](../../report.md)`,
     '',
-    selected ? `★ Selected as the best subtest of ${t.tier}: ${t.selection!.reason}.` : `Not selected (best of ${t.tier}: ${t.selection?.winner ?? '—'}).`,
+    selected
+      ? `★ Selected as the best subtest of ${t.tier}: ${t.selection!.reason}.`
+      : `Not selected (best of ${t.tier}: ${t.selection?.winner ?? '—'}).`,
     '',
     '## Summary',
     '',
@@ -36,7 +38,11 @@ export function renderSubtestReport(subDir: string, t: TierStats, s: SubtestEntr
       ],
     ),
     '',
-    `Grades: ${Object.entries(st.grades).map(([g, n]) => `${g} ×${n}`).join(', ') || '—'}`,
+    `Grades: ${
+      Object.entries(st.grades)
+        .map(([g, n]) => `${g} ×${n}`)
+        .join(', ') || '—'
+    }`,
     '',
     '## Runs',
     '',
@@ -45,7 +51,19 @@ export function renderSubtestReport(subDir: string, t: TierStats, s: SubtestEntr
   else
     out.push(
       table(
-        ['Run', 'Score', 'Grade', 'Pass', 'Duration', 'Cost', 'In', 'Out', 'Cache read', 'Cache write', 'Diff'],
+        [
+          'Run',
+          'Score',
+          'Grade',
+          'Pass',
+          'Duration',
+          'Cost',
+          'In',
+          'Out',
+          'Cache read',
+          'Cache write',
+          'Diff',
+        ],
         s.runs.map((r) => {
           const dir = runDirName(r.run);
           return [
@@ -71,11 +89,18 @@ export function renderSubtestReport(subDir: string, t: TierStats, s: SubtestEntr
     '',
     '## Per-criterion scores',
     '',
-    criteriaMatrix(criteria, s.runs.map((r) => ({ head: runDirName(r.run), criteria: r.criteria, total: r.score })), 'Score'),
+    criteriaMatrix(
+      criteria,
+      s.runs.map((r) => ({ head: runDirName(r.run), criteria: r.criteria, total: r.score })),
+      'Score',
+    ),
     '',
     '## Tokens',
     '',
-    table(['Input', 'Output', 'Cache read', 'Cache write'], [[st.tokens.input, st.tokens.output, st.tokens.cacheRead, st.tokens.cacheCreation]]),
+    table(
+      ['Input', 'Output', 'Cache read', 'Cache write'],
+      [[st.tokens.input, st.tokens.output, st.tokens.cacheRead, st.tokens.cacheCreation]],
+    ),
   );
   return out.join('\n') + '\n' + footer();
 }

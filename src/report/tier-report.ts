@@ -18,8 +18,14 @@ export function renderTierReport(tierDir: string, t: TierStats): string {
         ['Subtests', t.subtests.length],
         ['Runs', t.subtests.reduce((a, s) => a + s.stats.runs, 0)],
         ['Best subtest', sel ? `★ ${link(tierDir, `${sel.winner}/report.md`, sel.winner)}` : '—'],
-        ['Best median score', t.best ? `${num(t.best.stats.medianScore)} ${ci(t.best.stats.medianScoreCi)}` : '—'],
-        ['Best pass rate', t.best ? `${pct(t.best.stats.passRate)} ${ci(t.best.stats.passRateCi, pct)}` : '—'],
+        [
+          'Best median score',
+          t.best ? `${num(t.best.stats.medianScore)} ${ci(t.best.stats.medianScoreCi)}` : '—',
+        ],
+        [
+          'Best pass rate',
+          t.best ? `${pct(t.best.stats.passRate)} ${ci(t.best.stats.passRateCi, pct)}` : '—',
+        ],
         ['Cost-of-pass', money(t.costOfPass)],
         ['Total cost', money(t.totalCostUsd)],
         ['Total run time', secs(t.totalDurationSeconds)],
@@ -36,7 +42,12 @@ export function renderTierReport(tierDir: string, t: TierStats): string {
       '',
       table(
         ['Rank', 'Subtest', 'Median', 'Tie-break composite'],
-        sel.ranking.map((r, i) => [i + 1, `${r.subtest === sel.winner ? '★ ' : ''}${r.subtest}`, num(r.median), num(r.composite, 4)]),
+        sel.ranking.map((r, i) => [
+          i + 1,
+          `${r.subtest === sel.winner ? '★ ' : ''}${r.subtest}`,
+          num(r.median),
+          num(r.composite, 4),
+        ]),
       ),
     );
   }
@@ -45,7 +56,18 @@ export function renderTierReport(tierDir: string, t: TierStats): string {
     '## Subtests',
     '',
     table(
-      ['Subtest', 'Name', 'Runs', 'Median [95% CI]', 'Pass rate [95% CI]', 'Consistency', 'Run time', 'Mean cost', 'Cost-of-pass', 'Tokens in/out'],
+      [
+        'Subtest',
+        'Name',
+        'Runs',
+        'Median [95% CI]',
+        'Pass rate [95% CI]',
+        'Consistency',
+        'Run time',
+        'Mean cost',
+        'Cost-of-pass',
+        'Tokens in/out',
+      ],
       t.subtests.map((s) => [
         `${s.id === sel?.winner ? '★ ' : ''}${link(tierDir, `${s.id}/report.md`, s.id)}`,
         s.name,
@@ -60,7 +82,7 @@ export function renderTierReport(tierDir: string, t: TierStats): string {
       ]),
     ),
     '',
-    '★ = selected as the tier\'s best subtest.',
+    "★ = selected as the tier's best subtest.",
   );
   if (t.vsT0) {
     const c = t.vsT0;
@@ -84,11 +106,20 @@ export function renderTierReport(tierDir: string, t: TierStats): string {
     '',
     '## Per-criterion scores (mean over runs)',
     '',
-    criteriaMatrix(criteria, t.subtests.filter((s) => s.stats.runs > 0).map((s) => ({ head: s.id, criteria: s.stats.criteria, total: s.stats.meanScore })), 'Mean score'),
+    criteriaMatrix(
+      criteria,
+      t.subtests
+        .filter((s) => s.stats.runs > 0)
+        .map((s) => ({ head: s.id, criteria: s.stats.criteria, total: s.stats.meanScore })),
+      'Mean score',
+    ),
     '',
     '## Tokens',
     '',
-    table(['Input', 'Output', 'Cache read', 'Cache write'], [[t.tokens.input, t.tokens.output, t.tokens.cacheRead, t.tokens.cacheCreation]]),
+    table(
+      ['Input', 'Output', 'Cache read', 'Cache write'],
+      [[t.tokens.input, t.tokens.output, t.tokens.cacheRead, t.tokens.cacheCreation]],
+    ),
   );
   return out.join('\n') + '\n' + footer();
 }

@@ -70,8 +70,17 @@ export async function writeAllReports(opts: WriteReportsOptions): Promise<Experi
   }
   const startedAt = store.experiment()?.started_at ?? null;
   // JSON first so the HTML and Markdown can link to it; HTML before the Markdown that links to it.
-  if (json) writeJsonAtomic(join(expDir, 'report.json'), experimentReportJson(experimentId, config, startedAt, stats));
-  if (formats.includes('html')) writeFileAtomic(join(expDir, 'report.html'), await renderHtmlReport(expDir, experimentId, config, stats, md));
-  if (md) writeFileAtomic(join(expDir, 'report.md'), renderExperimentReport(expDir, experimentId, config, stats));
+  if (json)
+    writeJsonAtomic(
+      join(expDir, 'report.json'),
+      experimentReportJson(experimentId, config, startedAt, stats),
+    );
+  if (formats.includes('html'))
+    writeFileAtomic(
+      join(expDir, 'report.html'),
+      await renderHtmlReport(expDir, experimentId, config, stats, md),
+    );
+  if (md)
+    writeFileAtomic(join(expDir, 'report.md'), renderExperimentReport(expDir, experimentId, config, stats));
   return stats;
 }

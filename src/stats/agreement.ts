@@ -74,7 +74,9 @@ export function judgeAgreement(runs: readonly (readonly JudgeOutcome[])[]): Agre
     runsWithMultipleJudges: multi.length,
     unanimousPassRate: avg(multi.map((js) => (js.every((j) => j.passed === js[0].passed) ? 1 : 0))),
     meanScoreSpread: avg(
-      multi.map((js) => Math.max(...js.map((j) => j.score as number)) - Math.min(...js.map((j) => j.score as number))),
+      multi.map(
+        (js) => Math.max(...js.map((j) => j.score as number)) - Math.min(...js.map((j) => j.score as number)),
+      ),
     ),
     pairs,
   };

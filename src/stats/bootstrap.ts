@@ -32,7 +32,12 @@ export function bootstrapCi(xs: readonly number[], stat: Stat, key: string): Int
 }
 
 /** CI of stat(a) − stat(b), resampling both groups independently; null if either is empty. */
-export function bootstrapDiffCi(a: readonly number[], b: readonly number[], stat: Stat, key: string): Interval | null {
+export function bootstrapDiffCi(
+  a: readonly number[],
+  b: readonly number[],
+  stat: Stat,
+  key: string,
+): Interval | null {
   if (a.length === 0 || b.length === 0) return null;
   const rnd = mulberry32(seedFor(key, BOOTSTRAP.seed));
   const est: number[] = [];

@@ -25,7 +25,8 @@ export function collectOutcomes(store: Store, expDir: string): Map<string, Map<s
         cacheRead: rr?.token_stats.cache_read_tokens ?? 0,
         cacheCreation: rr?.token_stats.cache_creation_tokens ?? 0,
       },
-      durationSeconds: rr?.duration_seconds ?? ((row.agent_duration_ms ?? 0) + (row.judge_duration_ms ?? 0)) / 1000,
+      durationSeconds:
+        rr?.duration_seconds ?? ((row.agent_duration_ms ?? 0) + (row.judge_duration_ms ?? 0)) / 1000,
       agentDurationSeconds: rr?.agent_duration_seconds ?? (row.agent_duration_ms ?? 0) / 1000,
       judgeDurationSeconds: rr?.judge_duration_seconds ?? (row.judge_duration_ms ?? 0) / 1000,
       agentFailure: rr?.agent_failure ?? row.agent_failure,

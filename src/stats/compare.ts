@@ -21,7 +21,12 @@ export interface Comparison {
 }
 
 /** Compare the runs of `a` against those of `b`; null when either has no runs. */
-export function compareRuns(a: readonly RunOutcome[], b: readonly RunOutcome[], candidate: string, baseline: string): Comparison | null {
+export function compareRuns(
+  a: readonly RunOutcome[],
+  b: readonly RunOutcome[],
+  candidate: string,
+  baseline: string,
+): Comparison | null {
   if (a.length === 0 || b.length === 0) return null;
   const sa = a.map((r) => r.score);
   const sb = b.map((r) => r.score);

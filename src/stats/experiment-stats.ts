@@ -5,7 +5,15 @@ import { judgeAgreement, type AgreementStats } from './agreement.js';
 import { collectOutcomes } from './collect.js';
 import { compareRuns, type Comparison } from './compare.js';
 import { selectBest, type Selection } from './select-best.js';
-import { addTokens, NO_TOKENS, sortGrades, subtestStats, type RunOutcome, type SubtestStats, type TokenCounts } from './subtest-stats.js';
+import {
+  addTokens,
+  NO_TOKENS,
+  sortGrades,
+  subtestStats,
+  type RunOutcome,
+  type SubtestStats,
+  type TokenCounts,
+} from './subtest-stats.js';
 
 /** A subtest as the experiment knows it. */
 export interface SubtestInfo {
@@ -93,7 +101,8 @@ export function experimentStats(store: Store, expDir: string, tiers: TierInput[]
   let bestTier: TierStats | null = null;
   let frontier: TierStats | null = null;
   for (const t of tierStats) {
-    if (t.selection && (!bestTier || t.selection.winningScore > bestTier.selection!.winningScore)) bestTier = t;
+    if (t.selection && (!bestTier || t.selection.winningScore > bestTier.selection!.winningScore))
+      bestTier = t;
     if (t.costOfPass !== null && (!frontier || t.costOfPass < frontier.costOfPass!)) frontier = t;
   }
   const allRuns = tierStats.flatMap((t) => t.subtests.flatMap((s) => s.runs));

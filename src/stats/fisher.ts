@@ -17,7 +17,15 @@ export function fisherExact(passA: number, failA: number, passB: number, failB: 
   const colPass = passA + passB;
   const lf = logFactorials(n);
   const logP = (x: number) =>
-    lf[rowA] + lf[n - rowA] + lf[colPass] + lf[n - colPass] - lf[n] - lf[x] - lf[rowA - x] - lf[colPass - x] - lf[n - rowA - colPass + x];
+    lf[rowA] +
+    lf[n - rowA] +
+    lf[colPass] +
+    lf[n - colPass] -
+    lf[n] -
+    lf[x] -
+    lf[rowA - x] -
+    lf[colPass - x] -
+    lf[n - rowA - colPass + x];
   const observed = logP(passA);
   let p = 0;
   for (let x = Math.max(0, rowA + colPass - n); x <= Math.min(rowA, colPass); x++) {

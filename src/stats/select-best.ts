@@ -7,7 +7,12 @@ export const TIE_MARGIN = 0.05;
 
 /** The tie-break composite: 0.4·median + 0.3·pass rate + 0.2·consistency + 0.1·(1 − min(mean cost / $1, 1)). */
 export function tieBreakComposite(s: SubtestStats): number {
-  return 0.4 * s.medianScore + 0.3 * s.passRate + 0.2 * s.consistency + 0.1 * (1 - Math.min(s.meanCostUsd / 1.0, 1));
+  return (
+    0.4 * s.medianScore +
+    0.3 * s.passRate +
+    0.2 * s.consistency +
+    0.1 * (1 - Math.min(s.meanCostUsd / 1.0, 1))
+  );
 }
 
 export interface Selection {
@@ -27,10 +32,21 @@ export function selectBest(subtests: readonly { id: string; stats: SubtestStats 
   const ranked = candidates
     .map((s, i) => ({ ...s, i }))
     .sort((a, b) => b.stats.medianScore - a.stats.medianScore || a.i - b.i);
-  const ranking = ranked.map((r) => ({ subtest: r.id, median: r.stats.medianScore, composite: tieBreakComposite(r.stats) }));
+  const ranking = ranked.map((r) => ({
+    subtest: r.id,
+    median: r.stats.medianScore,
+    composite: tieBreakComposite(r.stats),
+  }));
   const [top, second] = ranked;
   if (!second)
-    return { winner: top.id, winningScore: top.stats.medianScore, margin: 1, tieBreakerUsed: false, reason: 'only subtest with results', ranking };
+    return {
+      winner: top.id,
+      winningScore: top.stats.medianScore,
+      margin: 1,
+      tieBreakerUsed: false,
+      reason: 'only subtest with results',
+      ranking,
+    };
   const margin = top.stats.medianScore - second.stats.medianScore;
   if (margin >= TIE_MARGIN)
     return {

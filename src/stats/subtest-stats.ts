@@ -77,7 +77,9 @@ const GRADE_ORDER = ['S', 'A', 'B', 'C', 'D', 'F'];
 /** Grades in scale order, unknown grades after them alphabetically. */
 export function sortGrades(g: Record<string, number>): Record<string, number> {
   const rank = (k: string) => (GRADE_ORDER.includes(k) ? GRADE_ORDER.indexOf(k) : GRADE_ORDER.length);
-  return Object.fromEntries(Object.entries(g).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(
+    Object.entries(g).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }
 
 /** 1 − coefficient of variation, clamped to [0, 1]; mean 0 counts as cv 1 (spec §7.1). */
@@ -107,7 +109,9 @@ export function addTokens(a: TokenCounts, b: TokenCounts): TokenCounts {
 export const NO_TOKENS: TokenCounts = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
 
 /** Mean per criterion over the runs that gave it a number; ids in order of first appearance. */
-export function criteriaMeans(runs: readonly { criteria: Record<string, number | null> }[]): Record<string, number | null> {
+export function criteriaMeans(
+  runs: readonly { criteria: Record<string, number | null> }[],
+): Record<string, number | null> {
   const acc = new Map<string, number[]>();
   for (const r of runs)
     for (const [id, s] of Object.entries(r.criteria)) {

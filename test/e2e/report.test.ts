@@ -17,7 +17,10 @@ const VERDICT = {
   score: 1,
   passed: true,
   reasoning: 'hello.py prints Hello, World!',
-  criteria_scores: { R001: { score: 1, explanation: 'added' }, R002: { score: 1, explanation: 'correct output' } },
+  criteria_scores: {
+    R001: { score: 1, explanation: 'added' },
+    R002: { score: 1, explanation: 'correct output' },
+  },
 };
 
 /** Every report.md and report.html under `dir` (not inside the base clone or workspaces). */
@@ -53,14 +56,36 @@ describe('reports of a real 2-tier experiment', () => {
   const write = process.stdout.write.bind(process.stdout);
 
   beforeAll(async () => {
-    server = await startModelServer({ agent: { steps: [HELLO, { text: 'Created hello.py.' }] }, judge: { default: VERDICT } });
+    server = await startModelServer({
+      agent: { steps: [HELLO, { text: 'Created hello.py.' }] },
+      judge: { default: VERDICT },
+    });
     const repo = gitdir({ 'README.md': '# greeter\n' });
     const { tiersDir } = buildTestCase({
       repo,
-      tiers: { T0: { '00-empty': { system_prompt_mode: 'none' }, '01-vanilla': {} }, T1: { '01-quality': { resources: { skills: { categories: ['quality'] } } } } },
+      tiers: {
+        T0: { '00-empty': { system_prompt_mode: 'none' }, '01-vanilla': {} },
+        T1: { '01-quality': { resources: { skills: { categories: ['quality'] } } } },
+      },
     });
     results = tmpDir('scylla-report-e2e-');
-    const r = await runScylla(['run', '--tiers-dir', tiersDir, '--tiers', 'T0', 'T1', '--runs', '1', '--parallel', '3', '--results-dir', results], scyllaEnv(server.url));
+    const r = await runScylla(
+      [
+        'run',
+        '--tiers-dir',
+        tiersDir,
+        '--tiers',
+        'T0',
+        'T1',
+        '--runs',
+        '1',
+        '--parallel',
+        '3',
+        '--results-dir',
+        results,
+      ],
+      scyllaEnv(server.url),
+    );
     expect(r.code, r.stderr).toBe(0);
     expDir = join(results, readdirSync(results)[0]);
   }, 120_000);
@@ -69,7 +94,7 @@ describe('reports of a real 2-tier experiment', () => {
   /** Run a command function with stdout captured. */
   async function capture(fn: () => Promise<number>): Promise<{ code: number; stdout: string }> {
     out.length = 0;
-    process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stdout.write = (chunk: string | Uint8Array) => (out.push(String(chunk)), true);
     try {
       const code = await fn();
       return { code, stdout: out.join('') };
@@ -80,7 +105,14 @@ describe('reports of a real 2-tier experiment', () => {
 
   it('scylla report writes every level, and every relative link of every report resolves', async () => {
     expect((await capture(() => reportCmd({ dirs: [expDir] }))).code).toBe(0);
-    for (const f of ['report.md', 'report.json', 'report.html', 'T0/report.md', 'T0/00/report.json', 'T1/01/run_01/report.md'])
+    for (const f of [
+      'report.md',
+      'report.json',
+      'report.html',
+      'T0/report.md',
+      'T0/00/report.json',
+      'T1/01/run_01/report.md',
+    ])
       expect(existsSync(join(expDir, f)), f).toBe(true);
     const files = reportFiles(expDir);
     expect(files.length).toBe(1 + 2 + 3 + 3 + 1); // root md+html, 2 tiers, 3 subtests, 3 runs
@@ -116,12 +148,32 @@ describe('reports of a real 2-tier experiment', () => {
     const csv = (await capture(() => exportCmd({ dir: expDir, format: 'csv' }))).stdout.trim().split('\n');
     expect(csv).toHaveLength(4);
     const head = csv[0].split(',');
-    for (const c of ['tier', 'subtest', 'run', 'score', 'passed', 'grade', 'input_tokens', 'cost_usd', 'duration_seconds', 'judge_1_score', 'criterion_R001'])
+    for (const c of [
+      'tier',
+      'subtest',
+      'run',
+      'score',
+      'passed',
+      'grade',
+      'input_tokens',
+      'cost_usd',
+      'duration_seconds',
+      'judge_1_score',
+      'criterion_R001',
+    ])
       expect(head).toContain(c);
-    const rows = (await capture(() => exportCmd({ dir: expDir, format: 'jsonl' }))).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = (await capture(() => exportCmd({ dir: expDir, format: 'jsonl' }))).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows.map((r) => `${r.tier}/${r.subtest}/${r.run}`)).toEqual(['T0/00/1', 'T0/01/1', 'T1/01/1']);
     expect(rows[0]).toMatchObject({ passed: true, score: 1, judge_1_score: 1, criterion_R002: 1 });
-    const judgments = (await capture(() => exportCmd({ dir: expDir, format: 'jsonl', judgments: true }))).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const judgments = (
+      await capture(() => exportCmd({ dir: expDir, format: 'jsonl', judgments: true }))
+    ).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(judgments).toHaveLength(3);
     expect(judgments.every((j) => j.counted === true && j.valid === true)).toBe(true);
   });
@@ -130,7 +182,9 @@ describe('reports of a real 2-tier experiment', () => {
     const md = (await capture(() => reportCmd({ dirs: [expDir, expDir], compare: true }))).stdout;
     expect(md).toContain('# Comparison:');
     expect(md).toMatch(/\| T0 \| 00 \| 1\.000 .*\| \+0\.000 \[\+0\.000, \+0\.000\] \|/);
-    const json = JSON.parse((await capture(() => reportCmd({ dirs: [expDir, expDir], compare: true, format: 'json' }))).stdout);
+    const json = JSON.parse(
+      (await capture(() => reportCmd({ dirs: [expDir, expDir], compare: true, format: 'json' }))).stdout,
+    );
     expect(json.tiers.map((t: { tier: string }) => t.tier)).toEqual(['T0', 'T1']);
     expect(json.tiers[1].a_minus_b).toMatchObject({ median_score_diff: 0, fisher_p: 1 });
   });

@@ -51,7 +51,8 @@ export const CONFIG: ExperimentConfig = ExperimentConfigSchema.parse({
   inputsSha256: { prompt: 'x' },
 });
 
-const grade = (s: number) => (s >= 1 ? 'S' : s >= 0.8 ? 'A' : s >= 0.6 ? 'B' : s >= 0.4 ? 'C' : s >= 0.2 ? 'D' : 'F');
+const grade = (s: number) =>
+  s >= 1 ? 'S' : s >= 0.8 ? 'A' : s >= 0.6 ? 'B' : s >= 0.4 ? 'C' : s >= 0.2 ? 'D' : 'F';
 
 /** The default plan: T0 has a near-tie (tie-break), T1 wins, T2 never passes (cost-of-pass ∞). */
 export const PLAN: SynthPlan = {
@@ -92,18 +93,35 @@ export function buildSyntheticExperiment(expDir: string, plan: SynthPlan = PLAN)
   writeFileSync(join(expDir, 'experiment.json'), JSON.stringify(CONFIG, null, 2));
   writeFileSync(join(expDir, 'prompt.md'), '# Task\n');
   const store = new Store(join(expDir, 'scylla.db'));
-  store.initExperiment({ experimentId: 'synthetic', configJson: JSON.stringify(CONFIG), configHash: 'h', version: '0.0.0' });
+  store.initExperiment({
+    experimentId: 'synthetic',
+    configJson: JSON.stringify(CONFIG),
+    configHash: 'h',
+    version: '0.0.0',
+  });
   store.db.prepare("UPDATE experiment SET started_at = '2026-01-02T03:04:05.000Z'").run();
   for (const [tier, subtests] of Object.entries(plan))
     for (const [subtest, runs] of Object.entries(subtests)) {
-      store.putSubtest(tier, subtest, `fp-${tier}-${subtest}`, JSON.stringify({ name: `${tier} subtest ${subtest}`, description: `synthetic ${tier}/${subtest}` }));
+      store.putSubtest(
+        tier,
+        subtest,
+        `fp-${tier}-${subtest}`,
+        JSON.stringify({ name: `${tier} subtest ${subtest}`, description: `synthetic ${tier}/${subtest}` }),
+      );
       store.ensureRuns(runs.map((_, i) => ({ tier, subtest, run: i + 1 })));
       runs.forEach((r, i) => finishRun(store, expDir, tier, subtest, i + 1, r));
     }
   return store;
 }
 
-function finishRun(store: Store, expDir: string, tier: string, subtest: string, run: number, r: SynthRun): void {
+function finishRun(
+  store: Store,
+  expDir: string,
+  tier: string,
+  subtest: string,
+  run: number,
+  r: SynthRun,
+): void {
   const key = { tier, subtest, run };
   if (r.infra) {
     store.transition(key, 'pending', 'infra_failed', { failure: 'infra_failed' });
@@ -113,7 +131,14 @@ function finishRun(store: Store, expDir: string, tier: string, subtest: string, 
   for (let i = 1; i < stages.length; i++) {
     const patch =
       stages[i] === 'judged'
-        ? { score: r.score, passed: r.passed ? 1 : 0, grade: grade(r.score), cost_usd: r.cost, agent_duration_ms: 10_000 * run, judge_duration_ms: 1_000 }
+        ? {
+            score: r.score,
+            passed: r.passed ? 1 : 0,
+            grade: grade(r.score),
+            cost_usd: r.cost,
+            agent_duration_ms: 10_000 * run,
+            judge_duration_ms: 1_000,
+          }
         : stages[i] === 'finalized'
           ? { finalized_at: '2026-01-02T04:00:00.000Z' }
           : {};
@@ -121,7 +146,10 @@ function finishRun(store: Store, expDir: string, tier: string, subtest: string, 
   }
   const dir = runDir(expDir, tier, subtest, run);
   mkdirSync(join(dir, 'judge', 'judge_01'), { recursive: true });
-  writeFileSync(join(dir, 'diff.patch'), `diff --git a/hello.py b/hello.py\n+print("${tier}/${subtest}/${run}")\n`);
+  writeFileSync(
+    join(dir, 'diff.patch'),
+    `diff --git a/hello.py b/hello.py\n+print("${tier}/${subtest}/${run}")\n`,
+  );
   writeFileSync(join(dir, 'task_prompt.md'), '# Task\n');
   writeFileSync(join(dir, 'judge', 'judge_01', 'judgment.json'), '{}');
   const judges = r.judges.map((s, i) => ({
@@ -142,7 +170,12 @@ function finishRun(store: Store, expDir: string, tier: string, subtest: string, 
     agent_failure: 'none',
     exit_code: 0,
     model: CONFIG.model,
-    token_stats: { input_tokens: 1000 * run, output_tokens: 100 * run, cache_creation_tokens: 10, cache_read_tokens: 500 },
+    token_stats: {
+      input_tokens: 1000 * run,
+      output_tokens: 100 * run,
+      cache_creation_tokens: 10,
+      cache_read_tokens: 500,
+    },
     tokens_input: 1000 * run + 500,
     tokens_output: 100 * run,
     num_turns: 3,
@@ -161,7 +194,14 @@ function finishRun(store: Store, expDir: string, tier: string, subtest: string, 
       R002: { score: Math.min(1, r.score + 0.05), explanations: ['output ok', 'mostly'] },
       R003: { score: null, explanations: ['n/a', 'n/a'] },
     },
-    agreement: { judges: 2, validJudges: 2, scoreSpread: Math.abs(r.judges[0] - r.judges[1]), stdDev: 0, passVotes: 1, failVotes: 1 },
+    agreement: {
+      judges: 2,
+      validJudges: 2,
+      scoreSpread: Math.abs(r.judges[0] - r.judges[1]),
+      stdDev: 0,
+      passVotes: 1,
+      failVotes: 1,
+    },
     pipeline: { all_passed: true, summary: '1 passed' },
     branch: `synthetic_${tier}_${subtest}_run_0${run}`,
     base_commit: 'b',

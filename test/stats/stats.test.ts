@@ -76,7 +76,14 @@ describe('stats', () => {
   });
 
   it("measures inter-judge agreement (Cohen's kappa on pass/fail)", () => {
-    const j = (n: number, score: number, passed: boolean) => ({ judgeNumber: n, model: `m${n}`, valid: true, score, passed, grade: null });
+    const j = (n: number, score: number, passed: boolean) => ({
+      judgeNumber: n,
+      model: `m${n}`,
+      valid: true,
+      score,
+      passed,
+      grade: null,
+    });
     const a = judgeAgreement([
       [j(1, 0.9, true), j(2, 0.8, true)],
       [j(1, 0.2, false), j(2, 0.3, false)],

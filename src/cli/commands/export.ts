@@ -16,7 +16,8 @@ export interface ExportOptions {
 
 function exportRows(opts: ExportOptions): number {
   const format = (opts.format ?? 'csv').toLowerCase();
-  if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format: expected csv or jsonl, got '${opts.format}'`);
+  if (format !== 'csv' && format !== 'jsonl')
+    throw new UsageError(`--format: expected csv or jsonl, got '${opts.format}'`);
   if (!opts.dir) throw new UsageError('export takes an experiment directory');
   const r = openResults(opts.dir);
   try {

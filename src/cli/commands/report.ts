@@ -17,9 +17,18 @@ export interface ReportOptions {
   output?: string;
 }
 
-function formats(v: ReportOptions['format'], allowed: readonly string[], fallback: readonly string[]): string[] {
-  const list = (Array.isArray(v) ? v : v ? [v] : []).flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
-  for (const f of list) if (!allowed.includes(f)) throw new UsageError(`--format: unknown format '${f}' (expected ${allowed.join(', ')})`);
+function formats(
+  v: ReportOptions['format'],
+  allowed: readonly string[],
+  fallback: readonly string[],
+): string[] {
+  const list = (Array.isArray(v) ? v : v ? [v] : [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  for (const f of list)
+    if (!allowed.includes(f))
+      throw new UsageError(`--format: unknown format '${f}' (expected ${allowed.join(', ')})`);
   return list.length ? [...new Set(list)] : [...fallback];
 }
 
@@ -32,21 +41,35 @@ export async function run(opts: ReportOptions): Promise<number> {
     const sides = dirs.map((d): CompareSide => {
       const r = openResults(d);
       try {
-        return { label: `${r.experimentId} (${d})`, model: r.config?.model ?? null, stats: experimentStats(r.store, r.expDir, r.tiers) };
+        return {
+          label: `${r.experimentId} (${d})`,
+          model: r.config?.model ?? null,
+          stats: experimentStats(r.store, r.expDir, r.tiers),
+        };
       } finally {
         r.store.close();
       }
     });
-    const text = fmt === 'json' ? JSON.stringify(compareJson(sides[0], sides[1]), null, 2) + '\n' : renderCompare(sides[0], sides[1]);
+    const text =
+      fmt === 'json'
+        ? JSON.stringify(compareJson(sides[0], sides[1]), null, 2) + '\n'
+        : renderCompare(sides[0], sides[1]);
     if (opts.output) writeFileAtomic(opts.output, text);
     else process.stdout.write(text);
     return 0;
   }
-  if (dirs.length !== 1) throw new UsageError('report takes one experiment directory (or --compare DIR1 DIR2)');
+  if (dirs.length !== 1)
+    throw new UsageError('report takes one experiment directory (or --compare DIR1 DIR2)');
   const fmts = formats(opts.format, REPORT_FORMATS, REPORT_FORMATS) as ReportFormat[];
   const r = openResults(dirs[0]);
   try {
-    const stats = await writeAllReports({ store: r.store, expDir: r.expDir, config: r.config, tiers: r.tiers, formats: fmts });
+    const stats = await writeAllReports({
+      store: r.store,
+      expDir: r.expDir,
+      config: r.config,
+      tiers: r.tiers,
+      formats: fmts,
+    });
     const written = fmts.map((f) => `report.${f}`).join(', ');
     process.stdout.write(
       `Reports written under ${r.expDir} (${written} at every level): ${stats.totalRuns} runs, best ${stats.bestTier ? `${stats.bestTier}/${stats.bestSubtest}` : '—'}\n`,

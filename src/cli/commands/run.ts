@@ -5,10 +5,12 @@ import { loadTestCase } from '../../fixture/load-test-case.js';
 import { createLogger } from '../../util/logger.js';
 import { printSummary } from '../summary.js';
 import { installStopHandlers } from '../signals.js';
+import { createProgressView } from '../progress-view.js';
 
 export async function run(opts: Record<string, unknown>): Promise<number> {
   const level = opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
-  const logger = createLogger({ level, sink: (line) => process.stderr.write(`${line}\n`) });
+  const view = createProgressView();
+  const logger = createLogger({ level, sink: (line) => view.log(line) });
   const testCase = loadTestCase(String(opts.tiersDir));
   for (const w of testCase.warnings) logger.warn(`warning: ${w}`);
   const judgeModels = [...((opts.judgeModel as string[] | undefined) ?? []), ...((opts.addJudge as string[] | undefined) ?? [])];
@@ -23,6 +25,12 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       tiers: opts.tiers as string[] | undefined,
       runs: opts.runs as number | undefined,
       parallel: opts.parallel as number | undefined,
+      parallelRuns: opts.parallelRuns as number | undefined,
+      parallelJudges: opts.parallelJudges as number | undefined,
+      maxWorkspaces: opts.maxWorkspaces as number | undefined,
+      adaptive: opts.adaptive === false ? false : undefined,
+      maxWait: opts.maxWait as number | undefined,
+      keepFailedWorkspaces: opts.keepFailedWorkspaces === true ? true : undefined,
       timeout: opts.timeout as number | undefined,
       maxSubtests: opts.maxSubtests as number | undefined,
       maxTurns: opts.maxTurns as number | undefined,
@@ -50,11 +58,15 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       logger,
       softStop: stops.soft,
       hardStop: stops.hard,
+      onContext: (ctx) => view.attach(ctx),
     });
+    view.stop();
     if (!opts.quiet) printSummary(outcome, config);
+    if (outcome.stopReason) console.error(outcome.stopReason);
     if (outcome.status === 'interrupted' && (stops.soft.aborted || stops.hard.aborted)) return 130;
     return outcome.status === 'completed' ? 0 : 1;
   } finally {
+    view.stop();
     stops.dispose();
   }
 }

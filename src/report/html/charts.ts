@@ -24,7 +24,13 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 /** Per tier: a bar for the best subtest's value and a rule for its CI. */
-function tierBarsWithCi(id: string, title: string, rows: { tier: string; value: number; lo: number; hi: number; label: string }[], axis: string, format: string): TopLevelSpec {
+function tierBarsWithCi(
+  id: string,
+  title: string,
+  rows: { tier: string; value: number; lo: number; hi: number; label: string }[],
+  axis: string,
+  format: string,
+): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
@@ -35,10 +41,24 @@ function tierBarsWithCi(id: string, title: string, rows: { tier: string; value: 
     layer: [
       {
         mark: { type: 'bar', color: '#4c78a8', tooltip: true },
-        encoding: { y: { field: 'value', type: 'quantitative', title: axis, scale: { domain: [0, 1] }, axis: { format } } },
+        encoding: {
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: axis,
+            scale: { domain: [0, 1] },
+            axis: { format },
+          },
+        },
       },
-      { mark: { type: 'rule', color: '#222', strokeWidth: 2 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
-      { mark: { type: 'text', dy: -8, fontSize: 10 }, encoding: { y: { field: 'hi', type: 'quantitative' }, text: { field: 'label' } } },
+      {
+        mark: { type: 'rule', color: '#222', strokeWidth: 2 },
+        encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+      },
+      {
+        mark: { type: 'text', dy: -8, fontSize: 10 },
+        encoding: { y: { field: 'hi', type: 'quantitative' }, text: { field: 'label' } },
+      },
     ],
     description: `${id}: ${title}`,
   };
@@ -76,16 +96,36 @@ export async function tierCharts(s: ExperimentStats): Promise<Chart[]> {
         mark: { type: 'bar', tooltip: true },
         encoding: {
           y: { field: 'cop', type: 'quantitative', title: 'Cost-of-pass (USD)' },
-          color: { field: 'frontier', type: 'nominal', scale: { domain: ['frontier', 'other'], range: ['#54a24b', '#9ecae9'] }, legend: null },
+          color: {
+            field: 'frontier',
+            type: 'nominal',
+            scale: { domain: ['frontier', 'other'], range: ['#54a24b', '#9ecae9'] },
+            legend: null,
+          },
         },
       },
-      { mark: { type: 'text', dy: -8, fontSize: 10 }, encoding: { y: { field: 'cop', type: 'quantitative' }, text: { field: 'label' } } },
+      {
+        mark: { type: 'text', dy: -8, fontSize: 10 },
+        encoding: { y: { field: 'cop', type: 'quantitative' }, text: { field: 'label' } },
+      },
     ],
   };
   return [
-    { id: 'chart-tier-score', title: "Median score of each tier's best subtest (95% CI)", svg: await renderSvg(tierBarsWithCi('chart-tier-score', 'median score', score, 'Median score', '.1f')) },
-    { id: 'chart-tier-pass', title: "Pass rate of each tier's best subtest (95% CI)", svg: await renderSvg(tierBarsWithCi('chart-tier-pass', 'pass rate', pass, 'Pass rate', '.0%')) },
-    { id: 'chart-tier-cop', title: 'Cost-of-pass per tier (green: frontier; ∞ when nothing passed)', svg: await renderSvg(copSpec) },
+    {
+      id: 'chart-tier-score',
+      title: "Median score of each tier's best subtest (95% CI)",
+      svg: await renderSvg(tierBarsWithCi('chart-tier-score', 'median score', score, 'Median score', '.1f')),
+    },
+    {
+      id: 'chart-tier-pass',
+      title: "Pass rate of each tier's best subtest (95% CI)",
+      svg: await renderSvg(tierBarsWithCi('chart-tier-pass', 'pass rate', pass, 'Pass rate', '.0%')),
+    },
+    {
+      id: 'chart-tier-cop',
+      title: 'Cost-of-pass per tier (green: frontier; ∞ when nothing passed)',
+      svg: await renderSvg(copSpec),
+    },
   ];
 }
 
@@ -102,7 +142,13 @@ export async function scatterChart(s: ExperimentStats): Promise<Chart | null> {
   const points = s.tiers.flatMap((t) =>
     t.subtests
       .filter((x) => x.stats.runs > 0)
-      .map((x) => ({ tier: t.tier, subtest: `${t.tier}/${x.id}`, cost: x.stats.meanCostUsd, score: x.stats.medianScore, passRate: x.stats.passRate })),
+      .map((x) => ({
+        tier: t.tier,
+        subtest: `${t.tier}/${x.id}`,
+        cost: x.stats.meanCostUsd,
+        score: x.stats.medianScore,
+        passRate: x.stats.passRate,
+      })),
   );
   if (points.length === 0) return null;
   const frontier = paretoFrontier(points).map((p) => ({ ...p, onFrontier: 'Pareto frontier' }));
@@ -138,11 +184,19 @@ export async function scatterChart(s: ExperimentStats): Promise<Chart | null> {
       {
         data: { values: points },
         mark: { type: 'text', dx: 8, align: 'left', fontSize: 10 },
-        encoding: { x: { field: 'cost', type: 'quantitative' }, y: { field: 'score', type: 'quantitative' }, text: { field: 'subtest' } },
+        encoding: {
+          x: { field: 'cost', type: 'quantitative' },
+          y: { field: 'score', type: 'quantitative' },
+          text: { field: 'subtest' },
+        },
       },
     ],
   };
-  return { id: 'chart-scatter', title: 'Median score vs mean cost per subtest (green ring and dashed line: cost/score Pareto frontier)', svg: await renderSvg(spec) };
+  return {
+    id: 'chart-scatter',
+    title: 'Median score vs mean cost per subtest (green ring and dashed line: cost/score Pareto frontier)',
+    svg: await renderSvg(spec),
+  };
 }
 
 /** Criterion × subtest heatmap of mean per-criterion scores. */
@@ -153,7 +207,12 @@ export async function heatmapChart(s: ExperimentStats): Promise<Chart | null> {
       .flatMap((x) =>
         Object.entries(x.stats.criteria)
           .filter((e): e is [string, number] => e[1] !== null)
-          .map(([criterion, score]) => ({ column: `${t.tier}/${x.id}`, criterion, score, label: score.toFixed(2) })),
+          .map(([criterion, score]) => ({
+            column: `${t.tier}/${x.id}`,
+            criterion,
+            score,
+            label: score.toFixed(2),
+          })),
       ),
   );
   if (cells.length === 0) return null;
@@ -169,7 +228,17 @@ export async function heatmapChart(s: ExperimentStats): Promise<Chart | null> {
       y: { field: 'criterion', type: 'nominal', title: 'Criterion', sort: s.criteria },
     },
     layer: [
-      { mark: { type: 'rect', tooltip: true }, encoding: { color: { field: 'score', type: 'quantitative', title: 'Score', scale: { domain: [0, 1], scheme: 'redyellowgreen' } } } },
+      {
+        mark: { type: 'rect', tooltip: true },
+        encoding: {
+          color: {
+            field: 'score',
+            type: 'quantitative',
+            title: 'Score',
+            scale: { domain: [0, 1], scheme: 'redyellowgreen' },
+          },
+        },
+      },
       { mark: { type: 'text', fontSize: 10 }, encoding: { text: { field: 'label' } } },
     ],
   };

@@ -12,7 +12,10 @@ import { heatmapChart, scatterChart, tierCharts, type Chart } from './charts.js'
 
 /** HTML-escape text. */
 export function esc(s: string | number): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222}
@@ -28,7 +31,9 @@ function a(base: string, rel: string, text: string): string {
 
 function tableHtml(head: string[], rows: string[][], numeric: number[] = []): string {
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
-  const trs = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.includes(i) ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`);
+  const trs = rows.map(
+    (r) => `<tr>${r.map((c, i) => `<td${numeric.includes(i) ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`,
+  );
   return `<table><thead><tr>${th}</tr></thead><tbody>${trs.join('')}</tbody></table>`;
 }
 
@@ -39,7 +44,16 @@ function figure(c: Chart): string {
 function tierSection(expDir: string, t: TierStats): string {
   const star = (on: boolean) => (on ? '<span class="star">★</span> ' : '');
   const subtests = tableHtml(
-    ['Subtest', 'Name', 'Runs', 'Median [95% CI]', 'Pass rate [95% CI]', 'Consistency', 'Mean cost', 'Cost-of-pass'],
+    [
+      'Subtest',
+      'Name',
+      'Runs',
+      'Median [95% CI]',
+      'Pass rate [95% CI]',
+      'Consistency',
+      'Mean cost',
+      'Cost-of-pass',
+    ],
     t.subtests.map((s) => [
       star(s.id === t.selection?.winner) + a(expDir, `${t.tier}/${s.id}/report.md`, s.id),
       esc(s.name),
@@ -70,7 +84,9 @@ function tierSection(expDir: string, t: TierStats): string {
     ),
     [1, 4, 5],
   );
-  const reason = t.selection ? `<p>Best: <b>${esc(t.selection.winner)}</b> — ${esc(t.selection.reason)}.</p>` : '<p class="muted">No finalized runs.</p>';
+  const reason = t.selection
+    ? `<p>Best: <b>${esc(t.selection.winner)}</b> — ${esc(t.selection.reason)}.</p>`
+    : '<p class="muted">No finalized runs.</p>';
   return `<section id="tier-${esc(t.tier)}"><h3>${a(expDir, `${t.tier}/report.md`, `Tier ${t.tier}`)}</h3>${reason}${subtests}<details><summary>Runs</summary>${runs}</details></section>`;
 }
 
@@ -90,34 +106,71 @@ export async function renderHtmlReport(
       ['Runs (passed)', `${s.totalRuns} (${s.passedRuns})`],
       ['Total cost', esc(money(s.totalCostUsd))],
       ['Total run time', esc(secs(s.totalDurationSeconds))],
-      ['Best tier / subtest', s.bestTier && s.bestSubtest ? a(expDir, `${s.bestTier}/${s.bestSubtest}/report.md`, `${s.bestTier}/${s.bestSubtest}`) : '—'],
-      ['Frontier cost-of-pass', s.frontierTier ? esc(`${money(s.frontierCostOfPass)} (${s.frontierTier})`) : 'no passing results'],
-      ...(config ? [['Agent / model', esc(`${config.agent} / ${config.model}`)], ['Judges', esc(config.judgeModels.join(', '))]] : []),
+      [
+        'Best tier / subtest',
+        s.bestTier && s.bestSubtest
+          ? a(expDir, `${s.bestTier}/${s.bestSubtest}/report.md`, `${s.bestTier}/${s.bestSubtest}`)
+          : '—',
+      ],
+      [
+        'Frontier cost-of-pass',
+        s.frontierTier ? esc(`${money(s.frontierCostOfPass)} (${s.frontierTier})`) : 'no passing results',
+      ],
+      ...(config
+        ? [
+            ['Agent / model', esc(`${config.agent} / ${config.model}`)],
+            ['Judges', esc(config.judgeModels.join(', '))],
+          ]
+        : []),
     ],
   );
   const comparison = tableHtml(
-    ['Tier', 'Best', 'Median [95% CI]', 'Pass rate [95% CI]', 'Cost-of-pass', 'Δ median vs T0 [95% CI]', 'Δ pass rate vs T0', 'Fisher p'],
+    [
+      'Tier',
+      'Best',
+      'Median [95% CI]',
+      'Pass rate [95% CI]',
+      'Cost-of-pass',
+      'Δ median vs T0 [95% CI]',
+      'Δ pass rate vs T0',
+      'Fisher p',
+    ],
     s.tiers.map((t) => [
       a(expDir, `${t.tier}/report.md`, t.tier),
       t.best ? a(expDir, `${t.tier}/${t.best.id}/report.md`, t.best.id) : '—',
       t.best ? esc(`${num(t.best.stats.medianScore)} ${ci(t.best.stats.medianScoreCi)}`) : '—',
       t.best ? esc(`${pct(t.best.stats.passRate)} ${ci(t.best.stats.passRateCi, pct)}`) : '—',
       esc(money(t.costOfPass)),
-      t.vsT0 ? esc(`${signed(t.vsT0.medianScoreDiff)} ${ci(t.vsT0.medianScoreDiffCi, (x) => signed(x))}`) : '—',
+      t.vsT0
+        ? esc(`${signed(t.vsT0.medianScoreDiff)} ${ci(t.vsT0.medianScoreDiffCi, (x) => signed(x))}`)
+        : '—',
       t.vsT0 ? esc(`${signed(t.vsT0.passRateDiff)} ${ci(t.vsT0.passRateDiffCi, (x) => signed(x))}`) : '—',
       t.vsT0 ? num(t.vsT0.fisherP, 4) : '—',
     ]),
   );
   const judges = tableHtml(
     ['Judge', 'Model', 'Valid', 'Invalid', 'Mean score', 'Pass rate'],
-    s.agreement.judges.map((j) => [String(j.judgeNumber), esc(j.model), String(j.validJudgments), String(j.invalidJudgments), num(j.meanScore), pct(j.passRate)]),
+    s.agreement.judges.map((j) => [
+      String(j.judgeNumber),
+      esc(j.model),
+      String(j.validJudgments),
+      String(j.invalidJudgments),
+      num(j.meanScore),
+      pct(j.passRate),
+    ]),
   );
   const agreement =
     s.agreement.runsWithMultipleJudges === 0
       ? '<p class="muted">No run has two valid judgments.</p>'
       : tableHtml(
           ['Pair', 'Runs', 'Pass agreement', "Cohen's κ", 'Mean |Δ score|'],
-          s.agreement.pairs.map((p) => [`${p.a}–${p.b}`, String(p.runs), pct(p.passAgreement), num(p.cohenKappa), num(p.meanAbsScoreDiff)]),
+          s.agreement.pairs.map((p) => [
+            `${p.a}–${p.b}`,
+            String(p.runs),
+            pct(p.passAgreement),
+            num(p.cohenKappa),
+            num(p.meanAbsScoreDiff),
+          ]),
         );
   const body = [
     `<h1>Experiment report: ${esc(experimentId)}</h1>`,

@@ -1,0 +1,53 @@
+// The live progress view: a log-update frame on a terminal, redrawn twice a second, with log lines
+// printed above it; off a terminal the logger's one line per state change is the progress.
+import { createLogUpdate } from 'log-update';
+import { progressSnapshot, renderProgress } from '../engine/progress.js';
+import type { ExperimentContext } from '../engine/context.js';
+
+export interface ProgressView {
+  attach(ctx: ExperimentContext): void;
+  /** Print a log line without tearing the frame. */
+  log(line: string): void;
+  stop(): void;
+}
+
+export function createProgressView(stream: NodeJS.WriteStream = process.stderr): ProgressView {
+  const tty = stream.isTTY === true;
+  const update = createLogUpdate(stream);
+  let ctx: ExperimentContext | null = null;
+  const startedAt = Date.now();
+  const draw = () => {
+    if (!ctx) return;
+    try {
+      const s = progressSnapshot(ctx.store, {
+        active: ctx.active,
+        pause: ctx.gate.paused,
+        startedAt,
+        parallel: ctx.slots.agentLimit,
+      });
+      update(renderProgress(s).join('\n'));
+    } catch {
+      // The store closes when the experiment ends; the next frame is simply not drawn.
+    }
+  };
+  const timer = tty ? setInterval(draw, 500) : undefined;
+  timer?.unref();
+  return {
+    attach: (c) => {
+      ctx = c;
+    },
+    log: (line) => {
+      if (tty) update.clear();
+      stream.write(`${line}\n`);
+      if (tty) draw();
+    },
+    stop: () => {
+      if (timer) clearInterval(timer);
+      if (tty) {
+        draw();
+        update.done();
+      }
+      ctx = null;
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// Progress numbers of an experiment, from the store (and, while it runs, the live context):
+// totals, pass rate, cost so far and projected, ETA, active runs, rate-limit countdown. Pure
+// rendering lives beside it so the progress view and `scylla status` print the same thing.
+import { isFinal, RETRY_STATES } from '../store/run-state.js';
+import type { Store } from '../store/store.js';
+
+export interface ProgressSnapshot {
+  experimentId: string;
+  status: string;
+  ownerPid: number | null;
+  total: number;
+  done: number;
+  passed: number;
+  running: number;
+  queued: number;
+  /** Runs whose last attempt was not a result (redone on resume): rate limited, infra, interrupted, judge failed. */
+  failed: number;
+  passRate: number | null;
+  costUsd: number;
+  projectedCostUsd: number | null;
+  etaSeconds: number | null;
+  active: { run: string; stage: string; elapsedSeconds: number }[];
+  pause: { source: string; kind: string; until: string; remainingSeconds: number } | null;
+}
+
+export interface LiveInfo {
+  active: Map<string, { stage: string; since: number }>;
+  pause: { source: string; kind: string; until: number } | null;
+  startedAt: number;
+  parallel: number;
+}
+
+/** Compute the snapshot. `now` is injectable for tests. */
+export function progressSnapshot(store: Store, live: LiveInfo | null = null, now = Date.now()): ProgressSnapshot {
+  const exp = store.experiment();
+  const runs = store.runs();
+  const done = runs.filter((r) => isFinal(r.state));
+  const passed = done.filter((r) => r.passed === 1).length;
+  const failed = runs.filter((r) => (RETRY_STATES as readonly string[]).includes(r.state)).length;
+  const inProgress = runs.filter((r) => !isFinal(r.state) && r.state !== 'pending' && !(RETRY_STATES as readonly string[]).includes(r.state));
+  const running = live ? live.active.size : inProgress.length;
+  const queued = runs.length - done.length - running - failed;
+  const discarded = Number(store.getKv('discarded_cost_usd') ?? 0);
+  const cost = runs.reduce((a, r) => a + (r.cost_usd ?? 0), 0) + discarded;
+  const meanCost = done.length ? done.reduce((a, r) => a + (r.cost_usd ?? 0), 0) / done.length : null;
+  const elapsed = live ? (now - live.startedAt) / 1000 : null;
+  const doneHere = live ? done.filter((r) => r.finalized_at && Date.parse(r.finalized_at) >= live.startedAt).length : 0;
+  const remaining = runs.length - done.length;
+  const pauseRow = store.pauses().filter((p) => !p.ended_at).at(-1);
+  const pause = live?.pause
+    ? { ...live.pause, until: new Date(live.pause.until).toISOString() }
+    : pauseRow && Date.parse(pauseRow.until) > now
+      ? { source: pauseRow.source, kind: pauseRow.kind, until: pauseRow.until }
+      : null;
+  return {
+    experimentId: exp?.experiment_id ?? '?',
+    status: exp?.status ?? '?',
+    ownerPid: exp?.owner_pid ?? null,
+    total: runs.length,
+    done: done.length,
+    passed,
+    running,
+    queued: Math.max(0, queued),
+    failed,
+    passRate: done.length ? passed / done.length : null,
+    costUsd: cost,
+    projectedCostUsd: meanCost === null ? null : cost + meanCost * remaining,
+    etaSeconds: elapsed !== null && doneHere > 0 ? Math.round((elapsed / doneHere) * remaining) : null,
+    active: live
+      ? [...live.active.entries()].map(([run, a]) => ({ run, stage: a.stage, elapsedSeconds: Math.round((now - a.since) / 1000) }))
+      : inProgress.map((r) => ({
+          run: `${r.tier}/${r.subtest}/${r.run}`,
+          stage: r.state,
+          elapsedSeconds: Math.round((now - Date.parse(r.updated_at)) / 1000),
+        })),
+    pause: pause ? { ...pause, remainingSeconds: Math.max(0, Math.round((Date.parse(pause.until) - now) / 1000)) } : null,
+  };
+}
+
+const dur = (s: number | null) =>
+  s === null ? '—' : s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+
+/** The progress frame as lines of text. */
+export function renderProgress(s: ProgressSnapshot, maxActive = 12): string[] {
+  const lines = [
+    `${s.experimentId} [${s.status}]  done ${s.done}/${s.total}  running ${s.running}  queued ${s.queued}  failed ${s.failed}` +
+      `  pass ${s.passRate === null ? '—' : `${(s.passRate * 100).toFixed(0)}%`}` +
+      `  cost $${s.costUsd.toFixed(4)}${s.projectedCostUsd === null ? '' : ` (→ $${s.projectedCostUsd.toFixed(4)})`}  ETA ${dur(s.etaSeconds)}`,
+  ];
+  if (s.pause) lines.push(`  ⏸ rate limited (${s.pause.source}, ${s.pause.kind}): resuming in ${dur(s.pause.remainingSeconds)}`);
+  for (const a of s.active.slice(0, maxActive)) lines.push(`  ${a.run.padEnd(14)} ${a.stage.padEnd(16)} ${dur(a.elapsedSeconds)}`);
+  if (s.active.length > maxActive) lines.push(`  … and ${s.active.length - maxActive} more`);
+  return lines;
+}
