@@ -63,6 +63,30 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('report')
+    .description('regenerate every report of an experiment from its store (runs nothing), or compare two experiments')
+    .argument('<dirs...>', 'experiment directory (two with --compare)')
+    .option('--format <formats>', 'md,json,html (default all; with --compare: md or json)', collect)
+    .option('--compare', 'compare two experiments tier by tier')
+    .option('--output <file>', 'with --compare: write to this file instead of stdout')
+    .action(async (dirs: string[], opts: Record<string, unknown>) => {
+      const { run } = await import('./commands/report.js');
+      process.exitCode = await run({ ...opts, dirs });
+    });
+
+  program
+    .command('export')
+    .description('one row per finalized run (or per judgment) as CSV or JSONL')
+    .argument('<dir>', 'experiment directory')
+    .addOption(new Option('--format <format>', 'csv or jsonl').choices(['csv', 'jsonl']).default('csv'))
+    .option('--judgments', 'one row per judgment instead of per run')
+    .option('--output <file>', 'write to this file instead of stdout')
+    .action(async (dir: string, opts: Record<string, unknown>) => {
+      const { run } = await import('./commands/export.js');
+      process.exitCode = await run({ ...opts, dir });
+    });
+
+  program
     .command('status')
     .description('progress of a running or finished experiment')
     .argument('[dir]', 'experiment directory, or a results directory (its newest experiment)', 'results')

@@ -6,10 +6,10 @@ import { loadAgentResult } from '../agent/result.js';
 import { InternalError } from '../errors.js';
 import type { Consensus } from '../judge/consensus.js';
 import type { Judgment } from '../judge/judgment.js';
-import { renderRunReport } from '../report/run-report.js';
+import { writeRunReports } from '../report/run-report.js';
 import type { RunResult } from '../report/run-result.js';
 import type { RunKey, RunRow } from '../store/store.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { ExperimentContext, RunSpec } from './context.js';
 import { loadPipelineResult } from './run-pipeline.js';
 
@@ -73,14 +73,6 @@ export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, 
     finalized_at: finalizedAt,
   };
   writeJsonAtomic(join(spec.runDir, 'run_result.json'), result);
-  writeJsonAtomic(join(spec.runDir, 'report.json'), {
-    run_number: spec.run,
-    score: result.judge_score,
-    grade: result.judge_grade,
-    passed: result.judge_passed,
-    cost_usd: result.cost_usd,
-    duration_seconds: result.duration_seconds,
-  });
-  writeFileAtomic(join(spec.runDir, 'report.md'), renderRunReport(result, spec.runDir));
+  writeRunReports(result, spec.runDir);
   ctx.store.transition(key, 'judged', 'finalized', { finalized_at: finalizedAt });
 }

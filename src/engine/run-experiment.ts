@@ -13,7 +13,7 @@ import { loadResourceLibrary } from '../fixture/resource-library.js';
 import { resolveSubtest } from '../fixture/resolve-subtest.js';
 import { configFingerprint, ResolvedConfigSchema, type ResolvedConfig } from '../fixture/resolved-config.js';
 import { RateLimitGate } from '../ratelimit/gate.js';
-import { writeExperimentReports } from '../report/experiment-report.js';
+import { writeAllReports } from '../report/write-reports.js';
 import { experimentStats, type ExperimentStats } from '../stats/experiment-stats.js';
 import { isFinal } from '../store/run-state.js';
 import type { Store } from '../store/store.js';
@@ -158,7 +158,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
         );
       recordWinners(store, expDir, groupTiers);
     }
-    const stats = writeReports(store, expDir, config, tiers);
+    const stats = await writeReports(store, expDir, config, tiers);
     const allDone = tiers.every((t) => t.subtests.every((s) => store.runs({ tier: t.id, subtest: s.id }).filter((r) => r.run <= config.runs).every((r) => isFinal(r.state))));
     const budgetOut = stopReason !== null && (stopReason as string).startsWith('budget');
     const interrupted = softStop.aborted || hardStop.aborted;
@@ -241,10 +241,13 @@ function recordWinners(store: Store, expDir: string, tiers: Tier[]): void {
   }
 }
 
-function writeReports(store: Store, expDir: string, config: ExperimentConfig, tiers: Tier[]): ExperimentStats {
-  const stats = experimentStats(store, expDir, tiers.map((t) => ({ id: t.id, subtests: t.subtests.map((x) => x.id) })));
-  writeExperimentReports(expDir, config.experimentId, stats);
-  return stats;
+function writeReports(store: Store, expDir: string, config: ExperimentConfig, tiers: Tier[]): Promise<ExperimentStats> {
+  return writeAllReports({
+    store,
+    expDir,
+    config,
+    tiers: tiers.map((t) => ({ id: t.id, subtests: t.subtests.map((s) => ({ id: s.id, name: s.name, description: s.description })) })),
+  });
 }
 
 /** Errors of one run that are not bugs become that run's infrastructure failure, never the experiment's end. */

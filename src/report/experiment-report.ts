@@ -1,13 +1,11 @@
 // The experiment report (report.md at the experiment root): headline numbers, tier comparison with
 // CIs and tests against T0, subtests of every tier, per-criterion × tier matrix, judge agreement,
 // configuration, inputs and methods.
-import { join } from 'node:path';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import type { ExperimentStats } from '../stats/experiment-stats.js';
 import { criteriaMatrix } from './criteria-matrix.js';
 import { ci, footer, link, money, num, pct, secs, signed, table } from './markdown.js';
-import { experimentReportJson, METHODS } from './report-json.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { METHODS } from './report-json.js';
 
 export function renderExperimentReport(
   expDir: string,
@@ -190,13 +188,4 @@ export function renderExperimentReport(
     ...Object.entries(METHODS).map(([k, v]) => `- **${k}**: ${v}`),
   );
   return out.join('\n') + '\n' + footer();
-}
-
-/**
- * @deprecated use writeAllReports (src/report/write-reports.ts); kept so the engine compiles until
- * it switches. Writes only the root report.md / report.json.
- */
-export function writeExperimentReports(expDir: string, experimentId: string, s: ExperimentStats): void {
-  writeFileAtomic(join(expDir, 'report.md'), renderExperimentReport(expDir, experimentId, null, s));
-  writeJsonAtomic(join(expDir, 'report.json'), experimentReportJson(experimentId, null, null, s));
 }
