@@ -39,6 +39,11 @@ export interface AgentRunRequest {
   /** Aborting kills the agent; the result is then `interrupted`. */
   signal?: AbortSignal;
   outputFormat?: 'stream-json' | 'json';
+  /**
+   * `--use-user-auth`: authenticate with the user's own login (`~/.claude/.credentials.json`, copied
+   * read-only into `configDir` for the run) instead of an API key from the environment.
+   */
+  useUserAuth?: boolean;
 }
 
 /** A coding agent Scylla can run. Implementations never throw for the agent's own failures. */

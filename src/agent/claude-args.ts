@@ -76,5 +76,7 @@ export function buildClaudeEnv(req: AgentRunRequest, isRoot: boolean): NodeJS.Pr
     IS_SANDBOX: isRoot ? '1' : undefined,
     CLAUDE_CODE_DISABLE_THINKING: thinking === 'off' ? '1' : undefined,
     MAX_THINKING_TOKENS: thinking && thinking !== 'off' ? THINKING_TOKENS[thinking] : undefined,
+    // --use-user-auth: the copied credential file must win over any key in the environment.
+    ...(req.useUserAuth ? { ANTHROPIC_API_KEY: undefined, ANTHROPIC_AUTH_TOKEN: undefined } : {}),
   });
 }

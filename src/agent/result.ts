@@ -40,6 +40,8 @@ export const ZERO_USAGE: AgentUsage = {
 export const AgentRateLimitSchema = z.object({
   kind: z.enum(['rate_limit', 'overloaded', 'usage_cap']),
   retryAfterMs: z.number().nonnegative(),
+  /** Nothing said how long to wait: the engine applies its own default (`--rate-limit-wait`). */
+  estimated: z.boolean().optional(),
   message: z.string(),
 });
 

@@ -39,6 +39,7 @@ export function buildProgram(): Command {
     .option('--max-workspaces <n>', 'live worktrees at most (default 2 x --parallel)', int('--max-workspaces'))
     .option('--no-adaptive', 'keep the agent slots fixed after a rate limit')
     .option('--max-wait <seconds>', 'longest rate-limit pause to sit out; longer ones stop (resumable)', positive('--max-wait'))
+    .option('--rate-limit-wait <seconds>', 'pause after a rate limit whose reset time is not stated (default 60)', positive('--rate-limit-wait'))
     .option('--timeout <seconds>', 'agent timeout per run (default 3600 or test.yaml)', positive('--timeout'))
     .option('--max-subtests <n>', 'first N subtests of each tier', int('--max-subtests'))
     .option('--max-turns <n>', 'agent turn limit', int('--max-turns'))

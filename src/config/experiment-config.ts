@@ -48,6 +48,8 @@ export const ExperimentConfigSchema = z.object({
   adaptive: z.boolean().default(true),
   /** Longest rate-limit pause to sit out, in seconds; longer ones stop the experiment (resumable). */
   maxWaitSeconds: z.number().positive().nullable().default(null),
+  /** Wait after a rate limit whose reset time nobody stated (default 60 s). */
+  rateLimitWaitSeconds: z.number().positive().default(60),
   timeoutSeconds: z.number().positive(),
   maxSubtests: z.number().int().min(1).nullable(),
   maxTurns: z.number().int().min(1).nullable(),

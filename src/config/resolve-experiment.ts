@@ -29,6 +29,7 @@ export const ExperimentFileSchema = z
     max_workspaces: z.number().int().min(1).optional(),
     adaptive: z.boolean().optional(),
     max_wait_seconds: z.number().positive().optional(),
+    rate_limit_wait_seconds: z.number().positive().optional(),
     parallel_subtests: z.number().int().min(1).optional(),
     timeout_seconds: z.number().positive().optional(),
     max_turns: z.number().int().min(1).optional(),
@@ -59,6 +60,7 @@ export interface RunCliOptions {
   maxWorkspaces?: number;
   adaptive?: boolean;
   maxWait?: number;
+  rateLimitWait?: number;
   keepFailedWorkspaces?: boolean;
   timeout?: number;
   maxSubtests?: number;
@@ -152,6 +154,7 @@ export function resolveExperimentConfig(cli: RunCliOptions, tc: TestCaseInputs, 
     maxWorkspaces: cli.maxWorkspaces ?? file.max_workspaces ?? null,
     adaptive: cli.adaptive ?? file.adaptive ?? true,
     maxWaitSeconds: cli.maxWait ?? file.max_wait_seconds ?? null,
+    rateLimitWaitSeconds: cli.rateLimitWait ?? file.rate_limit_wait_seconds ?? 60,
     keepFailedWorkspaces: cli.keepFailedWorkspaces ?? false,
     timeoutSeconds: cli.timeout ?? file.timeout_seconds ?? tc.spec.task?.timeout_seconds ?? DEFAULTS.timeoutSeconds,
     maxSubtests: cli.maxSubtests ?? file.max_subtests ?? null,

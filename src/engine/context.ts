@@ -43,6 +43,8 @@ export interface ExperimentContext {
   logger: Logger;
   /** Aborted on a hard stop (second Ctrl-C): agents are killed, their runs are `interrupted`. */
   hardStop: AbortSignal;
+  /** Aborted on a soft stop (first Ctrl-C, budget, --max-wait): no new agent starts; running ones finish. */
+  softStop: AbortSignal;
   /** The environment provider keys and base URLs are read from. */
   env: NodeJS.ProcessEnv;
 }
@@ -64,4 +66,6 @@ export type RunEnd =
   | { kind: 'infra_failed'; message: string }
   | { kind: 'judge_failed'; message: string }
   | { kind: 'interrupted' }
-  | { kind: 'budget_exhausted' };
+  | { kind: 'budget_exhausted' }
+  /** A stop was requested before the agent started: the run waits, untouched, for the next invocation. */
+  | { kind: 'not_started' };

@@ -30,6 +30,7 @@ import { openExperiment } from './open-experiment.js';
 import { planRuns, tierGroups } from './planner.js';
 import { schedule } from './scheduler.js';
 import { Budget } from './budget.js';
+import { probeRateLimit } from './probe.js';
 import { defaultLimits, Slots, type SlotLimits } from './slots.js';
 
 /** Slot limits from the configuration. */
@@ -99,6 +100,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
     const gate = new RateLimitGate({
       onPause: (p) => logger.warn(`rate limited (${p.source}, ${p.kind}): pausing every worker until ${new Date(p.until).toISOString()}`),
       onResume: () => logger.info('rate-limit pause over: resuming'),
+      probe: (p) => probeRateLimit(ctx, p),
     });
     const budget = new Budget(config.maxCostUsd, store);
     const ctx: ExperimentContext = {
@@ -121,6 +123,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       active: new Map(),
       logger,
       hardStop,
+      softStop,
       env: opts.env ?? process.env,
     };
     opts.onContext?.(ctx);
@@ -175,16 +178,39 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   }
 }
 
-/** Resolve a tier's subtests (baselines from recorded winners) and turn its planned runs into specs. */
+/**
+ * Resolve a tier's subtests (baselines from recorded winners) and turn its planned runs into specs.
+ * A subtest that builds on earlier tiers (`extends_previous`, `inherit_best_from`) whose winners are
+ * not recorded yet (their runs are unfinished) gets its run rows but is not scheduled: resolving it
+ * without its baseline would fix a wrong configuration. A later invocation resumes it.
+ */
 function resolveTier(ctx: ExperimentContext, tier: Tier, library: ReturnType<typeof loadResourceLibrary> | null): RunSpec[][] {
   const { store, config, expDir } = ctx;
-  const winners = recordedWinners(store);
-  const baseline = previousGroupWinner(store, tier.id);
+  const requested = config.tiers.map((t) => t.toUpperCase());
+  const previous = previousGroupWinner(store, tier.id, requested);
+  const groups = tierGroups(requested);
+  const earlier = new Set(groups.slice(0, Math.max(0, groups.findIndex((g) => g.includes(tier.id)))).flat());
+  // Only earlier groups' winners: a same-group winner recorded by an earlier invocation must not
+  // change what a resumed subtest resolves to.
+  const winners = recordedWinners(store).filter((w) => earlier.has(w.tierId));
   const perSubtest: RunSpec[][] = [];
   for (const st of tier.subtests) {
+    const ensure = () =>
+      store.ensureRuns(Array.from({ length: config.runs }, (_, i) => ({ tier: tier.id, subtest: st.id, run: i + 1 })));
+    const probe = resolveSubtest(st, library, {});
+    const missing = [
+      ...(probe.extendsPrevious && !probe.inheritBestFrom.length && previous === 'pending' ? ['the previous tier group'] : []),
+      ...probe.inheritBestFrom.filter((t) => earlier.has(t) && !store.tierWinner(t)),
+    ];
+    if (missing.length) {
+      ensure();
+      ctx.logger.warn(`${tier.id}/${st.id} waits for the recorded winner of ${missing.join(', ')} (unfinished runs); run again to resume`);
+      continue;
+    }
+    const baseline = previous === 'pending' ? null : previous;
     const resolved = resolveSubtest(st, library, { baseline, winners });
     checkUnchanged(store, tier.id, st.id, resolved, st.configFile);
-    store.ensureRuns(Array.from({ length: config.runs }, (_, i) => ({ tier: tier.id, subtest: st.id, run: i + 1 })));
+    ensure();
     const plan = planRuns([{ tier: tier.id, subtest: st.id }], config.runs, store.runs({ tier: tier.id, subtest: st.id }));
     perSubtest.push(
       plan
@@ -215,30 +241,61 @@ function checkUnchanged(store: Store, tier: string, subtest: string, resolved: R
   store.putSubtest(tier, subtest, fp, JSON.stringify(resolved));
 }
 
+/** Every recorded tier winner (what `inherit_best_from` merges). */
 function recordedWinners(store: Store): ResolvedConfig[] {
-  const rows = store.db.prepare('SELECT resolved_json FROM tier_winners').all() as { resolved_json: string }[];
+  const rows = store.db.prepare('SELECT resolved_json FROM tier_winners ORDER BY tier').all() as { resolved_json: string }[];
   return rows.map((r) => ResolvedConfigSchema.parse(JSON.parse(r.resolved_json)));
 }
 
-/** T5 builds on the T0–T4 group, T6 on T5: the recorded winner of the nearest earlier tier that has one. */
-function previousGroupWinner(store: Store, tier: string): ResolvedConfig | null {
-  const order = tier === 'T6' ? ['T5'] : tier === 'T5' ? ['T4', 'T3', 'T2', 'T1', 'T0'] : [];
-  for (const t of order) {
-    const w = store.tierWinner(t);
-    if (w) return ResolvedConfigSchema.parse(JSON.parse(w.resolved_json));
-  }
-  return null;
+/**
+ * The baseline of every tier of a group: the winning configuration of the previous dependency group
+ * (T0–T4 → T5 → T6, over the requested tiers), as recorded by `recordWinners` once that group was
+ * complete. `null`: there is no previous group, or it produced no winner. `pending`: the previous
+ * group has unfinished runs, so its winner is not known yet.
+ */
+function previousGroupWinner(store: Store, tier: string, requested: readonly string[]): ResolvedConfig | null | 'pending' {
+  const groups = tierGroups(requested);
+  const i = groups.findIndex((g) => g.includes(tier));
+  if (i <= 0) return null;
+  // Written by recordWinners under the same key.
+  const recorded = store.getKv(`group_winner:${[...groups[i - 1]].sort().join(',')}`);
+  if (recorded === undefined) return 'pending';
+  const pick = JSON.parse(recorded) as { tier: string; subtest: string } | null;
+  if (!pick) return null;
+  const w = store.tierWinner(pick.tier);
+  return w ? ResolvedConfigSchema.parse(JSON.parse(w.resolved_json)) : null;
 }
 
-/** Once every run of a tier is final, record its winner (first recording wins, so resumes agree). */
+/**
+ * Once every run of a tier is final, record its winner; once every tier of the group is, record the
+ * group's winner: the tier winner with the lowest cost-of-pass (then the higher score, then the lower
+ * tier). First recordings win, so a resumed experiment inherits exactly the same baselines.
+ */
 function recordWinners(store: Store, expDir: string, tiers: Tier[]): void {
   const s = experimentStats(store, expDir, tiers.map((t) => ({ id: t.id, subtests: t.subtests.map((x) => x.id) })));
+  let groupDone = true;
   for (const t of s.tiers) {
-    const done = store.runs({ tier: t.tier }).every((r) => isFinal(r.state));
+    const runs = store.runs({ tier: t.tier });
+    const done = runs.length > 0 && runs.every((r) => isFinal(r.state));
+    if (!done) groupDone = false;
     if (!done || !t.selection) continue;
     const fp = store.subtestFingerprint(t.tier, t.selection.winner);
     if (fp) store.setTierWinner(t.tier, t.selection.winner, fp.resolved_json);
   }
+  // Read by previousGroupWinner under the same key.
+  const key = `group_winner:${tiers.map((t) => t.id).sort().join(',')}`;
+  if (!groupDone || store.getKv(key) !== undefined) return;
+  const candidates = s.tiers
+    .map((t) => ({ t, w: store.tierWinner(t.tier) }))
+    .filter((c) => c.w !== undefined)
+    .sort(
+      (a, b) =>
+        (a.t.costOfPass ?? Infinity) - (b.t.costOfPass ?? Infinity) ||
+        (b.t.selection?.winningScore ?? 0) - (a.t.selection?.winningScore ?? 0) ||
+        (a.t.tier < b.t.tier ? -1 : 1),
+    );
+  const best = candidates[0];
+  store.setKv(key, JSON.stringify(best ? { tier: best.t.tier, subtest: best.w!.subtest } : null));
 }
 
 function writeReports(store: Store, expDir: string, config: ExperimentConfig, tiers: Tier[]): Promise<ExperimentStats> {
@@ -253,7 +310,9 @@ function writeReports(store: Store, expDir: string, config: ExperimentConfig, ti
 /** Errors of one run that are not bugs become that run's infrastructure failure, never the experiment's end. */
 async function executeRunSafe(ctx: ExperimentContext, spec: RunSpec): Promise<RunEnd> {
   try {
-    return await executeRun(ctx, spec);
+    const end = await executeRun(ctx, spec);
+    logRunEnd(ctx, spec, end);
+    return end;
   } catch (e) {
     if (!(e instanceof ScyllaError) || e.code === 'INTERNAL') throw e;
     ctx.logger.error(`run ${spec.tier}/${spec.subtest}/${spec.run} failed: ${e.message}`);
@@ -262,4 +321,20 @@ async function executeRunSafe(ctx: ExperimentContext, spec: RunSpec): Promise<Ru
       ctx.store.transition(spec, row.state, 'infra_failed', { failure: 'infra_failed', failure_detail: e.message.slice(0, 2000) });
     return { kind: 'infra_failed' as const, message: e.message };
   }
+}
+
+/** One line per run end: the progress of a non-terminal session, and the log file's record. */
+function logRunEnd(ctx: ExperimentContext, spec: RunSpec, end: RunEnd): void {
+  const name = `${spec.tier}/${spec.subtest}/run_${String(spec.run).padStart(2, '0')}`;
+  if (end.kind === 'finalized') {
+    const row = ctx.store.getRun(spec);
+    const done = ctx.store.db.prepare("SELECT COUNT(*) AS n FROM runs WHERE state IN ('finalized','cleaned')").get() as { n: number };
+    const total = ctx.store.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number };
+    ctx.logger.info(
+      `${name}: ${end.passed ? 'PASS' : 'FAIL'} score ${end.score.toFixed(3)} cost $${(row?.cost_usd ?? 0).toFixed(4)} (${done.n}/${total.n} done)`,
+    );
+  } else if (end.kind === 'rate_limited') ctx.logger.warn(`${name}: rate limited (${end.source}); will be redone`);
+  else if (end.kind === 'interrupted') ctx.logger.warn(`${name}: interrupted; will be redone on resume`);
+  else if (end.kind === 'judge_failed') ctx.logger.warn(`${name}: every judge failed; will be re-judged on resume`);
+  else if (end.kind === 'budget_exhausted') ctx.logger.warn(`${name}: not started, budget exhausted`);
 }

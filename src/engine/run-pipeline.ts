@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { loadAgentResult, type AgentResult } from '../agent/result.js';
 import { InternalError } from '../errors.js';
 import { buildTaskPrompt, materialize } from '../materialize/index.js';
+import { writeMcpConfig } from '../mcp/config-file.js';
+import { prepareMcp } from '../mcp/prepare.js';
 import { runPipeline, compareWithBaseline, PipelineResultSchema, type PipelineResult } from '../judge/pipeline.js';
 import { judgeRun } from './judge-run.js';
 import { finalizeRun } from './finalize-run.js';
@@ -153,6 +155,14 @@ async function commitConfiguration(ctx: ExperimentContext, spec: RunSpec, key: R
   const m = materialize(ws, spec.resolved);
   await commitConfig(ws, m.paths);
   const head = (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
+  // The CLI skips an MCP server that fails to start without a word: check each one now, so a broken
+  // server makes the run an infrastructure failure instead of a silent no-MCP run.
+  const mcp = await prepareMcp(spec.resolved.mcpServers, {
+    agentDir: join(spec.runDir, 'agent'),
+    workspace: ws,
+    baseEnv: ctx.env,
+    signal: ctx.hardStop,
+  });
   writeJsonAtomic(join(spec.runDir, 'config_manifest.json'), {
     tier_id: spec.tier,
     subtest_id: spec.subtest,
@@ -160,6 +170,8 @@ async function commitConfiguration(ctx: ExperimentContext, spec: RunSpec, key: R
     claude_md_sha256: m.claudeMdSha256,
     files: m.paths,
     config_commit: head,
+    mcp_config_file: mcp.configFile ?? null,
+    mcp_tools: mcp.checks.flatMap((c) => c.tools),
   });
   ctx.store.transition(key, 'workspace_ready', 'config_committed', { config_commit: head });
 }
@@ -189,6 +201,7 @@ async function runAgent(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row:
       // Wait at the gate inside the slot: a pause that began while we queued still applies.
       await ctx.gate.wait(ctx.hardStop);
       if (ctx.hardStop.aborted) return { kind: 'interrupted' as const };
+      if (ctx.softStop.aborted) return { kind: 'not_started' as const };
       if (!ctx.budget.canStart()) return { kind: 'budget_exhausted' as const };
       ctx.budget.started();
       try {
@@ -204,7 +217,9 @@ async function runAgent(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row:
       tools: spec.resolved.tools,
       systemPromptMode: spec.resolved.systemPromptMode,
       mainAgent: spec.resolved.mainAgent,
-      thinking: ctx.config.thinking ?? undefined,
+      mcpConfigFile: writeMcpConfig(agentDir, spec.resolved.mcpServers, { onlyIfMissing: true }),
+      // A subtest's own thinking level wins over the experiment's.
+      thinking: spec.resolved.thinking ?? ctx.config.thinking ?? undefined,
       signal: ctx.hardStop,
         });
       } finally {
@@ -227,7 +242,7 @@ async function runAgent(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row:
       return {
         kind: 'rate_limited',
         source: 'agent',
-        retryAfterMs: rl?.retryAfterMs ?? 60_000,
+        retryAfterMs: rl && !rl.estimated ? rl.retryAfterMs : ctx.config.rateLimitWaitSeconds * 1000,
         limit: rl?.kind ?? 'rate_limit',
         message: rl?.message ?? 'rate limited',
       };

@@ -63,7 +63,7 @@ export async function schedule(
         if (infraStreak >= INFRA_FAILURE_LIMIT && !fatal)
           fatal = new InfraFailureError(`${infraStreak} infrastructure failures in a row; the last: ${end.message}`);
       } else if (end.kind === 'finalized') infraStreak = 0;
-      if (end.kind === 'interrupted' || end.kind === 'budget_exhausted') return;
+      if (end.kind === 'interrupted' || end.kind === 'budget_exhausted' || end.kind === 'not_started') return;
     }
   };
 

@@ -5,7 +5,7 @@
 // the untouched commit (the baseline), so `compareWithBaseline` can tell the judge which failures the
 // agent did not cause. Python bytecode goes to a temp dir outside the worktree, pytest and ruff run
 // without caches, and cache directories the tools still created are removed afterwards.
-import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InternalError } from '../errors.js';
@@ -51,6 +51,7 @@ export interface RunPipelineOptions {
 export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineResult> {
   const workspace = existingDir(opts.workspace);
   const scriptsDir = resolve(opts.scriptsDir);
+  mkdirSync(scriptsDir, { recursive: true });
   const specs = pipelineFor(opts.language, opts.declared);
   const cachesBefore = findCacheDirs(workspace);
   const pycache = mkdtempSync(join(tmpdir(), 'scylla-pycache-'));

@@ -5,6 +5,8 @@ import { DEFAULT_RETRY_AFTER_MS, RETRY_MARGIN, parseRetryAfter, type RateLimitKi
 export interface RateLimitInfo {
   kind: RateLimitKind;
   retryAfterMs: number;
+  /** True when nothing said how long to wait and `retryAfterMs` is the default. */
+  estimated?: boolean;
   message: string;
 }
 
@@ -59,7 +61,8 @@ function info(
   const lastDelay = [...(retries ?? [])].reverse().find((r) => r.retryDelayMs !== null)?.retryDelayMs;
   const retryAfterMs =
     parsed?.ms ?? (lastDelay != null ? Math.round(lastDelay * RETRY_MARGIN) : DEFAULT_RETRY_AFTER_MS);
-  return { kind: parsed?.kind === 'usage_cap' ? 'usage_cap' : kind, retryAfterMs, message };
+  const estimated = !parsed && lastDelay == null;
+  return { kind: parsed?.kind === 'usage_cap' ? 'usage_cap' : kind, retryAfterMs, estimated, message };
 }
 
 /**

@@ -14,6 +14,8 @@ export interface PauseInfo {
 export interface GateListener {
   onPause?(p: PauseInfo): void;
   onResume?(p: PauseInfo): void;
+  /** Asked when the pause is over: null = resume, a number = still limited, wait that many ms more. */
+  probe?(p: PauseInfo): Promise<number | null>;
 }
 
 export class RateLimitGate {
@@ -46,8 +48,14 @@ export class RateLimitGate {
   }
 
   private async sleepUntilOpen(): Promise<void> {
-    while (this.current && Date.now() < this.current.until) {
-      await sleep(Math.min(1000, Math.max(0, this.current.until - Date.now())));
+    for (;;) {
+      while (this.current && Date.now() < this.current.until) {
+        await sleep(Math.min(1000, Math.max(0, this.current.until - Date.now())));
+      }
+      if (!this.current || !this.listener.probe) break;
+      const more = await this.listener.probe(this.current).catch(() => null);
+      if (more === null) break;
+      this.current = { ...this.current, until: Date.now() + more };
     }
     const ended = this.current;
     this.current = null;

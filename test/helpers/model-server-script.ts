@@ -113,6 +113,8 @@ export const ModelScriptSchema = z.strictObject({
   faults: z.array(FaultSchema).default([]),
   /** Added to every agent answer. */
   delayMs: z.number().int().nonnegative().default(0),
+  /** When given, only these model ids are served: any other gets a 404 `not_found_error` (model validation). */
+  models: z.array(z.string().min(1)).optional(),
 });
 /** A script as written (defaults optional). */
 export type ModelScriptData = z.input<typeof ModelScriptSchema>;

@@ -176,3 +176,68 @@ export function errorBody(
   const code = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request';
   return { error: { message: msg, type: status >= 500 ? 'server_error' : type, param: null, code } };
 }
+
+/** One output item of a Responses answer (message, function_call, custom_tool_call, reasoning). */
+export type ResponsesItem = Record<string, unknown> & { type: string };
+
+/** A streamed Responses answer (what the Codex CLI gets). */
+export interface ResponsesStream {
+  model: string;
+  items: ResponsesItem[];
+  usage: Usage;
+}
+
+/**
+ * Responses usage from Anthropic-style counts: OpenAI's `input_tokens` include the cached ones
+ * (`cached_tokens`) and the cache writes (`cache_write_tokens`).
+ */
+export function responsesUsage(u: Usage): Record<string, unknown> {
+  const input = u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
+  return {
+    input_tokens: input,
+    input_tokens_details: {
+      cached_tokens: u.cache_read_input_tokens,
+      cache_write_tokens: u.cache_creation_input_tokens,
+    },
+    output_tokens: u.output_tokens,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: input + u.output_tokens,
+  };
+}
+
+/** A streaming Responses API answer (SSE): created, one `output_item.done` per item, completed with usage. */
+export function sendResponsesSse(res: ServerResponse, a: ResponsesStream): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  const send = (type: string, data: Record<string, unknown>): boolean =>
+    res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  const response = {
+    id: newId('resp'),
+    object: 'response',
+    model: a.model,
+    created_at: Math.floor(Date.now() / 1000),
+  };
+  send('response.created', { response: { ...response, status: 'in_progress', output: [] } });
+  a.items.forEach((item, i) => send('response.output_item.done', { output_index: i, item }));
+  send('response.completed', {
+    response: { ...response, status: 'completed', output: a.items, usage: responsesUsage(a.usage) },
+  });
+  res.end();
+}
+
+/** The 404 for a model the server does not serve (script `models`), in the API's own error shape. */
+export function modelNotFoundBody(model: string, style: 'anthropic' | 'openai'): unknown {
+  if (style === 'anthropic')
+    return { type: 'error', error: { type: 'not_found_error', message: `model: ${model}` } };
+  return {
+    error: {
+      message: `The model \`${model}\` does not exist or you do not have access to it.`,
+      type: 'invalid_request_error',
+      param: null,
+      code: 'model_not_found',
+    },
+  };
+}

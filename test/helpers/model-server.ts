@@ -27,7 +27,9 @@
  * The step to answer is derived from the request alone (the number of assistant messages in it), so
  * concurrent agents and retried requests just work. When the steps run out the agent gets "Done.".
  * A Messages request is a judge call when its system prompt contains {@link JUDGE_MARKER}; requests
- * on `/v1/chat/completions` and `/v1/responses` are always judge calls (OpenAI formats, non-streaming).
+ * on `/v1/chat/completions` and non-streaming `/v1/responses` are judge calls (OpenAI formats); a
+ * streaming `/v1/responses` request is a Codex CLI agent turn (SSE, see `model-server-codex.ts`).
+ * With `models` in the script, any other model id gets a 404 `not_found_error`.
  * Every fault fires once; fault and reply counters restart when `setScript` is called.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -35,6 +37,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { agentAnswer, agentTurn, stepFor, UnknownCwdError } from './model-server-agent.js';
+import { codexAnswer, codexTurn, isCodexRequest } from './model-server-codex.js';
 import { type ApiStyle, isJudgeRequest, judgeAnswer, type JudgeState } from './model-server-judge.js';
 import {
   type ModelHooks,
@@ -139,13 +142,18 @@ export async function startModelServer(
     }
     const st = state;
     const body = seen.body;
-    const kind = isJudgeRequest(body, style) ? 'judge' : 'agent';
+    const codex = isCodexRequest(body, style);
+    const kind = !codex && isJudgeRequest(body, style) ? 'judge' : 'agent';
     seen.index = ++modelRequests;
     seen.kind = kind;
     seen.model = typeof body.model === 'string' ? body.model : undefined;
     const total = ++st.counts.total;
     const nth = ++st.counts[kind];
-    const turn = kind === 'agent' ? agentTurn(body, st.script) : undefined;
+    const turn = codex
+      ? codexTurn(body, st.script)
+      : kind === 'agent'
+        ? agentTurn(body, st.script)
+        : undefined;
     seen.cwd = turn?.cwd;
 
     const faults = st.script.faults
@@ -159,6 +167,10 @@ export async function startModelServer(
     if (delay > 0) await sleep(delay);
 
     const errStyle = style === 'messages' ? 'anthropic' : 'openai';
+    if (st.script.models && seen.model !== undefined && !st.script.models.includes(seen.model)) {
+      wire.sendJson(res, 404, wire.modelNotFoundBody(seen.model, errStyle));
+      return 404;
+    }
     const failing = faults.find(({ f }) => f.status !== undefined)?.f;
     if (failing?.status !== undefined) {
       const headers: Record<string, string> =
@@ -166,11 +178,17 @@ export async function startModelServer(
       wire.sendJson(res, failing.status, wire.errorBody(failing.status, failing.message, errStyle), headers);
       return failing.status;
     }
-    if (Object.keys(body).length === 0 || (style === 'responses' && body.stream === true)) {
-      const why =
-        style === 'responses' ? 'streaming Responses are not scripted' : 'body is not a JSON object';
-      wire.sendJson(res, 400, wire.errorBody(400, `scripted model server: ${why}`, errStyle));
+    if (Object.keys(body).length === 0) {
+      wire.sendJson(
+        res,
+        400,
+        wire.errorBody(400, 'scripted model server: body is not a JSON object', errStyle),
+      );
       return 400;
+    }
+    if (codex && turn) {
+      wire.sendResponsesSse(res, codexAnswer(turn, stepFor(turn, st.script, st.hooks), st.script));
+      return 200;
     }
     let a: wire.Answer;
     try {

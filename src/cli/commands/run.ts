@@ -30,6 +30,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
       maxWorkspaces: opts.maxWorkspaces as number | undefined,
       adaptive: opts.adaptive === false ? false : undefined,
       maxWait: opts.maxWait as number | undefined,
+      rateLimitWait: opts.rateLimitWait as number | undefined,
       keepFailedWorkspaces: opts.keepFailedWorkspaces === true ? true : undefined,
       timeout: opts.timeout as number | undefined,
       maxSubtests: opts.maxSubtests as number | undefined,

@@ -1,0 +1,205 @@
+// Issue 5, end to end with the real Claude Code CLI: global agent slots, one rate-limit pause for
+// every worker, Ctrl-C once and twice, and a second process refusing a live experiment.
+import Database from 'better-sqlite3';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentPids } from '../helpers/agent-pids.js';
+import { buildTestCase } from '../helpers/fixture-builder.js';
+import { gitdir } from '../helpers/gitdir.js';
+import { startModelServer, type ModelServer } from '../helpers/model-server.js';
+import { runScylla, scyllaEnv, startScylla } from '../helpers/scylla-cli.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+const HELLO = { tool: 'Bash', input: { command: `printf 'print("Hello, World!")\\n' > hello.py` } };
+const AGENT = { steps: [HELLO, { text: 'Created hello.py.' }] };
+const VERDICT = {
+  score: 1,
+  passed: true,
+  reasoning: 'ok',
+  criteria_scores: { R001: { score: 1, explanation: 'ok' }, R002: { score: 1, explanation: 'ok' } },
+};
+
+let server: ModelServer;
+beforeAll(async () => {
+  server = await startModelServer({ agent: AGENT, judge: { default: VERDICT } });
+});
+afterAll(() => server.close());
+
+function caseWith(subtests: number): string {
+  const repo = gitdir({ 'README.md': '# greeter\n' });
+  const t0: Record<string, object> = {};
+  for (let i = 1; i <= subtests; i++) t0[`${String(i).padStart(2, '0')}-same`] = { name: `same ${i}` };
+  return buildTestCase({ repo, tiers: { T0: t0 }, language: 'other' }).tiersDir;
+}
+
+function db<T>(expDir: string, sql: string): T[] {
+  const d = new Database(join(expDir, 'scylla.db'), { readonly: true });
+  try {
+    return d.prepare(sql).all() as T[];
+  } finally {
+    d.close();
+  }
+}
+
+async function waitFor<T>(what: string, f: () => T | undefined | null | false, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      const v = f();
+      if (v) return v;
+    } catch {
+      // not there yet (e.g. the database is being created)
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const expDirIn = (results: string) => {
+  const d = existsSync(results) ? readdirSync(results).filter((n) => n.endsWith('-test-001')) : [];
+  return d.length ? join(results, d[0]) : null;
+};
+
+/** Every agent launch (command_log.json timestamps), including quarantined attempts. */
+function agentLaunches(expDir: string): number[] {
+  const out: number[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory() && e.name !== 'workspace' && e.name !== 'repo' && e.name !== 'config') walk(p);
+      else if (e.name === 'command_log.json')
+        for (const c of JSON.parse(readFileSync(p, 'utf8')).commands) out.push(Date.parse(c.timestamp));
+    }
+  };
+  walk(expDir);
+  return out;
+}
+
+describe('concurrency, rate limits and Ctrl-C', () => {
+  it('--parallel 4 on 8 subtests x 2 runs: never more than 4 agents, mostly 3 or more, every run finalized once', async () => {
+    server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 700 });
+    const results = tmpDir('scylla-results-');
+    const run = startScylla(
+      ['run', '--tiers-dir', caseWith(8), '--tiers', 'T0', '--runs', '2', '--parallel', '4', '--results-dir', results],
+      scyllaEnv(server.url),
+    );
+    const samples: number[] = [];
+    let finished = false;
+    void run.done.then(() => (finished = true));
+    while (!finished) {
+      samples.push(agentPids(results).length);
+      await sleep(100);
+    }
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(Math.max(...samples)).toBeLessThanOrEqual(4);
+    const first = samples.findIndex((n) => n > 0);
+    const last = samples.length - 1 - [...samples].reverse().findIndex((n) => n > 0);
+    const window = samples.slice(first, last + 1);
+    const busy = window.filter((n) => n >= 3).length / window.length;
+    expect(busy, `samples: ${window.join(',')}`).toBeGreaterThan(0.5);
+    const expDir = expDirIn(results)!;
+    const finals = db<{ n: number }>(expDir, "SELECT COUNT(*) AS n FROM transitions WHERE to_state = 'finalized' GROUP BY tier, subtest, run");
+    expect(finals).toHaveLength(16);
+    expect(finals.every((f) => f.n === 1)).toBe(true);
+  });
+
+  it('a 429 on one agent request pauses every worker: no agent starts during the pause, the run is redone, 16 runs counted', async () => {
+    server.setScript({
+      agent: AGENT,
+      judge: { default: VERDICT },
+      delayMs: 300,
+      faults: [{ kind: 'agent', nth: 6, status: 429, retryAfter: 3 }],
+    });
+    const results = tmpDir('scylla-results-');
+    const r = await runScylla(
+      ['run', '--tiers-dir', caseWith(8), '--tiers', 'T0', '--runs', '2', '--parallel', '4', '--results-dir', results, '--rate-limit-wait', '3'],
+      scyllaEnv(server.url, { SCYLLA_AGENT_MAX_RETRIES: '0' }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('rate limited');
+    const expDir = expDirIn(results)!;
+    const pauses = db<{ started_at: string; until: string; source: string }>(expDir, 'SELECT * FROM pauses');
+    expect(pauses).toHaveLength(1);
+    expect(pauses[0].source).toBe('agent');
+    const [from, to] = [Date.parse(pauses[0].started_at), Date.parse(pauses[0].until)];
+    expect(to - from).toBeGreaterThanOrEqual(2900);
+    const launches = agentLaunches(expDir);
+    expect(launches.filter((t) => t > from && t < to)).toEqual([]);
+    expect(launches.length).toBe(17); // 16 runs + the redone one
+    const runs = db<{ state: string; attempt: number }>(expDir, 'SELECT state, attempt FROM runs');
+    expect(runs).toHaveLength(16);
+    expect(runs.every((x) => x.state === 'cleaned')).toBe(true);
+    expect(runs.filter((x) => x.attempt === 2)).toHaveLength(1);
+    const report = JSON.parse(readFileSync(join(expDir, 'report.json'), 'utf8'));
+    expect(report.summary.total_runs).toBe(16);
+    expect(report.summary.passed_runs).toBe(16);
+  });
+
+  it('Ctrl-C once: in-flight runs finish, exit 130; the next run resumes and completes', async () => {
+    server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 1200 });
+    const results = tmpDir('scylla-results-');
+    const args = ['run', '--tiers-dir', caseWith(4), '--tiers', 'T0', '--runs', '1', '--parallel', '2', '--results-dir', results];
+    const run = startScylla(args, scyllaEnv(server.url));
+    await waitFor('two agents', () => agentPids(results).length >= 2);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('finishing the runs in progress');
+    const expDir = expDirIn(results)!;
+    const states = db<{ state: string }>(expDir, 'SELECT state FROM runs ORDER BY subtest').map((x) => x.state);
+    // The two runs whose agents were running finished; the other two never started an agent.
+    expect(states.filter((s) => s === 'cleaned')).toHaveLength(2);
+    expect(states.filter((s) => ['pending', 'workspace_ready', 'config_committed', 'prompt_written'].includes(s))).toHaveLength(2);
+    const launched = agentLaunches(expDir).length;
+    expect(launched).toBe(2);
+    const again = await runScylla(args, scyllaEnv(server.url));
+    expect(again.code, again.stderr).toBe(0);
+    expect(db<{ state: string }>(expDir, 'SELECT state FROM runs').every((x) => x.state === 'cleaned')).toBe(true);
+  });
+
+  it('Ctrl-C twice: agents are killed within 5 s, their runs are interrupted, never counted, and redone on resume', async () => {
+    server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 3000 });
+    const results = tmpDir('scylla-results-');
+    const args = ['run', '--tiers-dir', caseWith(2), '--tiers', 'T0', '--runs', '1', '--parallel', '2', '--results-dir', results];
+    const run = startScylla(args, scyllaEnv(server.url));
+    const pids = await waitFor('two agents', () => {
+      const p = agentPids(results);
+      return p.length >= 2 ? p : null;
+    });
+    run.child.kill('SIGINT');
+    await sleep(200);
+    const t0 = Date.now();
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(r.code, r.stderr).toBe(130);
+    for (const pid of pids) expect(existsSync(`/proc/${pid}`)).toBe(false);
+    const expDir = expDirIn(results)!;
+    const rows = db<{ state: string; passed: number | null }>(expDir, 'SELECT state, passed FROM runs');
+    expect(rows.map((x) => x.state)).toEqual(['interrupted', 'interrupted']);
+    expect(rows.every((x) => x.passed === null)).toBe(true);
+    server.setScript({ agent: AGENT, judge: { default: VERDICT } });
+    const again = await runScylla(args, scyllaEnv(server.url));
+    expect(again.code, again.stderr).toBe(0);
+    expect(db<{ state: string; attempt: number }>(expDir, 'SELECT state, attempt FROM runs')).toEqual([
+      { state: 'cleaned', attempt: 2 },
+      { state: 'cleaned', attempt: 2 },
+    ]);
+  });
+
+  it('a second scylla run on a live experiment refuses with the owner pid', async () => {
+    server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 2000 });
+    const results = tmpDir('scylla-results-');
+    const args = ['run', '--tiers-dir', caseWith(1), '--tiers', 'T0', '--runs', '1', '--results-dir', results];
+    const first = startScylla(args, scyllaEnv(server.url));
+    await waitFor('the first run to own the experiment', () => agentPids(results).length >= 1);
+    const second = await runScylla(args, scyllaEnv(server.url));
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`pid ${first.child.pid}`);
+    const r = await first.done;
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
