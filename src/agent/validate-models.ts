@@ -90,23 +90,26 @@ async function post(
   if (!res.ok) throw new CheckFailure(res.status, `HTTP ${res.status}: ${text}`);
 }
 
-/** The agent's own provider, asked directly; null when it cannot be checked from here. */
-function agentProbe(
-  opts: ValidateModelsOptions,
-): { model: string; via: string; run: () => Promise<void> } | string {
+type Probe = { model: string; via: string; run: () => Promise<void> };
+
+/** One `max_tokens: 1` Messages request with the environment's Anthropic key; a string says why not. */
+function anthropicProbe(model: string, opts: ValidateModelsOptions): Probe | string {
   const env = opts.env;
-  if (opts.agent === 'claude-code') {
-    if (env.CLAUDE_CODE_USE_BEDROCK || env.CLAUDE_CODE_USE_VERTEX)
-      return 'Bedrock/Vertex models are not checked';
-    const key = env.ANTHROPIC_API_KEY;
-    if (!key) return 'no ANTHROPIC_API_KEY (user login?): the agent model is not checked';
-    const base = (env.ANTHROPIC_BASE_URL || 'https://api.anthropic.com').replace(/\/+$/, '');
-    const model = resolveModelAlias(opts.agentModel);
-    const url = `${base.endsWith('/v1') ? base : `${base}/v1`}/messages`;
-    const body = { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] };
-    const headers = { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
-    return { model, via: 'anthropic', run: () => post(url, headers, body, opts) };
-  }
+  if (env.CLAUDE_CODE_USE_BEDROCK || env.CLAUDE_CODE_USE_VERTEX)
+    return 'Bedrock/Vertex models are not checked';
+  const key = env.ANTHROPIC_API_KEY;
+  if (!key) return `no ANTHROPIC_API_KEY (user login?): model '${model}' is not checked`;
+  const base = (env.ANTHROPIC_BASE_URL || 'https://api.anthropic.com').replace(/\/+$/, '');
+  const url = `${base.endsWith('/v1') ? base : `${base}/v1`}/messages`;
+  const body = { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] };
+  const headers = { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
+  return { model, via: 'anthropic', run: () => post(url, headers, body, opts) };
+}
+
+/** The agent's own provider, asked directly; a string says why it cannot be checked from here. */
+function agentProbe(opts: ValidateModelsOptions): Probe | string {
+  const env = opts.env;
+  if (opts.agent === 'claude-code') return anthropicProbe(resolveModelAlias(opts.agentModel), opts);
   if (opts.agent === 'codex') {
     const model = codexModel(opts.agentModel);
     const key = env.OPENAI_API_KEY;
@@ -195,15 +198,28 @@ export async function validateModels(opts: ValidateModelsOptions): Promise<Valid
   }
   const judgeModels = opts.judges.map((j) => resolveModelAlias(j.model));
   opts.judges.forEach((j, i) => {
+    // A Claude Code CLI judge would cost a whole agent call: its model is checked on the Messages API.
+    const direct = j.transport.name === 'claude-cli' ? anthropicProbe(judgeModels[i], opts) : undefined;
+    if (typeof direct === 'string') {
+      log(direct);
+      checks.push({
+        role: 'judge',
+        requested: j.model,
+        model: judgeModels[i],
+        via: j.transport.name,
+        outcome: 'unchecked',
+      });
+      return;
+    }
     const check: ModelCheck = {
       role: 'judge',
       requested: j.model,
       model: judgeModels[i],
-      via: j.transport.name,
+      via: direct ? direct.via : j.transport.name,
       outcome: 'ok',
     };
     if (!probes.some((p) => p.check.model === check.model && p.check.via === check.via))
-      probes.push({ check, run: judgeProbe(check.model, j.transport, opts) });
+      probes.push({ check, run: direct ? direct.run : judgeProbe(check.model, j.transport, opts) });
   });
   for (const { check, run } of probes) {
     try {

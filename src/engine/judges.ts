@@ -13,7 +13,9 @@ const OPENAI_MODEL = /^(gpt-|o\d|chatgpt-)/i;
 export function judgeSlots(config: ExperimentConfig, env: NodeJS.ProcessEnv): JudgeSlot[] {
   return config.judgeModels.map((model) => {
     const name = config.judgeTransport === 'cli' ? 'claude-cli' : OPENAI_MODEL.test(model) ? 'openai' : 'anthropic';
-    return { model, transport: createJudgeTransport(name, { env }) };
+    // The CLI transport uses the agent's Claude Code binary when one was given.
+    const bin = name === 'claude-cli' && config.agent === 'claude-code' ? (config.agentBin ?? undefined) : undefined;
+    return { model, transport: createJudgeTransport(name, { env, ...(bin ? { bin } : {}) }) };
   });
 }
 

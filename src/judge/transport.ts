@@ -2,6 +2,7 @@
 import { ConfigError } from '../errors.js';
 import { createAnthropicTransport } from './anthropic-transport.js';
 import { createOpenAITransport } from './openai-transport.js';
+import { createClaudeCliTransport } from './claude-cli-transport.js';
 
 /** One judge call. */
 export interface JudgeRequest {
@@ -52,6 +53,7 @@ export interface TransportOptions {
 export const judgeTransports: Readonly<Record<string, (opts?: TransportOptions) => JudgeTransport>> = {
   anthropic: createAnthropicTransport,
   openai: createOpenAITransport,
+  'claude-cli': createClaudeCliTransport,
 };
 
 /** Make the transport called `name`; an unknown name is a ConfigError. */

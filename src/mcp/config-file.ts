@@ -17,7 +17,9 @@ export interface McpStdioEntry {
 }
 
 /** The file content: `{ "mcpServers": { "<name>": { type, command, args, env } } }`, names sorted. */
-export function mcpConfigJson(servers: readonly ResolvedMcpServer[]): { mcpServers: Record<string, McpStdioEntry> } {
+export function mcpConfigJson(servers: readonly ResolvedMcpServer[]): {
+  mcpServers: Record<string, McpStdioEntry>;
+} {
   const mcpServers: Record<string, McpStdioEntry> = {};
   for (const s of [...servers].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (!s.command)

@@ -37,7 +37,11 @@ function handshakeInput(): string {
         jsonrpc: '2.0',
         id: 1,
         method: 'initialize',
-        params: { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'scylla', version: '0' } },
+        params: {
+          protocolVersion: PROTOCOL_VERSION,
+          capabilities: {},
+          clientInfo: { name: 'scylla', version: '0' },
+        },
       },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} },
@@ -59,8 +63,8 @@ export async function checkMcpServer(server: ResolvedMcpServer, opts: McpCheckOp
   });
   if (!server.command) return fail('no command configured');
   const done = new AbortController();
-  let tools: string[] | null = null;
-  let rpcError: string | null = null;
+  // Filled by the stdout callback (an object, so control-flow narrowing does not assume null).
+  const got: { tools: string[] | null; error: string | null } = { tools: null, error: null };
   const proc = await runProcess({
     cmd: server.command,
     args: server.args ?? [],
@@ -79,17 +83,19 @@ export async function checkMcpServer(server: ResolvedMcpServer, opts: McpCheckOp
         return; // servers may log to stdout before the protocol starts
       }
       if (msg.id !== 2) return;
-      if (msg.error) rpcError = String(msg.error.message ?? 'error');
-      else tools = (msg.result?.tools ?? []).map((t) => `mcp__${server.name}__${String(t.name)}`);
+      if (msg.error) got.error = typeof msg.error.message === 'string' ? msg.error.message : 'error';
+      else
+        got.tools = (msg.result?.tools ?? []).map((t) => `mcp__${server.name}__${String(t.name as string)}`);
       done.abort();
     },
   });
   const stderr = proc.stderr.trim().split('\n').slice(-5).join('\n');
   const detail = stderr ? `; stderr: ${stderr}` : '';
-  if (tools) return { name: server.name, ok: true, tools, durationMs: Date.now() - started };
-  if (rpcError) return fail(`tools/list failed: ${rpcError}${detail}`);
+  if (got.tools) return { name: server.name, ok: true, tools: got.tools, durationMs: Date.now() - started };
+  if (got.error) return fail(`tools/list failed: ${got.error}${detail}`);
   if (proc.spawnError) return fail(`could not start '${server.command}': ${proc.spawnError}`);
-  if (proc.timedOut) return fail(`no tools/list answer within ${(opts.timeoutMs ?? 60_000) / 1000} s${detail}`);
+  if (proc.timedOut)
+    return fail(`no tools/list answer within ${(opts.timeoutMs ?? 60_000) / 1000} s${detail}`);
   if (proc.aborted) return fail('interrupted');
   return fail(`exited (${proc.signal ?? `code ${proc.exitCode}`}) without answering tools/list${detail}`);
 }

@@ -42,7 +42,10 @@ export async function prepareMcp(
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
   });
-  writeJsonAtomic(join(opts.agentDir, MCP_CHECK_FILE), { checked_at: new Date().toISOString(), servers: checks });
+  writeJsonAtomic(join(opts.agentDir, MCP_CHECK_FILE), {
+    checked_at: new Date().toISOString(),
+    servers: checks,
+  });
   assertMcpChecks(checks);
   return { configFile, checks };
 }

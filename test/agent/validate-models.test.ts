@@ -77,7 +77,27 @@ describe('validateModels', () => {
     const err = await validateModels(options(server, { judges })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).field).toBe('judge model');
-    expect((err as Error).message).toMatch(/judge model 'gpt-9-nope' was not found by the openai API \(.*404/);
+    expect((err as Error).message).toMatch(
+      /judge model 'gpt-9-nope' was not found by the openai API \(.*404/,
+    );
+  });
+
+  it('a Claude Code CLI judge is checked on the Messages API, never by running the CLI', async () => {
+    const server = await serve();
+    const cli = {
+      name: 'claude-cli',
+      complete: () => Promise.reject(new Error('the CLI must not run for validation')),
+    };
+    const err = await validateModels(
+      options(server, { judges: [{ model: 'haiku-4-5', transport: cli }] }),
+    ).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      /judge model 'haiku-4-5' \(= 'claude-haiku-4-5-20251001'\) was not found by the anthropic API/,
+    );
+    expect(server.requests.at(-1)).toMatchObject({
+      path: '/v1/messages',
+      model: 'claude-haiku-4-5-20251001',
+    });
   });
 
   it('a rate limit during validation is logged and skipped, not a failure', async () => {
@@ -93,10 +113,12 @@ describe('validateModels', () => {
     const ok = await validateModels(options(server, { agent: 'codex', agentModel: 'gpt-5.5', judges: [] }));
     expect(ok.checks).toMatchObject([{ model: 'gpt-5.5', via: 'openai-responses', outcome: 'ok' }]);
     expect(server.requests[0]).toMatchObject({ path: '/v1/responses', status: 200 });
-    const err = await validateModels(options(server, { agent: 'codex', agentModel: 'gpt-4-typo', judges: [] })).catch(
-      (e: unknown) => e,
+    const err = await validateModels(
+      options(server, { agent: 'codex', agentModel: 'gpt-4-typo', judges: [] }),
+    ).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      /agent model 'gpt-4-typo' was not found by the openai-responses API/,
     );
-    expect((err as Error).message).toMatch(/agent model 'gpt-4-typo' was not found by the openai-responses API/);
   });
 
   it('an unreachable API is a ConfigError; the command agent is not checked', async () => {
@@ -107,7 +129,9 @@ describe('validateModels', () => {
     const err = await validateModels(options(server, { env: down, judges: [] })).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/cannot reach the anthropic API .*ECONNREFUSED/);
     const logs: string[] = [];
-    const r = await validateModels(options(server, { agent: 'command', judges: [], log: (m) => logs.push(m) }));
+    const r = await validateModels(
+      options(server, { agent: 'command', judges: [], log: (m) => logs.push(m) }),
+    );
     expect(r.checks).toMatchObject([{ role: 'agent', outcome: 'unchecked' }]);
     expect(logs).toEqual(["agent 'command': its model is not checked"]);
   });

@@ -23,7 +23,9 @@ async function capture(fn: () => Promise<number>): Promise<{ code: number; out: 
 afterEach(() => vi.restoreAllMocks());
 
 const lineOf = (file: string, needle: string) =>
-  readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(needle)) + 1;
 
 describe('scylla validate', () => {
   it('reports five planted problems, each with file and line, and exits 1', async () => {
@@ -34,7 +36,10 @@ describe('scylla validate', () => {
         T0: {
           '00-empty': { extends_previous: false, system_prompt_mode: 'none' },
           '02-missing-block': { resources: { claude_md: { blocks: ['B01', 'B09'] } } },
-          '03-contradiction': { description: 'Blocks B02 and B03', resources: { claude_md: { blocks: ['B01'] } } },
+          '03-contradiction': {
+            description: 'Blocks B02 and B03',
+            resources: { claude_md: { blocks: ['B01'] } },
+          },
           '04-first': { resources: { claude_md: { blocks: ['B02'] } } },
           '04-second': { resources: { claude_md: { blocks: ['B03'] } } },
         },
@@ -53,16 +58,39 @@ describe('scylla validate', () => {
     const r = JSON.parse(out) as ValidationReport;
     const f = (tier: string, dir: string) => join(tiersDir, tier, dir, 'config.yaml');
     const expected = [
-      { severity: 'error', file: f('t0', '02-missing-block'), line: lineOf(f('t0', '02-missing-block'), 'B09'), text: 'block B09' },
-      { severity: 'warning', file: f('t0', '03-contradiction'), line: lineOf(f('t0', '03-contradiction'), 'description'), text: 'names B02, B03' },
+      {
+        severity: 'error',
+        file: f('t0', '02-missing-block'),
+        line: lineOf(f('t0', '02-missing-block'), 'B09'),
+        text: 'block B09',
+      },
+      {
+        severity: 'warning',
+        file: f('t0', '03-contradiction'),
+        line: lineOf(f('t0', '03-contradiction'), 'description'),
+        text: 'names B02, B03',
+      },
       { severity: 'error', file: f('t0', '04-second'), line: 1, text: 'duplicate subtest id 04' },
-      { severity: 'error', file: f('t1', '01-missing-skill'), line: lineOf(f('t1', '01-missing-skill'), 'no-such-skill'), text: "skill 'no-such-skill'" },
-      { severity: 'error', file: f('t1', '02-traversal'), line: lineOf(f('t1', '02-traversal'), 'etc'), text: 'plain name' },
+      {
+        severity: 'error',
+        file: f('t1', '01-missing-skill'),
+        line: lineOf(f('t1', '01-missing-skill'), 'no-such-skill'),
+        text: "skill 'no-such-skill'",
+      },
+      {
+        severity: 'error',
+        file: f('t1', '02-traversal'),
+        line: lineOf(f('t1', '02-traversal'), 'etc'),
+        text: 'plain name',
+      },
       { severity: 'warning', file: f('t3', '02-level-3'), line: 1, text: 'same configuration as T3/01' },
     ];
     for (const e of expected) {
       const hit = r.problems.find((p) => p.file === e.file && p.message.includes(e.text));
-      expect(hit, `${e.text} in ${r.problems.map((p) => `${p.file}:${p.line} ${p.message}`).join('\n')}`).toBeDefined();
+      expect(
+        hit,
+        `${e.text} in ${r.problems.map((p) => `${p.file}:${p.line} ${p.message}`).join('\n')}`,
+      ).toBeDefined();
       expect(hit!.severity).toBe(e.severity);
       expect(hit!.line).toBe(e.line);
       expect(e.line).toBeGreaterThan(0);
@@ -74,7 +102,9 @@ describe('scylla validate', () => {
     const text = render(r, tiersDir);
     expect(text).toContain('T0 (4 subtests)');
     expect(text).toMatch(/00 empty\s+-\s+-\s+-\s+default\s+-\s+none/);
-    expect(text).toContain(`error   t1/01-missing-skill/config.yaml:${expected[3].line}: resources.skills.names.1: skill 'no-such-skill'`);
+    expect(text).toContain(
+      `error   t1/01-missing-skill/config.yaml:${expected[3].line}: resources.skills.names.1: skill 'no-such-skill'`,
+    );
     expect(text).toContain('4 errors, 2 warnings');
   });
 
@@ -84,13 +114,25 @@ describe('scylla validate', () => {
       repo,
       tiers: {
         T0: { '00-empty': {}, '01-vanilla': {}, '02-b1': { resources: { claude_md: { blocks: ['B01'] } } } },
-        T2: { '01-restricted': { tools: { enabled: ['Read', 'Write'] }, skills: { categories: ['quality'] }, mcp_servers: ['echo'] } },
-        T5: { '01-best': { inherit_best_from: ['T0', 'T2'] }, '02-layered': { thinking: 'off', system_prompt_mode: 'none' } },
+        T2: {
+          '01-restricted': {
+            tools: { enabled: ['Read', 'Write'] },
+            skills: { categories: ['quality'] },
+            mcp_servers: ['echo'],
+          },
+        },
+        T5: {
+          '01-best': { inherit_best_from: ['T0', 'T2'] },
+          '02-layered': { thinking: 'off', system_prompt_mode: 'none' },
+        },
         T6: { '01-all': { agent: 'designer' } },
       },
     });
     mkdirSync(join(resourcesDir, 'mcp'));
-    writeFileSync(join(resourcesDir, 'mcp', 'echo.json'), JSON.stringify({ command: 'node', args: ['echo.js'] }));
+    writeFileSync(
+      join(resourcesDir, 'mcp', 'echo.json'),
+      JSON.stringify({ command: 'node', args: ['echo.js'] }),
+    );
     const { code, out } = await capture(() => validate({ tiersDir, tiers: ['T0', 'T2', 'T5', 'T6'] }));
     expect(code, out).toBe(0);
     expect(out).toMatch(/00 empty .* none/);
@@ -100,7 +142,9 @@ describe('scylla validate', () => {
     expect(out).toContain('inherits winner of T0/T2 (lowest cost-of-pass)');
     expect(out).toMatch(/02 layered .* none, thinking off/);
     expect(out).toMatch(/01 all .*designer \(main: designer\).* inherits winner of T5/);
-    expect(out).toMatch(/warning .*t2\/01-restricted\/config.yaml:\d+: tools: grants 2 skill\(s\) but the tool list has no 'Skill'/);
+    expect(out).toMatch(
+      /warning .*t2\/01-restricted\/config.yaml:\d+: tools: grants 2 skill\(s\) but the tool list has no 'Skill'/,
+    );
     expect(out).toContain('0 errors, 1 warning');
   });
 
@@ -110,8 +154,17 @@ describe('scylla validate', () => {
       repo,
       layout: 'original',
       tiers: {
-        T0: { '00-empty': {}, '01-vanilla': {}, '02-two': { resources: { claude_md: { blocks: ['B01', 'B02'] } } } },
-        T1: { '01-root-wins': { skills: { names: ['test-first'] }, resources: { skills: { categories: ['quality'] } } } },
+        T0: {
+          '00-empty': {},
+          '01-vanilla': {},
+          '02-two': { resources: { claude_md: { blocks: ['B01', 'B02'] } } },
+        },
+        T1: {
+          '01-root-wins': {
+            skills: { names: ['test-first'] },
+            resources: { skills: { categories: ['quality'] } },
+          },
+        },
       },
     });
     expect(tiersDir).toMatch(/tests\/fixtures\/tests\/test-001$/);
@@ -138,7 +191,10 @@ describe('scylla init', () => {
       },
     });
     mkdirSync(join(resourcesDir, 'mcp'));
-    writeFileSync(join(resourcesDir, 'mcp', 'echo.json'), JSON.stringify({ command: 'node', args: ['echo.js'] }));
+    writeFileSync(
+      join(resourcesDir, 'mcp', 'echo.json'),
+      JSON.stringify({ command: 'node', args: ['echo.js'] }),
+    );
     const dir = join(tmpDir('scylla-init-'), 'my-case');
     const { code, out } = await capture(() => init({ dir, resources: resourcesDir }));
     expect(code, out).toBe(0);
@@ -147,9 +203,22 @@ describe('scylla init', () => {
     const r = validateTestCase(dir);
     expect(r.problems).toEqual([]);
     const ids = (t: string) => r.tiers.find((x) => x.id === t)!.subtests.map((s) => s.dirName);
-    expect(ids('T0')).toEqual(['00-empty', '01-vanilla', '02-all-blocks', '03-b01-project-overview', '04-b02-critical-rules', '05-b03-testing']);
+    expect(ids('T0')).toEqual([
+      '00-empty',
+      '01-vanilla',
+      '02-all-blocks',
+      '03-b01-project-overview',
+      '04-b02-critical-rules',
+      '05-b03-testing',
+    ]);
     expect(ids('T1')).toEqual(['01-quality']);
-    expect(ids('T2')).toEqual(['01-file-ops', '02-file-ops-shell', '03-file-ops-search', '04-all-tools', '05-mcp-echo']);
+    expect(ids('T2')).toEqual([
+      '01-file-ops',
+      '02-file-ops-shell',
+      '03-file-ops-search',
+      '04-all-tools',
+      '05-mcp-echo',
+    ]);
     expect(ids('T3')).toEqual(['01-chief', '02-orch', '03-reviewer', '04-tester', '05-all-l3']);
     expect(ids('T4')).toEqual(['01-chief', '02-orch']);
     expect(ids('T5')).toEqual(['01-best-prompts-skills', '02-best-tools-agents', '03-best-of-all']);

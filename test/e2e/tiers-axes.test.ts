@@ -25,7 +25,12 @@ describe('scylla run: each tier axis reaches the agent', () => {
     server = await startModelServer({
       agent: {
         steps: [{ text: 'Done.' }],
-        rules: [{ match: 'T2/01', steps: [{ tool: 'mcp__echo__echo_tool', input: { text: 'hi there' } }, { text: 'Echoed.' }] }],
+        rules: [
+          {
+            match: 'T2/01',
+            steps: [{ tool: 'mcp__echo__echo_tool', input: { text: 'hi there' } }, { text: 'Echoed.' }],
+          },
+        ],
       },
       judge: { default: VERDICT },
     });
@@ -34,7 +39,10 @@ describe('scylla run: each tier axis reaches the agent', () => {
 
   it('sends each subtest exactly its configuration', async () => {
     const echoLog = join(tmpDir('scylla-echo-'), 'echo.log');
-    const repo = gitdir({ 'README.md': '# greeter\n', '.mcp.json': JSON.stringify({ mcpServers: { stray: { command: 'node', args: ['-e', '0'] } } }) });
+    const repo = gitdir({
+      'README.md': '# greeter\n',
+      '.mcp.json': JSON.stringify({ mcpServers: { stray: { command: 'node', args: ['-e', '0'] } } }),
+    });
     const { tiersDir, resourcesDir } = buildTestCase({
       repo,
       tiers: {
@@ -47,33 +55,66 @@ describe('scylla run: each tier axis reaches the agent', () => {
       },
     });
     mkdirSync(join(resourcesDir, 'mcp'));
-    writeFileSync(join(resourcesDir, 'mcp', 'echo.json'), JSON.stringify(echoServerCommand({ log: echoLog })));
+    writeFileSync(
+      join(resourcesDir, 'mcp', 'echo.json'),
+      JSON.stringify(echoServerCommand({ log: echoLog })),
+    );
     const results = tmpDir('scylla-results-');
     const res = await runScylla(
-      ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', 'T2', 'T4', '--runs', '1', '--parallel', '2', '--results-dir', results],
+      [
+        'run',
+        '--tiers-dir',
+        tiersDir,
+        '--tiers',
+        'T0',
+        'T2',
+        'T4',
+        '--runs',
+        '1',
+        '--parallel',
+        '2',
+        '--results-dir',
+        results,
+      ],
       scyllaEnv(server.url),
     );
     const expDir = join(results, readdirSync(results)[0]);
     const runDir = (t: string, s: string) => join(expDir, t, s, 'run_01');
     const db = new Database(join(expDir, 'scylla.db'), { readonly: true });
     const states = Object.fromEntries(
-      (db.prepare("SELECT tier||'/'||subtest AS k, state, failure_detail FROM runs").all() as { k: string; state: string; failure_detail: string | null }[]).map((r) => [r.k, r]),
+      (
+        db.prepare("SELECT tier||'/'||subtest AS k, state, failure_detail FROM runs").all() as {
+          k: string;
+          state: string;
+          failure_detail: string | null;
+        }[]
+      ).map((r) => [r.k, r]),
     );
     db.close();
     expect(states['T0/00']?.state, res.stderr).toBe('cleaned');
 
     // Requests of each run, found by the session id the CLI reports in result.json.
     const requestsOf = (t: string, s: string): SeenRequest[] => {
-      const result = JSON.parse(readFileSync(join(runDir(t, s), 'agent', 'result.json'), 'utf8')) as AgentResultFile;
+      const result = JSON.parse(
+        readFileSync(join(runDir(t, s), 'agent', 'result.json'), 'utf8'),
+      ) as AgentResultFile;
       expect(result.sessionId).toBeTruthy();
-      const reqs = server.requests.filter((r) => r.kind === 'agent' && JSON.stringify(r.body.metadata ?? {}).includes(result.sessionId!));
+      const reqs = server.requests.filter(
+        (r) => r.kind === 'agent' && JSON.stringify(r.body.metadata ?? {}).includes(result.sessionId!),
+      );
       expect(reqs.length, `${t}/${s}`).toBeGreaterThan(0);
       return reqs;
     };
-    const systemText = (r: SeenRequest) => ((r.body.system as { text: string }[]) ?? []).map((b) => b.text).join('');
-    const toolNames = (r: SeenRequest) => ((r.body.tools as { name: string }[]) ?? []).map((t) => t.name).sort();
+    const systemText = (r: SeenRequest) =>
+      ((r.body.system as { text: string }[]) ?? []).map((b) => b.text).join('');
+    const toolNames = (r: SeenRequest) =>
+      ((r.body.tools as { name: string }[]) ?? []).map((t) => t.name).sort();
     const args = (t: string, s: string) =>
-      (JSON.parse(readFileSync(join(runDir(t, s), 'agent', 'command_log.json'), 'utf8')) as { commands: { command: string[]; env_vars: Record<string, string> }[] }).commands[0];
+      (
+        JSON.parse(readFileSync(join(runDir(t, s), 'agent', 'command_log.json'), 'utf8')) as {
+          commands: { command: string[]; env_vars: Record<string, string> }[];
+        }
+      ).commands[0];
 
     // System prompt: T0/00 sends only the 2 prefix blocks; T0/01 the CLI's default prompt (defect 6).
     const empty = requestsOf('T0', '00')[0];
@@ -93,14 +134,29 @@ describe('scylla run: each tier axis reaches the agent', () => {
     const cmd = args('T2', '01').command;
     const mcpFile = join(runDir('T2', '01'), 'agent', 'mcp-config.json');
     expect(cmd.slice(cmd.indexOf('--tools'), cmd.indexOf('--tools') + 2)).toEqual(['--tools', 'Read,Write']);
-    expect(cmd.slice(cmd.indexOf('--mcp-config'), cmd.indexOf('--mcp-config') + 3)).toEqual(['--mcp-config', mcpFile, '--strict-mcp-config']);
-    const mcpJson = JSON.parse(readFileSync(mcpFile, 'utf8')) as { mcpServers: Record<string, { command: string }> };
+    expect(cmd.slice(cmd.indexOf('--mcp-config'), cmd.indexOf('--mcp-config') + 3)).toEqual([
+      '--mcp-config',
+      mcpFile,
+      '--strict-mcp-config',
+    ]);
+    const mcpJson = JSON.parse(readFileSync(mcpFile, 'utf8')) as {
+      mcpServers: Record<string, { command: string }>;
+    };
     expect(Object.keys(mcpJson.mcpServers)).toEqual(['echo']);
-    expect(readFileSync(join(runDir('T2', '01'), 'agent', 'MODEL.md'), 'utf8')).toContain(`--tools Read,Write`);
-    const calls = readFileSync(echoLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { method: string; params?: { arguments?: unknown } });
-    expect(calls.filter((c) => c.method === 'tools/call').map((c) => c.params?.arguments)).toEqual([{ text: 'hi there' }]);
+    expect(readFileSync(join(runDir('T2', '01'), 'agent', 'MODEL.md'), 'utf8')).toContain(
+      `--tools Read,Write`,
+    );
+    const calls = readFileSync(echoLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { method: string; params?: { arguments?: unknown } });
+    expect(calls.filter((c) => c.method === 'tools/call').map((c) => c.params?.arguments)).toEqual([
+      { text: 'hi there' },
+    ]);
     expect(JSON.stringify(t2[t2.length - 1].body.messages)).toContain('echo: hi there');
-    expect(readFileSync(join(runDir('T2', '01'), 'task_prompt.md'), 'utf8')).toMatch(/Use the following MCP server to complete this task:\n- echo\n/);
+    expect(readFileSync(join(runDir('T2', '01'), 'task_prompt.md'), 'utf8')).toMatch(
+      /Use the following MCP server to complete this task:\n- echo\n/,
+    );
 
     // A server that does not start: the run is an infrastructure failure and the agent never ran.
     expect(states['T2/02']).toMatchObject({ state: 'infra_failed' });

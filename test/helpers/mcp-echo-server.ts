@@ -9,10 +9,15 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const self = fileURLToPath(import.meta.url);
-const tsxLoader = pathToFileURL(fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
+const tsxLoader = pathToFileURL(
+  fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url)),
+).href;
 
 /** `command` + `args` that start this server with the current node and tsx (usable from any cwd). */
-export function echoServerCommand(opts: { log?: string; fail?: boolean } = {}): { command: string; args: string[] } {
+export function echoServerCommand(opts: { log?: string; fail?: boolean } = {}): {
+  command: string;
+  args: string[];
+} {
   return {
     command: process.execPath,
     args: [
@@ -71,13 +76,24 @@ function serve(argv: string[]): void {
         reply({ tools: [TOOL] });
         break;
       case 'tools/call':
-        reply({ content: [{ type: 'text', text: `echo: ${String(req.params?.arguments?.text ?? '')}` }] });
+        reply({
+          content: [
+            {
+              type: 'text',
+              text: `echo: ${typeof req.params?.arguments?.text === 'string' ? req.params.arguments.text : ''}`,
+            },
+          ],
+        });
         break;
       case 'ping':
         reply({});
         break;
       default:
-        send({ jsonrpc: '2.0', id: req.id, error: { code: -32601, message: `unknown method ${req.method}` } });
+        send({
+          jsonrpc: '2.0',
+          id: req.id,
+          error: { code: -32601, message: `unknown method ${req.method}` },
+        });
     }
   });
   rl.on('close', () => process.exit(0));

@@ -10,7 +10,12 @@ export interface InitOptions {
   commit?: string;
 }
 
-export async function run(opts: InitOptions): Promise<number> {
+export function run(opts: InitOptions): Promise<number> {
+  // Synchronous work; a throw becomes a rejection like in the other commands.
+  return new Promise((resolve) => resolve(execute(opts)));
+}
+
+function execute(opts: InitOptions): number {
   const r = scaffoldTestCase(opts.dir, opts);
   const tiers = Object.entries(r.subtests)
     .map(([t, n]) => `${t} ${n}`)
@@ -18,7 +23,9 @@ export async function run(opts: InitOptions): Promise<number> {
   console.log(`Wrote ${r.files.length} files to ${r.dir} (subtests: ${tiers}).`);
   const v = validateTestCase(r.dir);
   console.log(`scylla validate: ${v.errors} errors, ${v.warnings} warnings.`);
-  console.log('Next: edit prompt.md, expected/criteria.md and expected/rubric.yaml, set source in test.yaml, then');
+  console.log(
+    'Next: edit prompt.md, expected/criteria.md and expected/rubric.yaml, set source in test.yaml, then',
+  );
   console.log(`  scylla validate --tiers-dir ${opts.dir}`);
   return v.errors > 0 ? 1 : 0;
 }

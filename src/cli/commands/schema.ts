@@ -11,7 +11,12 @@ export interface SchemaOptions {
   write?: string;
 }
 
-export async function run(opts: SchemaOptions): Promise<number> {
+export function run(opts: SchemaOptions): Promise<number> {
+  // Synchronous work; a throw becomes a rejection like in the other commands.
+  return new Promise((resolve) => resolve(execute(opts)));
+}
+
+function execute(opts: SchemaOptions): number {
   const kinds = Object.keys(SCHEMA_KINDS) as SchemaKind[];
   if (opts.write) {
     for (const k of opts.kind ? [checkKind(opts.kind, kinds)] : kinds) {
@@ -27,6 +32,7 @@ export async function run(opts: SchemaOptions): Promise<number> {
 }
 
 function checkKind(kind: string, kinds: SchemaKind[]): SchemaKind {
-  if (!(kinds as string[]).includes(kind)) throw new UsageError(`unknown schema kind '${kind}' (expected ${kinds.join(', ')})`);
+  if (!(kinds as string[]).includes(kind))
+    throw new UsageError(`unknown schema kind '${kind}' (expected ${kinds.join(', ')})`);
   return kind as SchemaKind;
 }

@@ -1,6 +1,11 @@
 // `scylla validate --tiers-dir DIR [--tiers ...] [--json]`: what every subtest will receive, and every problem.
 import { relative } from 'node:path';
-import { validateTestCase, type Problem, type SubtestView, type ValidationReport } from '../../fixture/validate.js';
+import {
+  validateTestCase,
+  type Problem,
+  type SubtestView,
+  type ValidationReport,
+} from '../../fixture/validate.js';
 
 export interface ValidateOptions {
   tiersDir: string;
@@ -9,7 +14,12 @@ export interface ValidateOptions {
 }
 
 /** Validate, print (a table per tier and the problems, or JSON), and return the exit code: 1 on errors. */
-export async function run(opts: ValidateOptions): Promise<number> {
+export function run(opts: ValidateOptions): Promise<number> {
+  // Synchronous work; a throw becomes a rejection like in the other commands.
+  return new Promise((resolve) => resolve(execute(opts)));
+}
+
+function execute(opts: ValidateOptions): number {
   const report = validateTestCase(opts.tiersDir, { tiers: opts.tiers });
   if (opts.json) console.log(JSON.stringify(report, null, 2));
   else console.log(render(report));
@@ -34,7 +44,12 @@ function row(s: SubtestView): string[] {
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => '  ' + cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    '  ' +
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
@@ -47,14 +62,22 @@ function where(p: Problem, cwd: string): string {
 
 /** Human-readable report. */
 export function render(r: ValidationReport, cwd = process.cwd()): string {
-  const out: string[] = [`Test case ${r.testId ?? '?'} (${r.dir})`, `Resources: ${r.resourcesDir ?? 'none'}`, ''];
+  const out: string[] = [
+    `Test case ${r.testId ?? '?'} (${r.dir})`,
+    `Resources: ${r.resourcesDir ?? 'none'}`,
+    '',
+  ];
   const header = ['subtest', 'blocks', 'skills', 'agents', 'tools', 'MCP', 'system prompt', 'base'];
   for (const t of r.tiers) {
     out.push(`${t.id} (${t.subtests.length} subtest${t.subtests.length === 1 ? '' : 's'})`);
     out.push(...table(header, t.subtests.map(row)), '');
   }
   for (const p of r.problems)
-    out.push(`${p.severity === 'error' ? 'error  ' : 'warning'} ${where(p, cwd)}${p.field ? `${p.field}: ` : ''}${p.message}`);
-  out.push(`${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}`);
+    out.push(
+      `${p.severity === 'error' ? 'error  ' : 'warning'} ${where(p, cwd)}${p.field ? `${p.field}: ` : ''}${p.message}`,
+    );
+  out.push(
+    `${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}`,
+  );
   return out.join('\n');
 }
