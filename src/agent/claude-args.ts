@@ -80,3 +80,27 @@ export function buildClaudeEnv(req: AgentRunRequest, isRoot: boolean): NodeJS.Pr
     ...(req.useUserAuth ? { ANTHROPIC_API_KEY: undefined, ANTHROPIC_AUTH_TOKEN: undefined } : {}),
   });
 }
+
+/** The configuration a run's agent got, in words, for MODEL.md (next to the exact flags). */
+export function describeAgentConfig(req: AgentRunRequest): Record<string, string> {
+  const tools = req.tools;
+  return {
+    'Built-in tools':
+      !tools || tools.mode === 'all'
+        ? 'all (no --tools)'
+        : tools.mode === 'none'
+          ? 'none (--tools "")'
+          : `${tools.names.join(', ')} (--tools)`,
+    'System prompt': req.systemPromptMode === 'none' ? 'empty (--system-prompt "")' : "the CLI's default",
+    'Main agent': req.mainAgent ? `${req.mainAgent} (--agent; its body replaces the system prompt)` : 'none',
+    'MCP servers': req.mcpConfigFile
+      ? `only those in ${req.mcpConfigFile} (--strict-mcp-config)`
+      : 'none (--strict-mcp-config)',
+    Thinking:
+      req.thinking === 'off'
+        ? 'off (CLAUDE_CODE_DISABLE_THINKING=1)'
+        : req.thinking
+          ? `${req.thinking} (MAX_THINKING_TOKENS=${THINKING_TOKENS[req.thinking]})`
+          : "the CLI's default",
+  };
+}

@@ -25,7 +25,9 @@ export function buildProgram(): Command {
   program
     .command('run')
     .description('run (or resume) an experiment on a test case')
-    .requiredOption('--tiers-dir <dir>', 'test-case directory (test.yaml, prompt.md, t0..t6/)')
+    .option('--tiers-dir <dir>', 'test-case directory (test.yaml, prompt.md, t0..t6/); repeat for a batch', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--tests-dir <dir>', 'run every test case (directory with test.yaml) below DIR as a batch')
+    .option('--tests <glob>', 'with --tests-dir: only test cases whose directory name matches')
     .option('--config <file>', 'experiment YAML (overrides test.yaml, overridden by flags)')
     .option('--repo <url>', 'task repository (URL, file:// URL or local path)')
     .option('--commit <sha>', 'commit to run on')

@@ -14,27 +14,25 @@ export interface ProgressView {
 export function createProgressView(stream: NodeJS.WriteStream = process.stderr): ProgressView {
   const tty = stream.isTTY === true;
   const update = createLogUpdate(stream);
-  let ctx: ExperimentContext | null = null;
+  const contexts: ExperimentContext[] = [];
   const startedAt = Date.now();
   const draw = () => {
-    if (!ctx) return;
-    try {
-      const s = progressSnapshot(ctx.store, {
-        active: ctx.active,
-        pause: ctx.gate.paused,
-        startedAt,
-        parallel: ctx.slots.agentLimit,
-      });
-      update(renderProgress(s).join('\n'));
-    } catch {
-      // The store closes when the experiment ends; the next frame is simply not drawn.
+    const frame: string[] = [];
+    for (const ctx of contexts) {
+      try {
+        const s = progressSnapshot(ctx.store, { active: ctx.active, pause: ctx.gate.paused, startedAt, parallel: ctx.slots.agentLimit });
+        frame.push(...renderProgress(s, contexts.length > 1 ? 4 : 12));
+      } catch {
+        // This experiment's store is closed (it ended): it is simply not drawn.
+      }
     }
+    if (frame.length) update(frame.join('\n'));
   };
   const timer = tty ? setInterval(draw, 500) : undefined;
   timer?.unref();
   return {
     attach: (c) => {
-      ctx = c;
+      contexts.push(c);
     },
     log: (line) => {
       if (tty) update.clear();
@@ -47,7 +45,7 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
         draw();
         update.done();
       }
-      ctx = null;
+      contexts.length = 0;
     },
   };
 }

@@ -1,71 +1,87 @@
-// `scylla run`: resolve the configuration, run or resume the experiment, print the summary.
-import { resolveExperimentConfig } from '../../config/resolve-experiment.js';
+// `scylla run`: resolve the configuration of each test case, run or resume the experiment (or a
+// batch of them under shared slots), print the summary.
+import { resolveExperimentConfig, type RunCliOptions } from '../../config/resolve-experiment.js';
+import { runBatch } from '../../engine/run-batch.js';
 import { runExperiment } from '../../engine/run-experiment.js';
+import { UsageError } from '../../errors.js';
 import { loadTestCase } from '../../fixture/load-test-case.js';
-import { createLogger } from '../../util/logger.js';
-import { printSummary } from '../summary.js';
-import { installStopHandlers } from '../signals.js';
+import { createLogger, type Logger } from '../../util/logger.js';
 import { createProgressView } from '../progress-view.js';
+import { installStopHandlers } from '../signals.js';
+import { printSummary } from '../summary.js';
+import { selectTestCases } from '../test-cases.js';
 
-export async function run(opts: Record<string, unknown>): Promise<number> {
-  const level = opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
-  const view = createProgressView();
-  const logger = createLogger({ level, sink: (line) => view.log(line) });
-  const testCase = loadTestCase(String(opts.tiersDir));
+type Opts = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+
+/** CLI options → the flag layer of the configuration. */
+function cliLayer(tiersDir: string, opts: Opts): RunCliOptions {
+  const judgeModel = (opts.judgeModel as string[] | undefined) ?? [];
+  const added = (opts.addJudge as string[] | undefined) ?? [];
+  return {
+    tiersDir,
+    config: str(opts.config),
+    repo: str(opts.repo),
+    commit: str(opts.commit),
+    prompt: str(opts.prompt),
+    experimentId: str(opts.experimentId),
+    tiers: opts.tiers as string[] | undefined,
+    runs: num(opts.runs),
+    parallel: num(opts.parallel),
+    parallelRuns: num(opts.parallelRuns),
+    parallelJudges: num(opts.parallelJudges),
+    maxWorkspaces: num(opts.maxWorkspaces),
+    adaptive: opts.adaptive === false ? false : undefined,
+    maxWait: num(opts.maxWait),
+    rateLimitWait: num(opts.rateLimitWait),
+    keepFailedWorkspaces: opts.keepFailedWorkspaces === true ? true : undefined,
+    timeout: num(opts.timeout),
+    maxSubtests: num(opts.maxSubtests),
+    maxTurns: num(opts.maxTurns),
+    model: str(opts.model),
+    // --add-judge adds to --judge-model, or to the default judge when none is named.
+    judgeModels: judgeModel.length || added.length ? [...(judgeModel.length ? judgeModel : ['claude-opus-4-5-20251101']), ...added] : undefined,
+    judgeTransport: opts.judgeTransport as 'api' | 'cli' | undefined,
+    judgeTimeout: num(opts.judgeTimeout),
+    agent: str(opts.agent),
+    agentBin: str(opts.agentBin) ?? process.env.SCYLLA_CLAUDE_BIN,
+    thinking: opts.thinking as RunCliOptions['thinking'],
+    maxCostUsd: num(opts.maxCostUsd),
+    resultsDir: str(opts.resultsDir),
+    keepWorkspaces: opts.keepWorkspaces === true,
+  };
+}
+
+function prepare(tiersDir: string, opts: Opts, logger: Logger) {
+  const testCase = loadTestCase(tiersDir);
   for (const w of testCase.warnings) logger.warn(`warning: ${w}`);
-  const judgeModels = [...((opts.judgeModel as string[] | undefined) ?? []), ...((opts.addJudge as string[] | undefined) ?? [])];
-  const config = resolveExperimentConfig(
-    {
-      tiersDir: String(opts.tiersDir),
-      config: opts.config as string | undefined,
-      repo: opts.repo as string | undefined,
-      commit: opts.commit as string | undefined,
-      prompt: opts.prompt as string | undefined,
-      experimentId: opts.experimentId as string | undefined,
-      tiers: opts.tiers as string[] | undefined,
-      runs: opts.runs as number | undefined,
-      parallel: opts.parallel as number | undefined,
-      parallelRuns: opts.parallelRuns as number | undefined,
-      parallelJudges: opts.parallelJudges as number | undefined,
-      maxWorkspaces: opts.maxWorkspaces as number | undefined,
-      adaptive: opts.adaptive === false ? false : undefined,
-      maxWait: opts.maxWait as number | undefined,
-      rateLimitWait: opts.rateLimitWait as number | undefined,
-      keepFailedWorkspaces: opts.keepFailedWorkspaces === true ? true : undefined,
-      timeout: opts.timeout as number | undefined,
-      maxSubtests: opts.maxSubtests as number | undefined,
-      maxTurns: opts.maxTurns as number | undefined,
-      model: opts.model as string | undefined,
-      judgeModels: judgeModels.length
-        ? (opts.judgeModel ? judgeModels : ['claude-opus-4-5-20251101', ...judgeModels])
-        : undefined,
-      judgeTransport: opts.judgeTransport as 'api' | 'cli' | undefined,
-      judgeTimeout: opts.judgeTimeout as number | undefined,
-      agent: opts.agent as string | undefined,
-      agentBin: (opts.agentBin as string | undefined) ?? process.env.SCYLLA_CLAUDE_BIN,
-      thinking: opts.thinking as 'off' | 'low' | 'high' | 'max' | undefined,
-      maxCostUsd: opts.maxCostUsd as number | undefined,
-      resultsDir: opts.resultsDir as string | undefined,
-      keepWorkspaces: opts.keepWorkspaces === true,
-    },
-    testCase,
-  );
+  return { testCase, config: resolveExperimentConfig(cliLayer(tiersDir, opts), testCase) };
+}
+
+export async function run(opts: Opts): Promise<number> {
+  const dirs = selectTestCases({ tiersDirs: opts.tiersDir as string[] | undefined, testsDir: str(opts.testsDir), tests: str(opts.tests) });
+  if (dirs.length > 1 && opts.experimentId) throw new UsageError('--experiment-id names one experiment; a batch uses each test.yaml id');
+  const view = createProgressView();
+  const level = opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
+  const logger = createLogger({ level, sink: (line) => view.log(line) });
+  const cases = dirs.map((d) => prepare(d, opts, logger));
   const stops = installStopHandlers(logger);
   try {
-    const outcome = await runExperiment({
-      config,
-      testCase,
-      fresh: opts.fresh === true,
-      logger,
-      softStop: stops.soft,
-      hardStop: stops.hard,
-      onContext: (ctx) => view.attach(ctx),
-    });
+    const common = { fresh: opts.fresh === true, logger, softStop: stops.soft, hardStop: stops.hard, onContext: view.attach };
+    const outcomes =
+      cases.length === 1
+        ? [{ id: cases[0].config.experimentId, outcome: await runExperiment({ ...cases[0], ...common }), error: undefined }]
+        : (await runBatch({ cases, resultsDir: cases[0].config.resultsDir, ...common })).outcomes;
     view.stop();
-    if (!opts.quiet) printSummary(outcome, config);
-    if (outcome.stopReason) console.error(outcome.stopReason);
-    if (outcome.status === 'interrupted' && (stops.soft.aborted || stops.hard.aborted)) return 130;
-    return outcome.status === 'completed' ? 0 : 1;
+    for (const [i, o] of outcomes.entries()) {
+      if (o.outcome && !opts.quiet) printSummary(o.outcome, cases[i].config);
+      if (o.outcome?.stopReason) console.error(o.outcome.stopReason);
+      if (o.error) console.error(`error: ${o.id}: ${o.error}`);
+    }
+    if (cases.length > 1) console.log(`\nBatch summary: ${cases[0].config.resultsDir}/batch.md`);
+    if (stops.soft.aborted || stops.hard.aborted) return 130;
+    return outcomes.every((o) => o.outcome?.status === 'completed') ? 0 : 1;
   } finally {
     view.stop();
     stops.dispose();
