@@ -74,6 +74,9 @@ export function buildClaudeEnv(req: AgentRunRequest, isRoot: boolean): NodeJS.Pr
     CLAUDE_CODE_MAX_RETRIES: req.baseEnv.SCYLLA_AGENT_MAX_RETRIES ?? '1',
     // As root the CLI refuses --dangerously-skip-permissions unless IS_SANDBOX is exactly "1".
     IS_SANDBOX: isRoot ? '1' : undefined,
+    // 2.1.197 connects MCP servers without waiting by default: a slow-starting server's tools were
+    // missing from the first request on a loaded machine. Wait for them.
+    MCP_CONNECTION_NONBLOCKING: req.mcpConfigFile ? '0' : undefined,
     CLAUDE_CODE_DISABLE_THINKING: thinking === 'off' ? '1' : undefined,
     MAX_THINKING_TOKENS: thinking && thinking !== 'off' ? THINKING_TOKENS[thinking] : undefined,
     // --use-user-auth: the copied credential file must win over any key in the environment.

@@ -91,7 +91,8 @@ describe('scylla run: each tier axis reaches the agent', () => {
       ).map((r) => [r.k, r]),
     );
     db.close();
-    expect(states['T0/00']?.state, res.stderr).toBe('cleaned');
+    for (const k of ['T0/00', 'T0/01', 'T2/01', 'T4/01'])
+      expect(states[k]?.state, `${k}: ${JSON.stringify(states[k])}\n${res.stderr}`).toBe('cleaned');
 
     // Requests of each run, found by the session id the CLI reports in result.json.
     const requestsOf = (t: string, s: string): SeenRequest[] => {
@@ -139,6 +140,7 @@ describe('scylla run: each tier axis reaches the agent', () => {
       mcpFile,
       '--strict-mcp-config',
     ]);
+    expect(args('T2', '01').env_vars.MCP_CONNECTION_NONBLOCKING).toBe('0');
     const mcpJson = JSON.parse(readFileSync(mcpFile, 'utf8')) as {
       mcpServers: Record<string, { command: string }>;
     };
@@ -171,5 +173,5 @@ describe('scylla run: each tier axis reaches the agent', () => {
     expect(args('T4', '01').command).toEqual(expect.arrayContaining(['--agent', 'designer']));
     expect(args('T4', '01').env_vars.CLAUDE_CODE_DISABLE_THINKING).toBe('1');
     expect(vanilla.body.thinking).toMatchObject({ type: 'enabled' });
-  });
+  }, 150_000);
 });

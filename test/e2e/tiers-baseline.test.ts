@@ -99,7 +99,7 @@ describe('scylla run: T0 + T5 + T6 baselines', () => {
     // First invocation: kill it once T0's winner is recorded and T5 has started.
     const first = startScylla(args, env);
     let expDir = '';
-    for (let i = 0; i < 600 && !expDir; i++) {
+    for (let i = 0; i < 1500 && !expDir; i++) {
       await sleep(100);
       const dirs = existsSync(results) ? readdirSync(results) : [];
       if (!dirs.length || !existsSync(join(results, dirs[0], 'scylla.db'))) continue;
@@ -170,5 +170,5 @@ describe('scylla run: T0 + T5 + T6 baselines', () => {
     expect(readFileSync(join(expDir, 'T5', '01', 'run_01', 'task_prompt.md'), 'utf8')).toContain(
       'Use the following skill to complete this task:\n- lint-fix\n',
     );
-  });
+  }, 180_000);
 });
