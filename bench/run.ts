@@ -31,7 +31,14 @@ async function overheadAndResume(runs: number, subtests: number, parallel: numbe
   );
   chmodSync(agent, 0o755);
   const server = await startModelServer({
-    judge: { default: { score: 1, passed: true, reasoning: 'ok', criteria_scores: { R001: { score: 1, explanation: 'ok' }, R002: { score: 1, explanation: 'ok' } } } },
+    judge: {
+      default: {
+        score: 1,
+        passed: true,
+        reasoning: 'ok',
+        criteria_scores: { R001: { score: 1, explanation: 'ok' }, R002: { score: 1, explanation: 'ok' } },
+      },
+    },
   });
   const repo = gitdir({ 'README.md': '# bench\n' }, mkdtempSync(join(work, 'repo-')));
   const t0: Record<string, object> = {};
@@ -39,7 +46,15 @@ async function overheadAndResume(runs: number, subtests: number, parallel: numbe
   const { tiersDir } = buildTestCase({ repo, tiers: { T0: t0 }, language: 'other' });
   const testCase = loadTestCase(tiersDir);
   const config = resolveExperimentConfig(
-    { tiersDir, tiers: ['T0'], runs, parallel, agent: 'command', agentBin: agent, resultsDir: join(work, 'results') },
+    {
+      tiersDir,
+      tiers: ['T0'],
+      runs,
+      parallel,
+      agent: 'command',
+      agentBin: agent,
+      resultsDir: join(work, 'results'),
+    },
     testCase,
   );
   const env = { ...process.env, ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'bench-key' };
@@ -50,24 +65,44 @@ async function overheadAndResume(runs: number, subtests: number, parallel: numbe
   const store = new Store(join(out.expDir, 'scylla.db'));
   const agentMs = (store.db.prepare('SELECT SUM(agent_duration_ms) AS s FROM runs').get() as { s: number }).s;
   store.close();
-  rows.push([`experiment, ${total} runs, --parallel ${parallel}`, `${(wall / 1000).toFixed(2)} s`, `${(wall / total).toFixed(0)} ms wall per run`]);
-  rows.push(['overhead per run (wall·parallel − agent)', `${((wall * parallel - agentMs) / total).toFixed(0)} ms`, 'git worktree, config commit, diff, judge call, reports']);
+  rows.push([
+    `experiment, ${total} runs, --parallel ${parallel}`,
+    `${(wall / 1000).toFixed(2)} s`,
+    `${(wall / total).toFixed(0)} ms wall per run`,
+  ]);
+  rows.push([
+    'overhead per run (wall·parallel − agent)',
+    `${((wall * parallel - agentMs) / total).toFixed(0)} ms`,
+    'git worktree, config commit, diff, judge call, reports',
+  ]);
   const r = performance.now();
   await runExperiment({ config, testCase, env });
-  rows.push([`resume of the finished ${total}-run experiment`, `${(performance.now() - r).toFixed(0)} ms`, 'plans every run, touches none, rewrites reports']);
+  rows.push([
+    `resume of the finished ${total}-run experiment`,
+    `${(performance.now() - r).toFixed(0)} ms`,
+    'plans every run, touches none, rewrites reports',
+  ]);
   await server.close();
 }
 
 function storeThroughput(n: number): void {
   const store = new Store(join(work, 'tx.db'));
   store.initExperiment({ experimentId: 'bench', configJson: '{}', configHash: 'x', version: '0' });
-  const keys = Array.from({ length: n }, (_, i) => ({ tier: 'T0', subtest: String(i % 100).padStart(2, '0'), run: Math.floor(i / 100) + 1 }));
+  const keys = Array.from({ length: n }, (_, i) => ({
+    tier: 'T0',
+    subtest: String(i % 100).padStart(2, '0'),
+    run: Math.floor(i / 100) + 1,
+  }));
   store.ensureRuns(keys);
   const t = performance.now();
   for (const k of keys) store.transition(k, 'pending', 'workspace_ready', { branch: 'b' });
   const ms = performance.now() - t;
   store.close();
-  rows.push([`store: ${n} run transitions (synchronous=FULL)`, `${((n / ms) * 1000).toFixed(0)} /s`, `${((ms / n) * 1000).toFixed(0)} µs each`]);
+  rows.push([
+    `store: ${n} run transitions (synchronous=FULL)`,
+    `${((n / ms) * 1000).toFixed(0)} /s`,
+    `${((ms / n) * 1000).toFixed(0)} µs each`,
+  ]);
 }
 
 async function reports(): Promise<void> {
@@ -75,7 +110,11 @@ async function reports(): Promise<void> {
   const store = buildSyntheticExperiment(dir);
   const t = performance.now();
   await writeAllReports({ store, expDir: dir, config: null, tiers: tiersFromStore(store) });
-  rows.push(['reports: all JSON + Markdown + HTML (3 tiers)', `${(performance.now() - t).toFixed(0)} ms`, 'scylla report DIR']);
+  rows.push([
+    'reports: all JSON + Markdown + HTML (3 tiers)',
+    `${(performance.now() - t).toFixed(0)} ms`,
+    'scylla report DIR',
+  ]);
   store.close();
 }
 

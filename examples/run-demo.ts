@@ -36,19 +36,28 @@ git('add', '-A');
 git('commit', '-q', '-m', 'greeter: initial');
 const commit = git('rev-parse', 'HEAD');
 
-const script = JSON.parse(readFileSync(join(example, 'model-script.json'), 'utf8')) as Parameters<typeof startModelServer>[0];
+const script = JSON.parse(readFileSync(join(example, 'model-script.json'), 'utf8')) as Parameters<
+  typeof startModelServer
+>[0];
 const server = await startModelServer(script);
 const resultsDir = join(root, 'results');
 const args = [
   join(root, 'bin', 'scylla.js'),
   'run',
-  '--tiers-dir', join(example, 'case'),
-  '--repo', repo,
-  '--commit', commit,
-  '--runs', '2',
-  '--parallel', '2',
-  '--results-dir', resultsDir,
-  '--agent-bin', join(root, 'node_modules', '.bin', 'claude'),
+  '--tiers-dir',
+  join(example, 'case'),
+  '--repo',
+  repo,
+  '--commit',
+  commit,
+  '--runs',
+  '2',
+  '--parallel',
+  '2',
+  '--results-dir',
+  resultsDir,
+  '--agent-bin',
+  join(root, 'node_modules', '.bin', 'claude'),
   '--fresh',
   ...process.argv.slice(2),
 ];
@@ -65,5 +74,9 @@ const code = await new Promise<number>((done) => {
   child.on('close', (c) => done(c ?? 1));
 });
 await server.close();
-console.log(code === 0 ? `demo: done; open the report.md printed above (under ${resultsDir}).` : `demo: scylla exited with ${code}`);
+console.log(
+  code === 0
+    ? `demo: done; open the report.md printed above (under ${resultsDir}).`
+    : `demo: scylla exited with ${code}`,
+);
 process.exit(code);

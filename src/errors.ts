@@ -68,7 +68,11 @@ export class RateLimitError extends ScyllaError {
   readonly kind: 'rate_limit' | 'overloaded' | 'usage_cap';
   constructor(
     message: string,
-    info: { retryAfterMs: number; source: 'agent' | 'judge'; kind?: 'rate_limit' | 'overloaded' | 'usage_cap' },
+    info: {
+      retryAfterMs: number;
+      source: 'agent' | 'judge';
+      kind?: 'rate_limit' | 'overloaded' | 'usage_cap';
+    },
   ) {
     super('RATE_LIMIT', message, 1);
     this.retryAfterMs = info.retryAfterMs;

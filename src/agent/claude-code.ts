@@ -1,5 +1,6 @@
 // The Claude Code adapter: runs `claude --print` headless and isolated, parses its output, writes provenance.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { claudeIsolationNotes, copyUserCredentials } from './isolation.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentError } from '../errors.js';
@@ -7,7 +8,13 @@ import { writeJsonAtomic } from '../util/atomic-write.js';
 import { buildChildEnv } from '../util/env.js';
 import { runProcess, type ProcessResult } from '../util/process.js';
 import type { AdapterOptions, AgentAdapter, AgentRunRequest } from './adapter.js';
-import { CLAUDE_ENV_ALLOW, buildClaudeArgs, buildClaudeEnv, isolatedPaths } from './claude-args.js';
+import {
+  CLAUDE_ENV_ALLOW,
+  buildClaudeArgs,
+  buildClaudeEnv,
+  describeAgentConfig,
+  isolatedPaths,
+} from './claude-args.js';
 import { StreamJsonReader, parseJsonOutput, type ClaudeOutput } from './claude-output.js';
 import { classifyRun } from './classify.js';
 import { resolveModelAlias } from './models.js';
@@ -85,6 +92,8 @@ export function createClaudeCodeAdapter(opts: AdapterOptions = {}): AgentAdapter
       const reader =
         (req.outputFormat ?? 'stream-json') === 'stream-json' ? new StreamJsonReader() : undefined;
       const startedAt = new Date();
+      // --use-user-auth: the user's Claude login, copied read-only for this run only.
+      const creds = req.useUserAuth ? copyUserCredentials(req.configDir, req.baseEnv) : undefined;
       const proc = await runProcess({
         cmd: bin,
         args,
@@ -96,6 +105,9 @@ export function createClaudeCodeAdapter(opts: AdapterOptions = {}): AgentAdapter
         stderrFile: join(req.agentDir, 'stderr.log'),
         onStdoutLine: reader ? (line) => reader.line(line) : undefined,
         signal: req.signal,
+      }).finally(() => {
+        // The secret must not stay in the results directory.
+        if (creds) rmSync(creds, { force: true });
       });
       const out = reader ? reader.output() : parseJsonOutput(proc.stdout);
       const versionLine = await version;
@@ -124,6 +136,8 @@ export function createClaudeCodeAdapter(opts: AdapterOptions = {}): AgentAdapter
           HOME: home,
           CLAUDE_CODE_TMPDIR: tmp,
           'environment (allow-listed names)': Object.keys(env).sort().join(', '),
+          ...claudeIsolationNotes(req.workspace, req.useUserAuth === true),
+          ...describeAgentConfig(req),
           'MCP servers': req.mcpConfigFile
             ? `only ${req.mcpConfigFile} (--strict-mcp-config)`
             : 'none (--strict-mcp-config)',

@@ -3,10 +3,17 @@ import { Command, CommanderError, Option } from 'commander';
 import { ScyllaError } from '../errors.js';
 import { VERSION } from '../version.js';
 
-const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 const int = (name: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, 'scylla.usage', `${name} must be a positive integer, got '${v}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CommanderError(2, 'scylla.usage', `${name} must be a positive integer, got '${v}'`);
   return n;
 };
 const positive = (name: string) => (v: string) => {
@@ -25,7 +32,11 @@ export function buildProgram(): Command {
   program
     .command('run')
     .description('run (or resume) an experiment on a test case')
-    .option('--tiers-dir <dir>', 'test-case directory (test.yaml, prompt.md, t0..t6/); repeat for a batch', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--tiers-dir <dir>',
+      'test-case directory (test.yaml, prompt.md, t0..t6/); repeat for a batch',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--tests-dir <dir>', 'run every test case (directory with test.yaml) below DIR as a batch')
     .option('--tests <glob>', 'with --tests-dir: only test cases whose directory name matches')
     .option('--config <file>', 'experiment YAML (overrides test.yaml, overridden by flags)')
@@ -36,28 +47,56 @@ export function buildProgram(): Command {
     .option('--tiers <tiers...>', 'tiers to run (default T0 T1)')
     .option('--runs <n>', 'runs per subtest (default 10)', int('--runs'))
     .option('--parallel <n>', 'runs at once (default 4)', int('--parallel'))
-    .option('--parallel-runs <n>', 'runs of one subtest at once (default 1: in order)', int('--parallel-runs'))
+    .option(
+      '--parallel-runs <n>',
+      'runs of one subtest at once (default 1: in order)',
+      int('--parallel-runs'),
+    )
     .option('--parallel-judges <n>', 'judge calls at once (default: --parallel)', int('--parallel-judges'))
-    .option('--max-workspaces <n>', 'live worktrees at most (default 2 x --parallel)', int('--max-workspaces'))
+    .option(
+      '--max-workspaces <n>',
+      'live worktrees at most (default 2 x --parallel)',
+      int('--max-workspaces'),
+    )
     .option('--no-adaptive', 'keep the agent slots fixed after a rate limit')
-    .option('--max-wait <seconds>', 'longest rate-limit pause to sit out; longer ones stop (resumable)', positive('--max-wait'))
-    .option('--rate-limit-wait <seconds>', 'pause after a rate limit whose reset time is not stated (default 60)', positive('--rate-limit-wait'))
+    .option(
+      '--max-wait <seconds>',
+      'longest rate-limit pause to sit out; longer ones stop (resumable)',
+      positive('--max-wait'),
+    )
+    .option(
+      '--rate-limit-wait <seconds>',
+      'pause after a rate limit whose reset time is not stated (default 60)',
+      positive('--rate-limit-wait'),
+    )
     .option('--timeout <seconds>', 'agent timeout per run (default 3600 or test.yaml)', positive('--timeout'))
     .option('--max-subtests <n>', 'first N subtests of each tier', int('--max-subtests'))
     .option('--max-turns <n>', 'agent turn limit', int('--max-turns'))
     .option('--model <id>', 'agent model (default claude-sonnet-4-5-20250929)')
     .option('--judge-model <id>', 'judge model; repeat or comma-separate for several', collect)
-    .option('--add-judge [model]', 'add a judge (default claude-opus-4-5-20251101)', (v: string | boolean, prev: string[] = []) => [...prev, typeof v === 'string' ? v : 'claude-opus-4-5-20251101'])
+    .option(
+      '--add-judge [model]',
+      'add a judge (default claude-opus-4-5-20251101)',
+      (v: string | boolean, prev: string[] = []) => [
+        ...prev,
+        typeof v === 'string' ? v : 'claude-opus-4-5-20251101',
+      ],
+    )
     .addOption(new Option('--judge-transport <kind>', 'api or cli').choices(['api', 'cli']))
     .option('--judge-timeout <seconds>', 'per judge call (default 600)', positive('--judge-timeout'))
-    .option('--agent <name>', 'agent adapter (default claude-code)')
+    .option('--agent <name>', 'agent adapter: claude-code (default), codex or command')
     .option('--agent-bin <path>', 'agent executable (default: SCYLLA_CLAUDE_BIN or claude on PATH)')
     .addOption(new Option('--thinking <level>', 'thinking budget').choices(['off', 'low', 'high', 'max']))
     .option('--max-cost-usd <usd>', 'stop starting runs past this spend', positive('--max-cost-usd'))
     .option('--results-dir <dir>', 'parent of experiment directories (default results)')
     .option('--fresh', 'start a new experiment directory instead of resuming')
-    .option('--keep-workspaces', 'keep each run\'s git worktree after it is finalized')
+    .option('--keep-workspaces', "keep each run's git worktree after it is finalized")
     .option('--keep-failed-workspaces', 'keep the worktrees of runs that did not pass')
+    .option(
+      '--use-user-auth',
+      'use your Claude login (~/.claude/.credentials.json, copied read-only per run) instead of ANTHROPIC_API_KEY',
+    )
+    .option('--skip-validation', 'do not check each model with one tiny request before the first run')
     .option('-v, --verbose', 'debug output')
     .option('-q, --quiet', 'errors only')
     .action(async (opts: Record<string, unknown>) => {
@@ -67,7 +106,9 @@ export function buildProgram(): Command {
 
   program
     .command('report')
-    .description('regenerate every report of an experiment from its store (runs nothing), or compare two experiments')
+    .description(
+      'regenerate every report of an experiment from its store (runs nothing), or compare two experiments',
+    )
     .argument('<dirs...>', 'experiment directory (two with --compare)')
     .option('--format <formats>', 'md,json,html (default all; with --compare: md or json)', collect)
     .option('--compare', 'compare two experiments tier by tier')
@@ -87,6 +128,42 @@ export function buildProgram(): Command {
     .action(async (dir: string, opts: Record<string, unknown>) => {
       const { run } = await import('./commands/export.js');
       process.exitCode = await run({ ...opts, dir });
+    });
+
+  program
+    .command('validate')
+    .description(
+      'load a test case, show what every subtest will receive, list every problem (exit 1 on errors)',
+    )
+    .requiredOption('--tiers-dir <dir>', 'test-case directory')
+    .option('--tiers <tiers...>', 'tiers to validate (default: every tier directory present)')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { tiersDir: string; tiers?: string[]; json?: boolean }) => {
+      const { run } = await import('./commands/validate.js');
+      process.exitCode = await run(opts);
+    });
+
+  program
+    .command('init')
+    .description('scaffold a test case and the standard ablation matrix from a resource library')
+    .argument('<dir>', 'new or empty test-case directory')
+    .requiredOption('--resources <dir>', 'resource library (blocks/, skills/, agents/, mcp/, presets.yaml)')
+    .option('--id <id>', 'test-case id (default: the directory name)')
+    .option('--repo <url>', 'task repository for test.yaml')
+    .option('--commit <sha>', 'commit of the task repository')
+    .action(async (dir: string, opts: { resources: string; id?: string; repo?: string; commit?: string }) => {
+      const { run } = await import('./commands/init.js');
+      process.exitCode = await run({ ...opts, dir });
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of a file kind, or write all of them')
+    .argument('[kind]', 'test | subtest | rubric | experiment')
+    .option('--write <dir>', 'write <kind>.schema.json files into this directory (e.g. schemas)')
+    .action(async (kind: string | undefined, opts: { write?: string }) => {
+      const { run } = await import('./commands/schema.js');
+      process.exitCode = await run({ ...opts, kind });
     });
 
   program

@@ -20,7 +20,12 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
     const frame: string[] = [];
     for (const ctx of contexts) {
       try {
-        const s = progressSnapshot(ctx.store, { active: ctx.active, pause: ctx.gate.paused, startedAt, parallel: ctx.slots.agentLimit });
+        const s = progressSnapshot(ctx.store, {
+          active: ctx.active,
+          pause: ctx.gate.paused,
+          startedAt,
+          parallel: ctx.slots.agentLimit,
+        });
         frame.push(...renderProgress(s, contexts.length > 1 ? 4 : 12));
       } catch {
         // This experiment's store is closed (it ended): it is simply not drawn.

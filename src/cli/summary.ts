@@ -21,6 +21,7 @@ export function printSummary(o: ExperimentOutcome, config: ExperimentConfig): vo
       return `  ${t.tier}: ${best && best.stats.passRate > 0.5 ? 'PASS' : 'FAIL'} (best ${t.selection?.winner ?? '—'}, median score ${score.toFixed(3)}, pass rate ${((best?.stats.passRate ?? 0) * 100).toFixed(0)}%, cost ${money(t.totalCostUsd)})`;
     }),
   ];
-  if (o.unfinished) lines.push(`  ${o.unfinished} run(s) did not finish; run the same command again to resume them.`);
+  if (o.unfinished)
+    lines.push(`  ${o.unfinished} run(s) did not finish; run the same command again to resume them.`);
   console.log(lines.join('\n'));
 }

@@ -6,7 +6,10 @@ import { UsageError } from '../errors.js';
 
 /** `*` and `?` glob → anchored regex. */
 export function globToRegExp(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`);
 }
 
@@ -20,7 +23,8 @@ export function findTestCases(root: string): string[] {
     }
     if (depth > 6) return;
     for (const e of readdirSync(dir, { withFileTypes: true }))
-      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') walk(join(dir, e.name), depth + 1);
+      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+        walk(join(dir, e.name), depth + 1);
   };
   walk(root, 0);
   return out.sort();
@@ -30,10 +34,14 @@ export function selectTestCases(opts: { tiersDirs?: string[]; testsDir?: string;
   const dirs = (opts.tiersDirs ?? []).map((d) => resolve(d));
   if (opts.testsDir) {
     const root = resolve(opts.testsDir);
-    if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--tests-dir ${root} is not a directory`);
+    if (!existsSync(root) || !statSync(root).isDirectory())
+      throw new UsageError(`--tests-dir ${root} is not a directory`);
     const re = opts.tests ? globToRegExp(opts.tests) : null;
     const found = findTestCases(root).filter((d) => !re || re.test(basename(d)));
-    if (found.length === 0) throw new UsageError(`no test case (a directory with test.yaml) below ${root}${opts.tests ? ` matching ${opts.tests}` : ''}`);
+    if (found.length === 0)
+      throw new UsageError(
+        `no test case (a directory with test.yaml) below ${root}${opts.tests ? ` matching ${opts.tests}` : ''}`,
+      );
     dirs.push(...found);
   }
   if (dirs.length === 0) throw new UsageError('give --tiers-dir DIR (repeatable) or --tests-dir DIR');

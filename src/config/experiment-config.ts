@@ -65,6 +65,8 @@ export const ExperimentConfigSchema = z.object({
   keepWorkspaces: z.boolean(),
   /** Keep worktrees of runs that did not pass. */
   keepFailedWorkspaces: z.boolean().default(false),
+  /** Use the user's Claude login (credentials copied read-only per run) instead of an API key. */
+  useUserAuth: z.boolean().default(false),
   /** sha256 of prompt, criteria, rubric and reference patch contents (what the judge and agent see). */
   inputsSha256: z.record(z.string(), z.string().nullable()),
 });
@@ -104,7 +106,10 @@ export function canonicalJson(v: unknown): string {
 
 /** First 16 hex chars of sha256 over the hashed part. */
 export function configHash(c: ExperimentConfig): string {
-  return createHash('sha256').update(canonicalJson(hashedPart(c))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(canonicalJson(hashedPart(c)))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Human-readable list of hashed fields that differ between a stored and a new config. */

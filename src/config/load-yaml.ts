@@ -25,7 +25,9 @@ export function parseYaml(text: string, file: string): YamlSource {
     let best: number | undefined = rangeLine(node, lineCounter);
     for (const key of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => String((p.key as { value?: unknown })?.value ?? p.key) === String(key));
+        const pair = node.items.find(
+          (p) => String((p.key as { value?: unknown })?.value ?? p.key) === String(key),
+        );
         if (!pair) break;
         best = rangeLine(pair.key, lineCounter) ?? best;
         node = pair.value;
@@ -52,13 +54,18 @@ export function validateYaml<S extends z.ZodType>(src: YamlSource, schema: S): z
   const field = issue.path.length ? issue.path.map(String).join('.') : undefined;
   // An unknown key's path is its parent; point at the key itself.
   const keyPath = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-  const fieldName = issue.code === 'unrecognized_keys' ? [field, issue.keys[0]].filter(Boolean).join('.') : field;
-  const message = issue.code === 'unrecognized_keys' ? `unknown key '${issue.keys.join("', '")}'` : issue.message;
+  const fieldName =
+    issue.code === 'unrecognized_keys' ? [field, issue.keys[0]].filter(Boolean).join('.') : field;
+  const message =
+    issue.code === 'unrecognized_keys' ? `unknown key '${issue.keys.join("', '")}'` : issue.message;
   throw new ConfigError(message, { file: src.file, line: src.lineOf(keyPath), field: fieldName });
 }
 
 /** Read, parse and validate a YAML file. A missing file is a ConfigError too. */
-export function loadYamlFile<S extends z.ZodType>(file: string, schema: S): { value: z.output<S>; source: YamlSource } {
+export function loadYamlFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+): { value: z.output<S>; source: YamlSource } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -3,8 +3,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { resolveModelAlias } from '../agent/models.js';
 import { ConfigError } from '../errors.js';
-import { DEFAULTS, ExperimentConfigSchema, TierIdSchema, type ExperimentConfig } from './experiment-config.js';
+import {
+  DEFAULTS,
+  ExperimentConfigSchema,
+  TierIdSchema,
+  type ExperimentConfig,
+} from './experiment-config.js';
 import { loadYamlFile } from './load-yaml.js';
 
 /** The `--config` experiment YAML (keys of the original plus ours). */
@@ -62,6 +68,7 @@ export interface RunCliOptions {
   maxWait?: number;
   rateLimitWait?: number;
   keepFailedWorkspaces?: boolean;
+  useUserAuth?: boolean;
   timeout?: number;
   maxSubtests?: number;
   maxTurns?: number;
@@ -104,15 +111,24 @@ function resolveRepo(repo: string, base: string): string {
 }
 
 /** Merge the layers into one validated ExperimentConfig. */
-export function resolveExperimentConfig(cli: RunCliOptions, tc: TestCaseInputs, cwd = process.cwd()): ExperimentConfig {
-  const file: ExperimentFile = cli.config ? loadYamlFile(resolve(cwd, cli.config), ExperimentFileSchema).value : {};
+export function resolveExperimentConfig(
+  cli: RunCliOptions,
+  tc: TestCaseInputs,
+  cwd = process.cwd(),
+): ExperimentConfig {
+  const file: ExperimentFile = cli.config
+    ? loadYamlFile(resolve(cwd, cli.config), ExperimentFileSchema).value
+    : {};
   const fileDir = cli.config ? dirname(resolve(cwd, cli.config)) : cwd;
   const repoRaw = cli.repo ?? file.task_repo ?? tc.spec.source?.repo;
   if (!repoRaw)
-    throw new ConfigError('no task repository: set source.repo in test.yaml, task_repo in --config, or --repo', {
-      file: resolve(tc.dir, 'test.yaml'),
-      field: 'source.repo',
-    });
+    throw new ConfigError(
+      'no task repository: set source.repo in test.yaml, task_repo in --config, or --repo',
+      {
+        file: resolve(tc.dir, 'test.yaml'),
+        field: 'source.repo',
+      },
+    );
   const repo = cli.repo
     ? resolveRepo(cli.repo, cwd)
     : file.task_repo
@@ -156,11 +172,13 @@ export function resolveExperimentConfig(cli: RunCliOptions, tc: TestCaseInputs, 
     maxWaitSeconds: cli.maxWait ?? file.max_wait_seconds ?? null,
     rateLimitWaitSeconds: cli.rateLimitWait ?? file.rate_limit_wait_seconds ?? 60,
     keepFailedWorkspaces: cli.keepFailedWorkspaces ?? false,
-    timeoutSeconds: cli.timeout ?? file.timeout_seconds ?? tc.spec.task?.timeout_seconds ?? DEFAULTS.timeoutSeconds,
+    useUserAuth: cli.useUserAuth ?? false,
+    timeoutSeconds:
+      cli.timeout ?? file.timeout_seconds ?? tc.spec.task?.timeout_seconds ?? DEFAULTS.timeoutSeconds,
     maxSubtests: cli.maxSubtests ?? file.max_subtests ?? null,
     maxTurns: cli.maxTurns ?? file.max_turns ?? tc.spec.task?.max_turns ?? null,
-    model: cli.model ?? file.model ?? file.models?.[0] ?? DEFAULTS.model,
-    judgeModels,
+    model: resolveModelAlias(cli.model ?? file.model ?? file.models?.[0] ?? DEFAULTS.model),
+    judgeModels: judgeModels.map(resolveModelAlias),
     judgeTransport: cli.judgeTransport ?? file.judge_transport ?? DEFAULTS.judgeTransport,
     judgeTimeoutSeconds: cli.judgeTimeout ?? file.judge_timeout_seconds ?? DEFAULTS.judgeTimeoutSeconds,
     agent: cli.agent ?? file.agent ?? DEFAULTS.agent,

@@ -12,7 +12,9 @@ export class Budget {
 
   /** USD spent so far: every attempt of every run, including discarded ones. */
   spent(): number {
-    const runs = this.store.db.prepare('SELECT COALESCE(SUM(cost_usd), 0) AS s FROM runs').get() as { s: number };
+    const runs = this.store.db.prepare('SELECT COALESCE(SUM(cost_usd), 0) AS s FROM runs').get() as {
+      s: number;
+    };
     return runs.s + Number(this.store.getKv('discarded_cost_usd') ?? 0);
   }
 

@@ -62,7 +62,13 @@ export interface RunSpec {
 /** How a call of executeRun ended. Only `finalized` is a result. */
 export type RunEnd =
   | { kind: 'finalized'; passed: boolean; score: number }
-  | { kind: 'rate_limited'; retryAfterMs: number; source: 'agent' | 'judge'; limit: 'rate_limit' | 'overloaded' | 'usage_cap'; message: string }
+  | {
+      kind: 'rate_limited';
+      retryAfterMs: number;
+      source: 'agent' | 'judge';
+      limit: 'rate_limit' | 'overloaded' | 'usage_cap';
+      message: string;
+    }
   | { kind: 'infra_failed'; message: string }
   | { kind: 'judge_failed'; message: string }
   | { kind: 'interrupted' }

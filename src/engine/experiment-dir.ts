@@ -13,7 +13,9 @@ export function dirTimestamp(d = new Date()): string {
 /** The newest `<resultsDir>/<timestamp>-<experimentId>/` holding a scylla.db, if any. */
 export function findLatestExperimentDir(resultsDir: string, experimentId: string): string | undefined {
   if (!existsSync(resultsDir)) return undefined;
-  const re = new RegExp(`^\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}(-\\d+)?-${experimentId.replace(/[.]/g, '\\.')}$`);
+  const re = new RegExp(
+    `^\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}(-\\d+)?-${experimentId.replace(/[.]/g, '\\.')}$`,
+  );
   return readdirSync(resultsDir)
     .filter((n) => re.test(n) && existsSync(join(resultsDir, n, DB_FILE)))
     .sort()
@@ -37,7 +39,10 @@ export function createExperimentDir(resultsDir: string, experimentId: string, no
 }
 
 /** Copy the inputs the judges and agents saw into the experiment directory (immutable copies). */
-export function copyInputs(expDir: string, files: { prompt: string; criteria: string | null; rubric: string | null }): void {
+export function copyInputs(
+  expDir: string,
+  files: { prompt: string; criteria: string | null; rubric: string | null },
+): void {
   copyFileSync(files.prompt, join(expDir, 'prompt.md'));
   if (files.criteria && existsSync(files.criteria)) copyFileSync(files.criteria, join(expDir, 'criteria.md'));
   if (files.rubric && existsSync(files.rubric)) copyFileSync(files.rubric, join(expDir, 'rubric.yaml'));

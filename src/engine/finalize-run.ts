@@ -16,7 +16,8 @@ import { loadPipelineResult } from './run-pipeline.js';
 export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): void {
   const agent = loadAgentResult(join(spec.runDir, 'agent'));
   const consensusFile = join(spec.runDir, 'judge', 'result.json');
-  if (!agent || !existsSync(consensusFile)) throw new InternalError(`run ${spec.runDir} is judged but its artefacts are missing`);
+  if (!agent || !existsSync(consensusFile))
+    throw new InternalError(`run ${spec.runDir} is judged but its artefacts are missing`);
   const c = JSON.parse(readFileSync(consensusFile, 'utf8')) as Consensus;
   const judgments = ctx.store
     .judgments(key)

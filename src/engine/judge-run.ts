@@ -43,11 +43,17 @@ function pipelineView(p: PipelineResult | null): { summary: string; steps: Pipel
   if (!p) return null;
   const steps: PipelineStepView[] = [];
   for (const s of p.steps)
-    if (s.status !== 'skipped') steps.push({ name: s.name, status: s.status, output: s.output, preExisting: s.preExisting });
+    if (s.status !== 'skipped')
+      steps.push({ name: s.name, status: s.status, output: s.output, preExisting: s.preExisting });
   return { summary: p.summary, steps };
 }
 
-export async function judgeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): Promise<RunEnd | undefined> {
+export async function judgeRun(
+  ctx: ExperimentContext,
+  spec: RunSpec,
+  key: RunKey,
+  row: RunRow,
+): Promise<RunEnd | undefined> {
   const judgeDir = join(spec.runDir, 'judge');
   const user = judgeContextFor(ctx, spec);
   writeFileAtomic(join(judgeDir, 'context.md'), user);
@@ -74,7 +80,13 @@ export async function judgeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKe
     } catch (e) {
       // A judge rate limit is never a score: the run stays at pipeline_done and is judged again.
       if (e instanceof RateLimitError)
-        return { kind: 'rate_limited', source: 'judge', retryAfterMs: e.retryAfterMs, limit: e.kind, message: e.message };
+        return {
+          kind: 'rate_limited',
+          source: 'judge',
+          retryAfterMs: e.retryAfterMs,
+          limit: e.kind,
+          message: e.message,
+        };
       if (ctx.hardStop.aborted) return { kind: 'interrupted' };
       throw e;
     }
@@ -103,7 +115,11 @@ export async function judgeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKe
         grade: c.grade,
         judge_duration_ms: judgeMs,
       });
-    else ctx.store.transition(key, 'pipeline_done', 'judge_failed', { failure: 'judge_failed', judge_duration_ms: judgeMs });
+    else
+      ctx.store.transition(key, 'pipeline_done', 'judge_failed', {
+        failure: 'judge_failed',
+        judge_duration_ms: judgeMs,
+      });
   })();
   if (!c.valid) return { kind: 'judge_failed', message: 'every judge returned an invalid judgment' };
   return undefined;

@@ -12,9 +12,11 @@ const OPENAI_MODEL = /^(gpt-|o\d|chatgpt-)/i;
 /** One slot per judge model, in order (judge_01 = the first). */
 export function judgeSlots(config: ExperimentConfig, env: NodeJS.ProcessEnv): JudgeSlot[] {
   return config.judgeModels.map((model) => {
-    const name = config.judgeTransport === 'cli' ? 'claude-cli' : OPENAI_MODEL.test(model) ? 'openai' : 'anthropic';
+    const name =
+      config.judgeTransport === 'cli' ? 'claude-cli' : OPENAI_MODEL.test(model) ? 'openai' : 'anthropic';
     // The CLI transport uses the agent's Claude Code binary when one was given.
-    const bin = name === 'claude-cli' && config.agent === 'claude-code' ? (config.agentBin ?? undefined) : undefined;
+    const bin =
+      name === 'claude-cli' && config.agent === 'claude-code' ? (config.agentBin ?? undefined) : undefined;
     return { model, transport: createJudgeTransport(name, { env, ...(bin ? { bin } : {}) }) };
   });
 }
@@ -23,6 +25,8 @@ export function judgeSlots(config: ExperimentConfig, env: NodeJS.ProcessEnv): Ju
 export function createAgentAdapter(name: string, opts: AdapterOptions): AgentAdapter {
   const factory = agentAdapters[name];
   if (!factory)
-    throw new ConfigError(`unknown agent '${name}' (known: ${Object.keys(agentAdapters).join(', ')})`, { field: 'agent' });
+    throw new ConfigError(`unknown agent '${name}' (known: ${Object.keys(agentAdapters).join(', ')})`, {
+      field: 'agent',
+    });
   return factory(opts);
 }

@@ -16,7 +16,11 @@ export function pidAlive(pid: number): boolean {
 }
 
 /** The pid of a live other owner, or null when this process may take over. */
-export function liveOwner(ownerPid: number | null, heartbeatAt: string | null, now = Date.now()): number | null {
+export function liveOwner(
+  ownerPid: number | null,
+  heartbeatAt: string | null,
+  now = Date.now(),
+): number | null {
   if (!ownerPid || ownerPid === process.pid) return null;
   if (!pidAlive(ownerPid)) return null;
   if (heartbeatAt && now - Date.parse(heartbeatAt) > STALE_HEARTBEAT_MS) return null;

@@ -2,7 +2,12 @@
 // configuration (says what changed) and a directory another live scylla process owns.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { configHash, describeChanges, hashedPart, type ExperimentConfig } from '../config/experiment-config.js';
+import {
+  configHash,
+  describeChanges,
+  hashedPart,
+  type ExperimentConfig,
+} from '../config/experiment-config.js';
 import { ConfigError, ScyllaError } from '../errors.js';
 import { Store } from '../store/store.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
@@ -13,7 +18,11 @@ import { liveOwner } from './liveness.js';
 /** Another live process drives this experiment. */
 export class ExperimentLockedError extends ScyllaError {
   constructor(dir: string, pid: number) {
-    super('LOCKED', `experiment ${dir} is being run by another scylla process (pid ${pid}); wait for it or stop it first`, 1);
+    super(
+      'LOCKED',
+      `experiment ${dir} is being run by another scylla process (pid ${pid}); wait for it or stop it first`,
+      1,
+    );
   }
 }
 
@@ -24,13 +33,18 @@ export interface OpenedExperiment {
 }
 
 /** Open for resume, or create. Takes ownership (pid + heartbeat) atomically. */
-export function openExperiment(config: ExperimentConfig, opts: { fresh?: boolean; dir?: string } = {}): OpenedExperiment {
-  const existing = opts.dir ?? (opts.fresh ? undefined : findLatestExperimentDir(config.resultsDir, config.experimentId));
+export function openExperiment(
+  config: ExperimentConfig,
+  opts: { fresh?: boolean; dir?: string } = {},
+): OpenedExperiment {
+  const existing =
+    opts.dir ?? (opts.fresh ? undefined : findLatestExperimentDir(config.resultsDir, config.experimentId));
   if (existing && existsSync(join(existing, DB_FILE))) {
     const store = new Store(join(existing, DB_FILE));
     try {
       const exp = store.experiment();
-      if (!exp) throw new ConfigError('state database has no experiment row', { file: join(existing, DB_FILE) });
+      if (!exp)
+        throw new ConfigError('state database has no experiment row', { file: join(existing, DB_FILE) });
       if (exp.config_hash !== configHash(config)) {
         const stored = JSON.parse(exp.config_json) as ExperimentConfig;
         const changes = describeChanges(hashedPart(stored), hashedPart(config));
@@ -51,7 +65,12 @@ export function openExperiment(config: ExperimentConfig, opts: { fresh?: boolean
   copyInputs(expDir, { prompt: config.promptFile, criteria: config.criteriaFile, rubric: config.rubricFile });
   writeJsonAtomic(join(expDir, 'experiment.json'), config);
   const store = new Store(join(expDir, DB_FILE));
-  store.initExperiment({ experimentId: config.experimentId, configJson: JSON.stringify(config), configHash: configHash(config), version: VERSION });
+  store.initExperiment({
+    experimentId: config.experimentId,
+    configJson: JSON.stringify(config),
+    configHash: configHash(config),
+    version: VERSION,
+  });
   store.claim(process.pid);
   return { expDir, store, resumed: false };
 }

@@ -3,34 +3,7 @@
 import { isFinal, resumeStage, type RunStage } from '../store/run-state.js';
 import type { RunRow } from '../store/store.js';
 
-/** Tier dependency groups: T0–T4 independent, T5 after them, T6 after T5 (spec §3.3). */
-const DEPENDS: Record<string, string[]> = {
-  T0: [],
-  T1: [],
-  T2: [],
-  T3: [],
-  T4: [],
-  T5: ['T0', 'T1', 'T2', 'T3', 'T4'],
-  T6: ['T5'],
-};
-
-/** Group requested tiers so that each group only depends on earlier groups. */
-export function tierGroups(tiers: readonly string[]): string[][] {
-  const remaining = [...new Set(tiers)];
-  const done = new Set<string>();
-  const groups: string[][] = [];
-  while (remaining.length) {
-    const ready = remaining.filter((t) => (DEPENDS[t] ?? []).every((d) => done.has(d) || !remaining.includes(d)));
-    if (!ready.length) throw new Error(`tier dependency cycle among ${remaining.join(', ')}`);
-    ready.sort();
-    groups.push(ready);
-    for (const t of ready) {
-      done.add(t);
-      remaining.splice(remaining.indexOf(t), 1);
-    }
-  }
-  return groups;
-}
+export { tierGroups } from '../config/tier-groups.js';
 
 /** One run and what to do with it. */
 export interface PlannedRun {
@@ -56,11 +29,22 @@ export function planRuns(
       if (!row) {
         plan.push({ ...s, run, action: 'start', stage: 'pending' });
       } else if (isFinal(row.state)) {
-        plan.push({ ...s, run, action: row.state === 'finalized' ? 'continue' : 'skip', stage: resumeStage(row.state) });
+        plan.push({
+          ...s,
+          run,
+          action: row.state === 'finalized' ? 'continue' : 'skip',
+          stage: resumeStage(row.state),
+        });
       } else {
         const stage = resumeStage(row.state);
-        const redo = row.state === 'rate_limited' || row.state === 'infra_failed' || row.state === 'interrupted';
-        plan.push({ ...s, run, action: redo ? 'redo' : row.state === 'pending' ? 'start' : 'continue', stage });
+        const redo =
+          row.state === 'rate_limited' || row.state === 'infra_failed' || row.state === 'interrupted';
+        plan.push({
+          ...s,
+          run,
+          action: redo ? 'redo' : row.state === 'pending' ? 'start' : 'continue',
+          stage,
+        });
       }
     }
   }

@@ -14,7 +14,13 @@ export async function probeRateLimit(ctx: ExperimentContext, pause: PauseInfo): 
   if (pause.source === 'judge') {
     const slot = ctx.judges[0];
     try {
-      await slot.transport.complete({ model: slot.model, system: 'Scylla judge probe.', user: PROBE_PROMPT, timeoutMs: 60_000, maxTokens: 8 });
+      await slot.transport.complete({
+        model: slot.model,
+        system: 'Scylla judge probe.',
+        user: PROBE_PROMPT,
+        timeoutMs: 60_000,
+        maxTokens: 8,
+      });
       return null;
     } catch (e) {
       return e instanceof RateLimitError ? e.retryAfterMs : null;
@@ -37,7 +43,9 @@ export async function probeRateLimit(ctx: ExperimentContext, pause: PauseInfo): 
       signal: ctx.hardStop,
     });
     if (r.failure !== 'rate_limited') return null;
-    return r.rateLimit && !r.rateLimit.estimated ? r.rateLimit.retryAfterMs : ctx.config.rateLimitWaitSeconds * 1000;
+    return r.rateLimit && !r.rateLimit.estimated
+      ? r.rateLimit.retryAfterMs
+      : ctx.config.rateLimitWaitSeconds * 1000;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

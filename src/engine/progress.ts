@@ -31,22 +31,34 @@ export interface LiveInfo {
 }
 
 /** Compute the snapshot. `now` is injectable for tests. */
-export function progressSnapshot(store: Store, live: LiveInfo | null = null, now = Date.now()): ProgressSnapshot {
+export function progressSnapshot(
+  store: Store,
+  live: LiveInfo | null = null,
+  now = Date.now(),
+): ProgressSnapshot {
   const exp = store.experiment();
   const runs = store.runs();
   const done = runs.filter((r) => isFinal(r.state));
   const passed = done.filter((r) => r.passed === 1).length;
   const failed = runs.filter((r) => (RETRY_STATES as readonly string[]).includes(r.state)).length;
-  const inProgress = runs.filter((r) => !isFinal(r.state) && r.state !== 'pending' && !(RETRY_STATES as readonly string[]).includes(r.state));
+  const inProgress = runs.filter(
+    (r) =>
+      !isFinal(r.state) && r.state !== 'pending' && !(RETRY_STATES as readonly string[]).includes(r.state),
+  );
   const running = live ? live.active.size : inProgress.length;
   const queued = runs.length - done.length - running - failed;
   const discarded = Number(store.getKv('discarded_cost_usd') ?? 0);
   const cost = runs.reduce((a, r) => a + (r.cost_usd ?? 0), 0) + discarded;
   const meanCost = done.length ? done.reduce((a, r) => a + (r.cost_usd ?? 0), 0) / done.length : null;
   const elapsed = live ? (now - live.startedAt) / 1000 : null;
-  const doneHere = live ? done.filter((r) => r.finalized_at && Date.parse(r.finalized_at) >= live.startedAt).length : 0;
+  const doneHere = live
+    ? done.filter((r) => r.finalized_at && Date.parse(r.finalized_at) >= live.startedAt).length
+    : 0;
   const remaining = runs.length - done.length;
-  const pauseRow = store.pauses().filter((p) => !p.ended_at).at(-1);
+  const pauseRow = store
+    .pauses()
+    .filter((p) => !p.ended_at)
+    .at(-1);
   const pause = live?.pause
     ? { ...live.pause, until: new Date(live.pause.until).toISOString() }
     : pauseRow && Date.parse(pauseRow.until) > now
@@ -67,18 +79,30 @@ export function progressSnapshot(store: Store, live: LiveInfo | null = null, now
     projectedCostUsd: meanCost === null ? null : cost + meanCost * remaining,
     etaSeconds: elapsed !== null && doneHere > 0 ? Math.round((elapsed / doneHere) * remaining) : null,
     active: live
-      ? [...live.active.entries()].map(([run, a]) => ({ run, stage: a.stage, elapsedSeconds: Math.round((now - a.since) / 1000) }))
+      ? [...live.active.entries()].map(([run, a]) => ({
+          run,
+          stage: a.stage,
+          elapsedSeconds: Math.round((now - a.since) / 1000),
+        }))
       : inProgress.map((r) => ({
           run: `${r.tier}/${r.subtest}/${r.run}`,
           stage: r.state,
           elapsedSeconds: Math.round((now - Date.parse(r.updated_at)) / 1000),
         })),
-    pause: pause ? { ...pause, remainingSeconds: Math.max(0, Math.round((Date.parse(pause.until) - now) / 1000)) } : null,
+    pause: pause
+      ? { ...pause, remainingSeconds: Math.max(0, Math.round((Date.parse(pause.until) - now) / 1000)) }
+      : null,
   };
 }
 
 const dur = (s: number | null) =>
-  s === null ? '—' : s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+  s === null
+    ? '—'
+    : s >= 3600
+      ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+      : s >= 60
+        ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+        : `${s}s`;
 
 /** The progress frame as lines of text. */
 export function renderProgress(s: ProgressSnapshot, maxActive = 12): string[] {
@@ -87,8 +111,12 @@ export function renderProgress(s: ProgressSnapshot, maxActive = 12): string[] {
       `  pass ${s.passRate === null ? '—' : `${(s.passRate * 100).toFixed(0)}%`}` +
       `  cost $${s.costUsd.toFixed(4)}${s.projectedCostUsd === null ? '' : ` (→ $${s.projectedCostUsd.toFixed(4)})`}  ETA ${dur(s.etaSeconds)}`,
   ];
-  if (s.pause) lines.push(`  ⏸ rate limited (${s.pause.source}, ${s.pause.kind}): resuming in ${dur(s.pause.remainingSeconds)}`);
-  for (const a of s.active.slice(0, maxActive)) lines.push(`  ${a.run.padEnd(14)} ${a.stage.padEnd(16)} ${dur(a.elapsedSeconds)}`);
+  if (s.pause)
+    lines.push(
+      `  ⏸ rate limited (${s.pause.source}, ${s.pause.kind}): resuming in ${dur(s.pause.remainingSeconds)}`,
+    );
+  for (const a of s.active.slice(0, maxActive))
+    lines.push(`  ${a.run.padEnd(14)} ${a.stage.padEnd(16)} ${dur(a.elapsedSeconds)}`);
   if (s.active.length > maxActive) lines.push(`  … and ${s.active.length - maxActive} more`);
   return lines;
 }

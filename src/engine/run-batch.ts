@@ -25,6 +25,7 @@ export async function runBatch(opts: {
   cases: BatchCase[];
   resultsDir: string;
   fresh?: boolean;
+  skipValidation?: boolean;
   logger: Logger;
   softStop?: AbortSignal;
   hardStop?: AbortSignal;
@@ -35,7 +36,16 @@ export async function runBatch(opts: {
     opts.cases.map(async ({ testCase, config }) => {
       const logger = opts.logger.child({ experiment: config.experimentId });
       try {
-        const outcome = await runExperiment({ config, testCase, fresh: opts.fresh, logger, softStop: opts.softStop, hardStop: opts.hardStop, slots, onContext: opts.onContext });
+        const outcome = await runExperiment({
+          config,
+          testCase,
+          fresh: opts.fresh,
+          logger,
+          softStop: opts.softStop,
+          hardStop: opts.hardStop,
+          slots,
+          onContext: opts.onContext,
+        });
         return { id: config.experimentId, outcome };
       } catch (e) {
         logger.error(`${config.experimentId}: ${(e as Error).message}`);
@@ -67,10 +77,18 @@ function writeBatchSummary(resultsDir: string, outcomes: BatchOutcome['outcomes'
     }),
   }));
   writeJsonAtomic(join(resultsDir, 'batch.json'), { test_cases: rows, generated_by: `scylla ${VERSION}` });
-  const md = ['# Batch summary', '', '| Test case | Status | Tier | Best subtest | Median score | Pass rate | Cost-of-pass | Cost |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+  const md = [
+    '# Batch summary',
+    '',
+    '| Test case | Status | Tier | Best subtest | Median score | Pass rate | Cost-of-pass | Cost |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
   const f = (v: number | null, d = 3) => (v === null ? '—' : v.toFixed(d));
   for (const r of rows) {
-    if (r.tiers.length === 0) md.push(`| ${r.test_case} | ${r.status}${r.error ? `: ${r.error.replace(/\|/g, '\\|').slice(0, 120)}` : ''} | — | — | — | — | — | — |`);
+    if (r.tiers.length === 0)
+      md.push(
+        `| ${r.test_case} | ${r.status}${r.error ? `: ${r.error.replace(/\|/g, '\\|').slice(0, 120)}` : ''} | — | — | — | — | — | — |`,
+      );
     for (const t of r.tiers)
       md.push(
         `| ${r.test_case} | ${r.status} | ${t.tier} | ${t.best_subtest ?? '—'} | ${f(t.median_score)} | ${t.pass_rate === null ? '—' : `${(t.pass_rate * 100).toFixed(1)}%`} | ${t.cost_of_pass === null ? '—' : `$${t.cost_of_pass.toFixed(4)}`} | $${t.total_cost.toFixed(4)} |`,

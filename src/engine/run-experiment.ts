@@ -2,7 +2,7 @@
 // each tier group resolve subtests (with recorded baselines), plan, schedule the runs, record tier
 // winners, and write reports. All state goes through the store; resume is a query.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { DEFAULT_RUBRIC, loadRubric } from '../config/rubric.js';
@@ -31,6 +31,8 @@ import { planRuns, tierGroups } from './planner.js';
 import { schedule } from './scheduler.js';
 import { Budget } from './budget.js';
 import { probeRateLimit } from './probe.js';
+import { assertNoParentClaudeMd } from '../agent/isolation.js';
+import { validateModels } from '../agent/validate-models.js';
 import { defaultLimits, Slots, type SlotLimits } from './slots.js';
 
 /** Slot limits from the configuration. */
@@ -54,6 +56,8 @@ export interface RunExperimentOptions {
   hardStop?: AbortSignal;
   /** Slots shared with other experiments of a batch (default: this experiment's own). */
   slots?: Slots;
+  /** Skip the one-request-per-model check before the first run. */
+  skipValidation?: boolean;
   /** Receives the context once it exists (the progress view reads `active`, the gate, the budget). */
   onContext?: (ctx: ExperimentContext) => void;
 }
@@ -89,16 +93,27 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   const tiers = discoverTiers(config.tiersDir, config.tiers, config.maxSubtests ?? undefined);
   const rubric = config.rubricFile ? loadRubric(config.rubricFile) : DEFAULT_RUBRIC;
 
+  // A CLAUDE.md in any parent of the results would reach every agent: refuse before creating anything.
+  assertNoParentClaudeMd(resolve(config.resultsDir));
+  const env = opts.env ?? process.env;
+  const judges = judgeSlots(config, env);
   const { expDir, store, resumed } = openExperiment(config, { fresh: opts.fresh });
   logger.toFile(join(expDir, 'experiment.log.jsonl'));
   logger.info(`${resumed ? 'resuming' : 'starting'} experiment ${config.experimentId} in ${expDir}`);
   const heartbeat = setInterval(() => store.heartbeat(process.pid), HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
   try {
-    const clone = await ensureBaseClone({ repo: config.repo, commit: config.commit ?? undefined, dest: baseCloneDir(expDir) });
+    const clone = await ensureBaseClone({
+      repo: config.repo,
+      commit: config.commit ?? undefined,
+      dest: baseCloneDir(expDir),
+    });
     const slots = opts.slots ?? new Slots(limitsOf(config), logger);
     const gate = new RateLimitGate({
-      onPause: (p) => logger.warn(`rate limited (${p.source}, ${p.kind}): pausing every worker until ${new Date(p.until).toISOString()}`),
+      onPause: (p) =>
+        logger.warn(
+          `rate limited (${p.source}, ${p.kind}): pausing every worker until ${new Date(p.until).toISOString()}`,
+        ),
       onResume: () => logger.info('rate-limit pause over: resuming'),
       probe: (p) => probeRateLimit(ctx, p),
     });
@@ -110,10 +125,16 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       baseCommit: clone.commit,
       store,
       adapter: createAgentAdapter(config.agent, { bin: config.agentBin ?? undefined }),
-      judges: judgeSlots(config, opts.env ?? process.env),
+      judges,
       rubric,
-      criteria: config.criteriaFile && existsSync(config.criteriaFile) ? readFileSync(config.criteriaFile, 'utf8') : null,
-      referencePatch: config.referencePatch && existsSync(config.referencePatch) ? readFileSync(config.referencePatch, 'utf8') : null,
+      criteria:
+        config.criteriaFile && existsSync(config.criteriaFile)
+          ? readFileSync(config.criteriaFile, 'utf8')
+          : null,
+      referencePatch:
+        config.referencePatch && existsSync(config.referencePatch)
+          ? readFileSync(config.referencePatch, 'utf8')
+          : null,
       promptText: readFileSync(config.promptFile, 'utf8'),
       pipelineBaseline: null,
       declaredPipeline: testCase.spec.pipeline,
@@ -127,6 +148,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       env: opts.env ?? process.env,
     };
     opts.onContext?.(ctx);
+    await validateOnce(ctx, opts.skipValidation === true);
     ctx.pipelineBaseline = await pipelineBaseline(ctx);
 
     let unfinished = 0;
@@ -134,25 +156,34 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       if (softStop.aborted) break;
       const groupTiers = group.map((id) => tiers.find((t) => t.id === id)!);
       const specs = groupTiers.map((t) => resolveTier(ctx, t, library)).flat();
-      const ends = await schedule(specs, { slots, parallelRuns: config.parallelRuns }, {
-        execute: (spec) => executeRunSafe(ctx, spec),
-        onRateLimit: (end) => {
-          const until = Date.now() + end.retryAfterMs;
-          slots.onRateLimit();
-          if (config.maxWaitSeconds !== null && end.retryAfterMs > config.maxWaitSeconds * 1000) {
-            stop(
-              `rate limit (${end.limit}) resets at ${new Date(until).toISOString()}, later than --max-wait ${config.maxWaitSeconds}s allows: ` +
-                'stopping; run the same command again after the reset to resume',
-            );
-            return;
-          }
-          store.addPause({ source: end.source, kind: end.limit, until: new Date(until).toISOString(), reason: end.message });
-          gate.pause({ source: end.source, kind: end.limit, until, reason: end.message });
+      const ends = await schedule(
+        specs,
+        { slots, parallelRuns: config.parallelRuns },
+        {
+          execute: (spec) => executeRunSafe(ctx, spec),
+          onRateLimit: (end) => {
+            const until = Date.now() + end.retryAfterMs;
+            slots.onRateLimit();
+            if (config.maxWaitSeconds !== null && end.retryAfterMs > config.maxWaitSeconds * 1000) {
+              stop(
+                `rate limit (${end.limit}) resets at ${new Date(until).toISOString()}, later than --max-wait ${config.maxWaitSeconds}s allows: ` +
+                  'stopping; run the same command again after the reset to resume',
+              );
+              return;
+            }
+            store.addPause({
+              source: end.source,
+              kind: end.limit,
+              until: new Date(until).toISOString(),
+              reason: end.message,
+            });
+            gate.pause({ source: end.source, kind: end.limit, until, reason: end.message });
+          },
+          waitGate: () => gate.wait(hardStop),
+          stopping: () => softStop.aborted || hardStop.aborted,
+          logger,
         },
-        waitGate: () => gate.wait(hardStop),
-        stopping: () => softStop.aborted || hardStop.aborted,
-        logger,
-      });
+      );
       unfinished += [...ends.values()].filter((e) => e.kind !== 'finalized').length;
       if ([...ends.values()].some((e) => e.kind === 'budget_exhausted'))
         stop(
@@ -162,7 +193,14 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       recordWinners(store, expDir, groupTiers);
     }
     const stats = await writeReports(store, expDir, config, tiers);
-    const allDone = tiers.every((t) => t.subtests.every((s) => store.runs({ tier: t.id, subtest: s.id }).filter((r) => r.run <= config.runs).every((r) => isFinal(r.state))));
+    const allDone = tiers.every((t) =>
+      t.subtests.every((s) =>
+        store
+          .runs({ tier: t.id, subtest: s.id })
+          .filter((r) => r.run <= config.runs)
+          .every((r) => isFinal(r.state)),
+      ),
+    );
     const budgetOut = stopReason !== null && (stopReason as string).startsWith('budget');
     const interrupted = softStop.aborted || hardStop.aborted;
     const status = budgetOut ? 'budget_exhausted' : interrupted || !allDone ? 'interrupted' : 'completed';
@@ -184,34 +222,58 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
  * not recorded yet (their runs are unfinished) gets its run rows but is not scheduled: resolving it
  * without its baseline would fix a wrong configuration. A later invocation resumes it.
  */
-function resolveTier(ctx: ExperimentContext, tier: Tier, library: ReturnType<typeof loadResourceLibrary> | null): RunSpec[][] {
+function resolveTier(
+  ctx: ExperimentContext,
+  tier: Tier,
+  library: ReturnType<typeof loadResourceLibrary> | null,
+): RunSpec[][] {
   const { store, config, expDir } = ctx;
   const requested = config.tiers.map((t) => t.toUpperCase());
   const previous = previousGroupWinner(store, tier.id, requested);
   const groups = tierGroups(requested);
-  const earlier = new Set(groups.slice(0, Math.max(0, groups.findIndex((g) => g.includes(tier.id)))).flat());
+  const earlier = new Set(
+    groups
+      .slice(
+        0,
+        Math.max(
+          0,
+          groups.findIndex((g) => g.includes(tier.id)),
+        ),
+      )
+      .flat(),
+  );
   // Only earlier groups' winners: a same-group winner recorded by an earlier invocation must not
   // change what a resumed subtest resolves to.
   const winners = recordedWinners(store).filter((w) => earlier.has(w.tierId));
   const perSubtest: RunSpec[][] = [];
   for (const st of tier.subtests) {
     const ensure = () =>
-      store.ensureRuns(Array.from({ length: config.runs }, (_, i) => ({ tier: tier.id, subtest: st.id, run: i + 1 })));
+      store.ensureRuns(
+        Array.from({ length: config.runs }, (_, i) => ({ tier: tier.id, subtest: st.id, run: i + 1 })),
+      );
     const probe = resolveSubtest(st, library, {});
     const missing = [
-      ...(probe.extendsPrevious && !probe.inheritBestFrom.length && previous === 'pending' ? ['the previous tier group'] : []),
+      ...(probe.extendsPrevious && !probe.inheritBestFrom.length && previous === 'pending'
+        ? ['the previous tier group']
+        : []),
       ...probe.inheritBestFrom.filter((t) => earlier.has(t) && !store.tierWinner(t)),
     ];
     if (missing.length) {
       ensure();
-      ctx.logger.warn(`${tier.id}/${st.id} waits for the recorded winner of ${missing.join(', ')} (unfinished runs); run again to resume`);
+      ctx.logger.warn(
+        `${tier.id}/${st.id} waits for the recorded winner of ${missing.join(', ')} (unfinished runs); run again to resume`,
+      );
       continue;
     }
     const baseline = previous === 'pending' ? null : previous;
     const resolved = resolveSubtest(st, library, { baseline, winners });
     checkUnchanged(store, tier.id, st.id, resolved, st.configFile);
     ensure();
-    const plan = planRuns([{ tier: tier.id, subtest: st.id }], config.runs, store.runs({ tier: tier.id, subtest: st.id }));
+    const plan = planRuns(
+      [{ tier: tier.id, subtest: st.id }],
+      config.runs,
+      store.runs({ tier: tier.id, subtest: st.id }),
+    );
     perSubtest.push(
       plan
         .filter((p) => p.action !== 'skip')
@@ -229,7 +291,13 @@ function resolveTier(ctx: ExperimentContext, tier: Tier, library: ReturnType<typ
 }
 
 /** A subtest whose configuration changed after runs were made would mix two experiments: refuse. */
-function checkUnchanged(store: Store, tier: string, subtest: string, resolved: ResolvedConfig, file: string): void {
+function checkUnchanged(
+  store: Store,
+  tier: string,
+  subtest: string,
+  resolved: ResolvedConfig,
+  file: string,
+): void {
   const fp = configFingerprint(resolved);
   const prev = store.subtestFingerprint(tier, subtest);
   if (prev && prev.fingerprint !== fp && store.runs({ tier, subtest }).some((r) => r.state !== 'pending'))
@@ -243,7 +311,9 @@ function checkUnchanged(store: Store, tier: string, subtest: string, resolved: R
 
 /** Every recorded tier winner (what `inherit_best_from` merges). */
 function recordedWinners(store: Store): ResolvedConfig[] {
-  const rows = store.db.prepare('SELECT resolved_json FROM tier_winners ORDER BY tier').all() as { resolved_json: string }[];
+  const rows = store.db.prepare('SELECT resolved_json FROM tier_winners ORDER BY tier').all() as {
+    resolved_json: string;
+  }[];
   return rows.map((r) => ResolvedConfigSchema.parse(JSON.parse(r.resolved_json)));
 }
 
@@ -253,7 +323,11 @@ function recordedWinners(store: Store): ResolvedConfig[] {
  * complete. `null`: there is no previous group, or it produced no winner. `pending`: the previous
  * group has unfinished runs, so its winner is not known yet.
  */
-function previousGroupWinner(store: Store, tier: string, requested: readonly string[]): ResolvedConfig | null | 'pending' {
+function previousGroupWinner(
+  store: Store,
+  tier: string,
+  requested: readonly string[],
+): ResolvedConfig | null | 'pending' {
   const groups = tierGroups(requested);
   const i = groups.findIndex((g) => g.includes(tier));
   if (i <= 0) return null;
@@ -272,7 +346,11 @@ function previousGroupWinner(store: Store, tier: string, requested: readonly str
  * tier). First recordings win, so a resumed experiment inherits exactly the same baselines.
  */
 function recordWinners(store: Store, expDir: string, tiers: Tier[]): void {
-  const s = experimentStats(store, expDir, tiers.map((t) => ({ id: t.id, subtests: t.subtests.map((x) => x.id) })));
+  const s = experimentStats(
+    store,
+    expDir,
+    tiers.map((t) => ({ id: t.id, subtests: t.subtests.map((x) => x.id) })),
+  );
   let groupDone = true;
   for (const t of s.tiers) {
     const runs = store.runs({ tier: t.tier });
@@ -283,7 +361,10 @@ function recordWinners(store: Store, expDir: string, tiers: Tier[]): void {
     if (fp) store.setTierWinner(t.tier, t.selection.winner, fp.resolved_json);
   }
   // Read by previousGroupWinner under the same key.
-  const key = `group_winner:${tiers.map((t) => t.id).sort().join(',')}`;
+  const key = `group_winner:${tiers
+    .map((t) => t.id)
+    .sort()
+    .join(',')}`;
   if (!groupDone || store.getKv(key) !== undefined) return;
   const candidates = s.tiers
     .map((t) => ({ t, w: store.tierWinner(t.tier) }))
@@ -298,12 +379,20 @@ function recordWinners(store: Store, expDir: string, tiers: Tier[]): void {
   store.setKv(key, JSON.stringify(best ? { tier: best.t.tier, subtest: best.w!.subtest } : null));
 }
 
-function writeReports(store: Store, expDir: string, config: ExperimentConfig, tiers: Tier[]): Promise<ExperimentStats> {
+function writeReports(
+  store: Store,
+  expDir: string,
+  config: ExperimentConfig,
+  tiers: Tier[],
+): Promise<ExperimentStats> {
   return writeAllReports({
     store,
     expDir,
     config,
-    tiers: tiers.map((t) => ({ id: t.id, subtests: t.subtests.map((s) => ({ id: s.id, name: s.name, description: s.description })) })),
+    tiers: tiers.map((t) => ({
+      id: t.id,
+      subtests: t.subtests.map((s) => ({ id: s.id, name: s.name, description: s.description })),
+    })),
   });
 }
 
@@ -318,7 +407,10 @@ async function executeRunSafe(ctx: ExperimentContext, spec: RunSpec): Promise<Ru
     ctx.logger.error(`run ${spec.tier}/${spec.subtest}/${spec.run} failed: ${e.message}`);
     const row = ctx.store.getRun(spec);
     if (row && !isFinal(row.state) && row.state !== 'infra_failed')
-      ctx.store.transition(spec, row.state, 'infra_failed', { failure: 'infra_failed', failure_detail: e.message.slice(0, 2000) });
+      ctx.store.transition(spec, row.state, 'infra_failed', {
+        failure: 'infra_failed',
+        failure_detail: e.message.slice(0, 2000),
+      });
     return { kind: 'infra_failed' as const, message: e.message };
   }
 }
@@ -328,13 +420,31 @@ function logRunEnd(ctx: ExperimentContext, spec: RunSpec, end: RunEnd): void {
   const name = `${spec.tier}/${spec.subtest}/run_${String(spec.run).padStart(2, '0')}`;
   if (end.kind === 'finalized') {
     const row = ctx.store.getRun(spec);
-    const done = ctx.store.db.prepare("SELECT COUNT(*) AS n FROM runs WHERE state IN ('finalized','cleaned')").get() as { n: number };
+    const done = ctx.store.db
+      .prepare("SELECT COUNT(*) AS n FROM runs WHERE state IN ('finalized','cleaned')")
+      .get() as { n: number };
     const total = ctx.store.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number };
     ctx.logger.info(
       `${name}: ${end.passed ? 'PASS' : 'FAIL'} score ${end.score.toFixed(3)} cost $${(row?.cost_usd ?? 0).toFixed(4)} (${done.n}/${total.n} done)`,
     );
-  } else if (end.kind === 'rate_limited') ctx.logger.warn(`${name}: rate limited (${end.source}); will be redone`);
+  } else if (end.kind === 'rate_limited')
+    ctx.logger.warn(`${name}: rate limited (${end.source}); will be redone`);
   else if (end.kind === 'interrupted') ctx.logger.warn(`${name}: interrupted; will be redone on resume`);
-  else if (end.kind === 'judge_failed') ctx.logger.warn(`${name}: every judge failed; will be re-judged on resume`);
+  else if (end.kind === 'judge_failed')
+    ctx.logger.warn(`${name}: every judge failed; will be re-judged on resume`);
   else if (end.kind === 'budget_exhausted') ctx.logger.warn(`${name}: not started, budget exhausted`);
+}
+
+/** Check every model with one tiny request, once per experiment (a resume has checked them already). */
+async function validateOnce(ctx: ExperimentContext, skip: boolean): Promise<void> {
+  if (skip || ctx.store.getKv('models_validated')) return;
+  const r = await validateModels({
+    agent: ctx.config.agent,
+    agentModel: ctx.config.model,
+    judges: ctx.judges,
+    env: ctx.env,
+    signal: ctx.hardStop,
+    log: (m) => ctx.logger.warn(m),
+  });
+  ctx.store.setKv('models_validated', JSON.stringify(r.checks));
 }

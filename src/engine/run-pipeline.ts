@@ -10,7 +10,12 @@ import { InternalError } from '../errors.js';
 import { buildTaskPrompt, materialize } from '../materialize/index.js';
 import { writeMcpConfig } from '../mcp/config-file.js';
 import { prepareMcp } from '../mcp/prepare.js';
-import { runPipeline, compareWithBaseline, PipelineResultSchema, type PipelineResult } from '../judge/pipeline.js';
+import {
+  runPipeline,
+  compareWithBaseline,
+  PipelineResultSchema,
+  type PipelineResult,
+} from '../judge/pipeline.js';
 import { judgeRun } from './judge-run.js';
 import { finalizeRun } from './finalize-run.js';
 import { resumeStage } from '../store/run-state.js';
@@ -26,7 +31,9 @@ import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
 /** Execute one run from wherever it stopped until it is finalized (or hits a non-result end). */
 export async function executeRun(ctx: ExperimentContext, spec: RunSpec): Promise<RunEnd> {
   const key: RunKey = { tier: spec.tier, subtest: spec.subtest, run: spec.run };
-  const log = ctx.logger.child({ run: `${spec.tier}/${spec.subtest}/run_${String(spec.run).padStart(2, '0')}` });
+  const log = ctx.logger.child({
+    run: `${spec.tier}/${spec.subtest}/run_${String(spec.run).padStart(2, '0')}`,
+  });
   let row = current(ctx, key);
   if (row.state === 'cleaned') return finalizedEnd(row);
 
@@ -118,36 +125,56 @@ async function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow
   // What the discarded attempt cost still counts against the budget.
   const discarded = Number(ctx.store.getKv('discarded_cost_usd') ?? 0) + (row.cost_usd ?? 0);
   ctx.store.setKv('discarded_cost_usd', String(discarded));
-  ctx.store.transition(spec, row.state, 'pending', {
-    cost_usd: null,
-    agent_duration_ms: null,
-    attempt: row.attempt + 1,
-    config_commit: null,
-    agent_commit: null,
-    agent_failure: null,
-    failure: null,
-    failure_detail: null,
-  }, `redo after ${row.state}`);
+  ctx.store.transition(
+    spec,
+    row.state,
+    'pending',
+    {
+      cost_usd: null,
+      agent_duration_ms: null,
+      attempt: row.attempt + 1,
+      config_commit: null,
+      agent_commit: null,
+      agent_failure: null,
+      failure: null,
+      failure_detail: null,
+    },
+    `redo after ${row.state}`,
+  );
 }
 
 // --- stage: workspace ----------------------------------------------------------------------
 
 async function createWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): Promise<void> {
   mkdirSync(spec.runDir, { recursive: true });
-  await createWorktree({ baseRepo: ctx.baseRepo, path: workspaceDir(spec.runDir), branch: spec.branch, commit: ctx.baseCommit });
-  ctx.store.transition(key, 'pending', 'workspace_ready', { branch: spec.branch, base_commit: ctx.baseCommit });
+  await createWorktree({
+    baseRepo: ctx.baseRepo,
+    path: workspaceDir(spec.runDir),
+    branch: spec.branch,
+    commit: ctx.baseCommit,
+  });
+  ctx.store.transition(key, 'pending', 'workspace_ready', {
+    branch: spec.branch,
+    base_commit: ctx.baseCommit,
+  });
 }
 
 /** A worktree that vanished before the agent ran is simply made again from the run's branch. */
 async function ensureWorktree(ctx: ExperimentContext, spec: RunSpec): Promise<string> {
   const ws = workspaceDir(spec.runDir);
-  if (!existsSync(join(ws, '.git'))) await restoreWorktree({ baseRepo: ctx.baseRepo, path: ws, branch: spec.branch });
+  if (!existsSync(join(ws, '.git')))
+    await restoreWorktree({ baseRepo: ctx.baseRepo, path: ws, branch: spec.branch });
   return ws;
 }
 
 // --- stage: configuration ------------------------------------------------------------------
 
-async function commitConfiguration(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): Promise<void> {
+async function commitConfiguration(
+  ctx: ExperimentContext,
+  spec: RunSpec,
+  key: RunKey,
+  row: RunRow,
+): Promise<void> {
   const ws = await ensureWorktree(ctx, spec);
   // Back to the base commit first, so re-materialising after a crash gives the same commit.
   await runGit(ws, ['reset', '-q', '--hard', row.base_commit ?? ctx.baseCommit]);
@@ -188,7 +215,12 @@ function writePrompt(ctx: ExperimentContext, spec: RunSpec, key: RunKey): void {
 /** Agent ends that are results to judge; every other end is redone. */
 const RESULT_FAILURES = new Set(['completed', 'timed_out', 'agent_error']);
 
-async function runAgent(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): Promise<RunEnd | undefined> {
+async function runAgent(
+  ctx: ExperimentContext,
+  spec: RunSpec,
+  key: RunKey,
+  row: RunRow,
+): Promise<RunEnd | undefined> {
   const agentDir = join(spec.runDir, 'agent');
   const ws = await ensureWorktree(ctx, spec);
   // A complete agent result written just before a crash is reused, not paid for twice.
@@ -206,21 +238,21 @@ async function runAgent(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row:
       ctx.budget.started();
       try {
         return await ctx.adapter.run({
-      workspace: ws,
-      prompt: readFileSync(join(spec.runDir, 'task_prompt.md'), 'utf8'),
-      model: ctx.config.model,
-      timeoutMs: ctx.config.timeoutSeconds * 1000,
-      agentDir,
-      configDir: join(spec.runDir, 'agent', 'config'),
-      baseEnv: ctx.env,
-      maxTurns: ctx.config.maxTurns ?? undefined,
-      tools: spec.resolved.tools,
-      systemPromptMode: spec.resolved.systemPromptMode,
-      mainAgent: spec.resolved.mainAgent,
-      mcpConfigFile: writeMcpConfig(agentDir, spec.resolved.mcpServers, { onlyIfMissing: true }),
-      // A subtest's own thinking level wins over the experiment's.
-      thinking: spec.resolved.thinking ?? ctx.config.thinking ?? undefined,
-      signal: ctx.hardStop,
+          workspace: ws,
+          prompt: readFileSync(join(spec.runDir, 'task_prompt.md'), 'utf8'),
+          model: ctx.config.model,
+          timeoutMs: ctx.config.timeoutSeconds * 1000,
+          agentDir,
+          configDir: join(spec.runDir, 'agent', 'config'),
+          baseEnv: ctx.env,
+          maxTurns: ctx.config.maxTurns ?? undefined,
+          tools: spec.resolved.tools,
+          systemPromptMode: spec.resolved.systemPromptMode,
+          mainAgent: spec.resolved.mainAgent,
+          mcpConfigFile: writeMcpConfig(agentDir, spec.resolved.mcpServers, { onlyIfMissing: true }),
+          // A subtest's own thinking level wins over the experiment's.
+          thinking: spec.resolved.thinking ?? ctx.config.thinking ?? undefined,
+          signal: ctx.hardStop,
         });
       } finally {
         ctx.budget.finished();
@@ -238,7 +270,11 @@ async function runAgent(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row:
   switch (result.failure) {
     case 'rate_limited': {
       const rl = result.rateLimit;
-      ctx.store.transition(key, 'prompt_written', 'rate_limited', { ...patch, failure: 'rate_limited', failure_detail: rl?.message ?? null });
+      ctx.store.transition(key, 'prompt_written', 'rate_limited', {
+        ...patch,
+        failure: 'rate_limited',
+        failure_detail: rl?.message ?? null,
+      });
       return {
         kind: 'rate_limited',
         source: 'agent',
@@ -248,7 +284,11 @@ async function runAgent(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row:
       };
     }
     case 'infra_failed':
-      ctx.store.transition(key, 'prompt_written', 'infra_failed', { ...patch, failure: 'infra_failed', failure_detail: result.errorMessage ?? null });
+      ctx.store.transition(key, 'prompt_written', 'infra_failed', {
+        ...patch,
+        failure: 'infra_failed',
+        failure_detail: result.errorMessage ?? null,
+      });
       return { kind: 'infra_failed', message: result.errorMessage ?? 'agent infrastructure failure' };
     case 'interrupted':
       ctx.store.transition(key, 'prompt_written', 'interrupted', { ...patch, failure: 'interrupted' });
@@ -261,7 +301,12 @@ async function runAgent(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row:
 
 // --- stage: diff ---------------------------------------------------------------------------
 
-async function captureAgentDiff(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): Promise<void> {
+async function captureAgentDiff(
+  ctx: ExperimentContext,
+  spec: RunSpec,
+  key: RunKey,
+  row: RunRow,
+): Promise<void> {
   const ws = await ensureWorktree(ctx, spec);
   await commitAgentChanges(ws, `[scylla] Agent changes ${spec.tier}/${spec.subtest} run ${spec.run}`);
   const head = (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
@@ -273,7 +318,12 @@ async function captureAgentDiff(ctx: ExperimentContext, spec: RunSpec, key: RunK
 
 // --- stage: build/lint/test pipeline ---------------------------------------------------------
 
-async function runBuildPipeline(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): Promise<void> {
+async function runBuildPipeline(
+  ctx: ExperimentContext,
+  spec: RunSpec,
+  key: RunKey,
+  row: RunRow,
+): Promise<void> {
   const ws = await ensureWorktree(ctx, spec);
   // Runs after the diff was captured, so its caches can never pollute the agent's diff.
   await runGit(ws, ['reset', '-q', '--hard', row.agent_commit ?? 'HEAD']);
@@ -302,7 +352,8 @@ export function loadPipelineResult(runDir: string): PipelineResult | null {
 // --- stage: clean --------------------------------------------------------------------------
 
 async function cleanWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): Promise<void> {
-  const keep = ctx.config.keepWorkspaces || (ctx.config.keepFailedWorkspaces && current(ctx, key).passed !== 1);
+  const keep =
+    ctx.config.keepWorkspaces || (ctx.config.keepFailedWorkspaces && current(ctx, key).passed !== 1);
   if (keep) return;
   await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
   ctx.store.transition(key, 'finalized', 'cleaned');

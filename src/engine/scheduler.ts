@@ -39,7 +39,8 @@ export async function schedule(
 ): Promise<Map<string, RunEnd>> {
   const ends = new Map<string, RunEnd>();
   let infraStreak = 0;
-  let fatal: Error | null = null;
+  // Held in an object: the lanes set it from callbacks.
+  const state: { fatal: Error | null } = { fatal: null };
 
   const runOne = async (spec: RunSpec): Promise<RunEnd> => {
     for (;;) {
@@ -53,27 +54,35 @@ export async function schedule(
 
   const lane = async (runs: RunSpec[]): Promise<void> => {
     for (const spec of runs) {
-      if (hooks.stopping() || fatal) return;
-      const end = await opts.slots.workspace.add(async () => (hooks.stopping() || fatal ? null : runOne(spec)));
+      if (hooks.stopping() || state.fatal) return;
+      const end = await opts.slots.workspace.add(async () =>
+        hooks.stopping() || state.fatal ? null : runOne(spec),
+      );
       if (!end) return;
       ends.set(`${spec.tier}/${spec.subtest}/${spec.run}`, end);
       if (end.kind === 'infra_failed') {
         infraStreak++;
-        hooks.logger.warn(`infrastructure failure in ${spec.tier}/${spec.subtest} run ${spec.run}: ${end.message}`);
-        if (infraStreak >= INFRA_FAILURE_LIMIT && !fatal)
-          fatal = new InfraFailureError(`${infraStreak} infrastructure failures in a row; the last: ${end.message}`);
+        hooks.logger.warn(
+          `infrastructure failure in ${spec.tier}/${spec.subtest} run ${spec.run}: ${end.message}`,
+        );
+        if (infraStreak >= INFRA_FAILURE_LIMIT && !state.fatal)
+          state.fatal = new InfraFailureError(
+            `${infraStreak} infrastructure failures in a row; the last: ${end.message}`,
+          );
       } else if (end.kind === 'finalized') infraStreak = 0;
       if (end.kind === 'interrupted' || end.kind === 'budget_exhausted' || end.kind === 'not_started') return;
     }
   };
 
   await Promise.all(
-    subtests.flatMap((runs) => lanesOf(runs, opts.parallelRuns)).map((l) =>
-      lane(l).catch((e: unknown) => {
-        fatal ??= e instanceof Error ? e : new Error(String(e));
-      }),
-    ),
+    subtests
+      .flatMap((runs) => lanesOf(runs, opts.parallelRuns))
+      .map((l) =>
+        lane(l).catch((e: unknown) => {
+          state.fatal ??= e instanceof Error ? e : new Error(String(e));
+        }),
+      ),
   );
-  if (fatal) throw fatal;
+  if (state.fatal) throw state.fatal;
   return ends;
 }

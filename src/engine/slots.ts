@@ -55,7 +55,9 @@ export class Slots {
     if (++this.cleanSinceChange < RAMP_UP_AFTER) return;
     this.cleanSinceChange = 0;
     const next = this.agent.concurrency + 1;
-    this.logger.info(`adaptive concurrency: ${this.agent.concurrency} → ${next} agents (no rate limit since)`);
+    this.logger.info(
+      `adaptive concurrency: ${this.agent.concurrency} → ${next} agents (no rate limit since)`,
+    );
     this.agent.concurrency = next;
   }
 }

@@ -38,8 +38,26 @@ export function createClaudeCliTransport(opts: CliTransportOptions = {}): JudgeT
           ...(opts.apiKey ? { ANTHROPIC_API_KEY: opts.apiKey } : {}),
           ...(opts.baseUrl ? { ANTHROPIC_BASE_URL: opts.baseUrl } : {}),
         });
-        const args = ['--print', '--output-format', 'json', '--model', req.model, '--system-prompt', req.system, '--tools', ''];
-        const proc = await runProcess({ cmd: bin, args, cwd: dir, env: childEnv, input: req.user, timeoutMs: req.timeoutMs, signal: req.signal });
+        const args = [
+          '--print',
+          '--output-format',
+          'json',
+          '--model',
+          req.model,
+          '--system-prompt',
+          req.system,
+          '--tools',
+          '',
+        ];
+        const proc = await runProcess({
+          cmd: bin,
+          args,
+          cwd: dir,
+          env: childEnv,
+          input: req.user,
+          timeoutMs: req.timeoutMs,
+          signal: req.signal,
+        });
         if (proc.aborted) throw new InterruptedError('judge call interrupted');
         if (proc.spawnError) throw new JudgeError(`cannot start the judge CLI '${bin}': ${proc.spawnError}`);
         if (proc.timedOut) throw new JudgeError(`judge CLI call timed out after ${req.timeoutMs} ms`);
@@ -53,14 +71,21 @@ export function createClaudeCliTransport(opts: CliTransportOptions = {}): JudgeT
           stderr: proc.stderr,
         });
         if (limit)
-          throw new RateLimitError(`judge rate limited: ${limit.message}`, { retryAfterMs: limit.retryAfterMs, source: 'judge', kind: limit.kind });
+          throw new RateLimitError(`judge rate limited: ${limit.message}`, {
+            retryAfterMs: limit.retryAfterMs,
+            source: 'judge',
+            kind: limit.kind,
+          });
         if (proc.exitCode !== 0 || !result || result.is_error === true || typeof result.result !== 'string')
           throw new JudgeError(
             `judge CLI failed (exit ${proc.exitCode}): ${String(result?.result ?? proc.stderr ?? proc.stdout).slice(0, 300)}`,
           );
         return {
           text: result.result,
-          usage: { inputTokens: out.usage.inputTokens + out.usage.cacheReadTokens, outputTokens: out.usage.outputTokens },
+          usage: {
+            inputTokens: out.usage.inputTokens + out.usage.cacheReadTokens,
+            outputTokens: out.usage.outputTokens,
+          },
           model: req.model,
           durationMs: proc.durationMs,
         };

@@ -7,7 +7,13 @@ import { MIGRATIONS } from './schema.js';
 import { RunStateSchema, type RunState } from './run-state.js';
 
 /** Experiment status as stored. */
-export const ExperimentStatusSchema = z.enum(['running', 'completed', 'interrupted', 'failed', 'budget_exhausted']);
+export const ExperimentStatusSchema = z.enum([
+  'running',
+  'completed',
+  'interrupted',
+  'failed',
+  'budget_exhausted',
+]);
 export type ExperimentStatus = z.infer<typeof ExperimentStatusSchema>;
 
 /** One run row. */
@@ -166,7 +172,10 @@ export class Store {
 
   // --- subtests -----------------------------------------------------------------------------
 
-  subtestFingerprint(tier: string, subtest: string): { fingerprint: string; resolved_json: string } | undefined {
+  subtestFingerprint(
+    tier: string,
+    subtest: string,
+  ): { fingerprint: string; resolved_json: string } | undefined {
     return this.db
       .prepare('SELECT fingerprint, resolved_json FROM subtests WHERE tier = ? AND subtest = ?')
       .get(tier, subtest) as { fingerprint: string; resolved_json: string } | undefined;
@@ -213,30 +222,47 @@ export class Store {
    * Move a run from `from` to `to`, setting `patch` columns, in one transaction. Refuses (bug)
    * when the run is not in `from` — two writers can never both advance a run.
    */
-  transition(k: RunKey, from: RunState | readonly RunState[], to: RunState, patch: RunPatch = {}, detail?: string): void {
+  transition(
+    k: RunKey,
+    from: RunState | readonly RunState[],
+    to: RunState,
+    patch: RunPatch = {},
+    detail?: string,
+  ): void {
     const froms = (Array.isArray(from) ? from : [from]) as RunState[];
     this.db.transaction(() => {
       const cur = this.getRun(k);
       if (!cur) throw new InternalError(`run ${k.tier}/${k.subtest}/${k.run} does not exist`);
       if (!froms.includes(cur.state))
-        throw new InternalError(`run ${k.tier}/${k.subtest}/${k.run} is ${cur.state}, expected ${froms.join('|')}`);
+        throw new InternalError(
+          `run ${k.tier}/${k.subtest}/${k.run} is ${cur.state}, expected ${froms.join('|')}`,
+        );
       const cols = Object.keys(patch) as (keyof RunPatch)[];
       const sets = ['state = ?', 'updated_at = ?', ...cols.map((c) => `${c} = ?`)].join(', ');
       this.db
         .prepare(`UPDATE runs SET ${sets} WHERE tier = ? AND subtest = ? AND run = ?`)
         .run(to, now(), ...cols.map((c) => patch[c] ?? null), k.tier, k.subtest, k.run);
       this.db
-        .prepare('INSERT INTO transitions (tier, subtest, run, from_state, to_state, at, detail) VALUES (?,?,?,?,?,?,?)')
+        .prepare(
+          'INSERT INTO transitions (tier, subtest, run, from_state, to_state, at, detail) VALUES (?,?,?,?,?,?,?)',
+        )
         .run(k.tier, k.subtest, k.run, cur.state, to, now(), detail ?? null);
     })();
   }
 
-  transitions(k: RunKey): { from_state: string | null; to_state: string; at: string; detail: string | null }[] {
+  transitions(
+    k: RunKey,
+  ): { from_state: string | null; to_state: string; at: string; detail: string | null }[] {
     return this.db
       .prepare(
         'SELECT from_state, to_state, at, detail FROM transitions WHERE tier = ? AND subtest = ? AND run = ? ORDER BY id',
       )
-      .all(k.tier, k.subtest, k.run) as { from_state: string | null; to_state: string; at: string; detail: string | null }[];
+      .all(k.tier, k.subtest, k.run) as {
+      from_state: string | null;
+      to_state: string;
+      at: string;
+      detail: string | null;
+    }[];
   }
 
   // --- judgments ----------------------------------------------------------------------------
@@ -248,7 +274,21 @@ export class Store {
     );
     this.db.transaction(() => {
       for (const r of rows)
-        ins.run(r.tier, r.subtest, r.run, r.attempt, r.judge_number, r.model, r.valid, r.failure, r.score, r.passed, r.grade, r.json, now());
+        ins.run(
+          r.tier,
+          r.subtest,
+          r.run,
+          r.attempt,
+          r.judge_number,
+          r.model,
+          r.valid,
+          r.failure,
+          r.score,
+          r.passed,
+          r.grade,
+          r.json,
+          now(),
+        );
     })();
   }
 
@@ -272,7 +312,15 @@ export class Store {
     this.db.prepare('UPDATE pauses SET ended_at = ? WHERE id = ?').run(now(), id);
   }
 
-  pauses(): { id: number; source: string; kind: string; started_at: string; until: string; ended_at: string | null; reason: string | null }[] {
+  pauses(): {
+    id: number;
+    source: string;
+    kind: string;
+    started_at: string;
+    until: string;
+    ended_at: string | null;
+    reason: string | null;
+  }[] {
     return this.db.prepare('SELECT * FROM pauses ORDER BY id').all() as ReturnType<Store['pauses']>;
   }
 
@@ -287,15 +335,19 @@ export class Store {
 
   tierWinner(tier: string): { subtest: string; resolved_json: string } | undefined {
     return this.db.prepare('SELECT subtest, resolved_json FROM tier_winners WHERE tier = ?').get(tier) as
-      | { subtest: string; resolved_json: string }
-      | undefined;
+      { subtest: string; resolved_json: string } | undefined;
   }
 
   getKv(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined)
+      ?.value;
   }
 
   setKv(key: string, value: string): void {
-    this.db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.db
+      .prepare(
+        'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
   }
 }

@@ -30,7 +30,8 @@ export function redactText(s: string): string {
 
 function redactFields(f: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(f)) out[k] = SECRET_KEY.test(k) ? '[REDACTED]' : typeof v === 'string' ? redactText(v) : v;
+  for (const [k, v] of Object.entries(f))
+    out[k] = SECRET_KEY.test(k) ? '[REDACTED]' : typeof v === 'string' ? redactText(v) : v;
   return out;
 }
 
@@ -43,7 +44,7 @@ export function createLogger(opts: { sink?: LogSink; level?: LogLevel } = {}): L
       const all = redactFields({ ...bound, ...fields });
       state.file?.[level](all, redactText(msg));
       if (opts.sink && ORDER[level] >= min) {
-        const prefix = bound.run ? `[${String(bound.run)}] ` : '';
+        const prefix = typeof bound.run === 'string' ? `[${bound.run}] ` : '';
         opts.sink(`${prefix}${redactText(msg)}`, level);
       }
     };
@@ -55,7 +56,10 @@ export function createLogger(opts: { sink?: LogSink; level?: LogLevel } = {}): L
       child: (f) => make({ ...bound, ...f }),
       toFile: (file) => {
         mkdirSync(dirname(file), { recursive: true });
-        state.file = pino({ level: 'debug', base: null }, pino.destination({ dest: file, sync: true, mkdir: true }));
+        state.file = pino(
+          { level: 'debug', base: null },
+          pino.destination({ dest: file, sync: true, mkdir: true }),
+        );
       },
     };
   };

@@ -8,12 +8,19 @@ import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
 import { runScylla, scyllaEnv } from '../helpers/scylla-cli.js';
 import { tmpDir } from '../helpers/tmp.js';
-import { cpSync, mkdirSync } from "node:fs";
+import { cpSync, mkdirSync } from 'node:fs';
 
 const HELLO = { tool: 'Bash', input: { command: `printf 'print("Hello, World!")\\n' > hello.py` } };
 const SCRIPT = {
   agent: { steps: [HELLO, { text: 'Created hello.py.' }] },
-  judge: { default: { score: 1, passed: true, reasoning: 'ok', criteria_scores: { R001: { score: 1, explanation: 'ok' }, R002: { score: 1, explanation: 'ok' } } } },
+  judge: {
+    default: {
+      score: 1,
+      passed: true,
+      reasoning: 'ok',
+      criteria_scores: { R001: { score: 1, explanation: 'ok' }, R002: { score: 1, explanation: 'ok' } },
+    },
+  },
 };
 
 let server: ModelServer;
@@ -41,14 +48,32 @@ describe('batches, status and the budget', () => {
     }
     const results = tmpDir('scylla-results-');
     const r = await runScylla(
-      ['run', '--tests-dir', tests, '--tests', 'test-*', '--tiers', 'T0', '--runs', '1', '--parallel', '2', '--results-dir', results],
+      [
+        'run',
+        '--tests-dir',
+        tests,
+        '--tests',
+        'test-*',
+        '--tiers',
+        'T0',
+        '--runs',
+        '1',
+        '--parallel',
+        '2',
+        '--results-dir',
+        results,
+      ],
       scyllaEnv(server.url),
     );
     expect(r.code, r.stderr).toBe(0);
-    const dirs = readdirSync(results).filter((d) => /^\d{4}-/.test(d)).sort();
+    const dirs = readdirSync(results)
+      .filter((d) => /^\d{4}-/.test(d))
+      .sort();
     expect(dirs.map((d) => d.replace(/^.*T\d\d-\d\d-\d\d-/, ''))).toEqual(['test-001', 'test-002']);
     const batch = JSON.parse(readFileSync(join(results, 'batch.json'), 'utf8'));
-    expect(batch.test_cases.map((t: { test_case: string; status: string }) => [t.test_case, t.status])).toEqual([
+    expect(
+      batch.test_cases.map((t: { test_case: string; status: string }) => [t.test_case, t.status]),
+    ).toEqual([
       ['test-001', 'completed'],
       ['test-002', 'completed'],
     ]);
@@ -61,29 +86,56 @@ describe('batches, status and the budget', () => {
     const st = await runScylla(['status', join(results, dirs[1]), '--json'], scyllaEnv(server.url));
     expect(st.code, st.stderr).toBe(0);
     const s = JSON.parse(st.stdout);
-    expect(s).toMatchObject({ experimentId: 'test-002', status: 'completed', total: 1, done: 1, passed: 1, ownerAlive: false });
+    expect(s).toMatchObject({
+      experimentId: 'test-002',
+      status: 'completed',
+      total: 1,
+      done: 1,
+      passed: 1,
+      ownerAlive: false,
+    });
   });
 
   it('--max-cost-usd: no run starts past the cap, the experiment stops as budget_exhausted, a higher cap resumes it', async () => {
     const tiersDir = testCase('test-001', 3);
     const results = tmpDir('scylla-results-');
-    const args = ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--parallel', '1', '--results-dir', results];
+    const args = [
+      'run',
+      '--tiers-dir',
+      tiersDir,
+      '--tiers',
+      'T0',
+      '--runs',
+      '1',
+      '--parallel',
+      '1',
+      '--results-dir',
+      results,
+    ];
     const capped = await runScylla([...args, '--max-cost-usd', '0.015'], scyllaEnv(server.url));
     expect(capped.code).toBe(1);
     expect(capped.stderr).toContain('budget exhausted');
-    const expDir = join(results, readdirSync(results).find((d) => d.endsWith('-test-001'))!);
+    const expDir = join(
+      results,
+      readdirSync(results).find((d) => d.endsWith('-test-001'))!,
+    );
     const db = () => new Database(join(expDir, 'scylla.db'), { readonly: true });
     let d = db();
-    expect((d.prepare('SELECT status FROM experiment').get() as { status: string }).status).toBe('budget_exhausted');
+    expect((d.prepare('SELECT status FROM experiment').get() as { status: string }).status).toBe(
+      'budget_exhausted',
+    );
     const spent = (d.prepare('SELECT SUM(cost_usd) AS s FROM runs').get() as { s: number }).s;
     expect(spent).toBeLessThanOrEqual(0.015);
-    expect((d.prepare("SELECT COUNT(*) AS n FROM runs WHERE state = 'cleaned'").get() as { n: number }).n).toBe(1);
+    expect(
+      (d.prepare("SELECT COUNT(*) AS n FROM runs WHERE state = 'cleaned'").get() as { n: number }).n,
+    ).toBe(1);
     d.close();
     const more = await runScylla([...args, '--max-cost-usd', '1'], scyllaEnv(server.url));
     expect(more.code, more.stderr).toBe(0);
     d = db();
-    expect((d.prepare("SELECT COUNT(*) AS n FROM runs WHERE state = 'cleaned'").get() as { n: number }).n).toBe(3);
+    expect(
+      (d.prepare("SELECT COUNT(*) AS n FROM runs WHERE state = 'cleaned'").get() as { n: number }).n,
+    ).toBe(3);
     d.close();
   });
 });
-

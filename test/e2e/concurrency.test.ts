@@ -82,7 +82,19 @@ describe('concurrency, rate limits and Ctrl-C', () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 700 });
     const results = tmpDir('scylla-results-');
     const run = startScylla(
-      ['run', '--tiers-dir', caseWith(8), '--tiers', 'T0', '--runs', '2', '--parallel', '4', '--results-dir', results],
+      [
+        'run',
+        '--tiers-dir',
+        caseWith(8),
+        '--tiers',
+        'T0',
+        '--runs',
+        '2',
+        '--parallel',
+        '4',
+        '--results-dir',
+        results,
+      ],
       scyllaEnv(server.url),
     );
     const samples: number[] = [];
@@ -101,7 +113,10 @@ describe('concurrency, rate limits and Ctrl-C', () => {
     const busy = window.filter((n) => n >= 3).length / window.length;
     expect(busy, `samples: ${window.join(',')}`).toBeGreaterThan(0.5);
     const expDir = expDirIn(results)!;
-    const finals = db<{ n: number }>(expDir, "SELECT COUNT(*) AS n FROM transitions WHERE to_state = 'finalized' GROUP BY tier, subtest, run");
+    const finals = db<{ n: number }>(
+      expDir,
+      "SELECT COUNT(*) AS n FROM transitions WHERE to_state = 'finalized' GROUP BY tier, subtest, run",
+    );
     expect(finals).toHaveLength(16);
     expect(finals.every((f) => f.n === 1)).toBe(true);
   });
@@ -115,7 +130,21 @@ describe('concurrency, rate limits and Ctrl-C', () => {
     });
     const results = tmpDir('scylla-results-');
     const r = await runScylla(
-      ['run', '--tiers-dir', caseWith(8), '--tiers', 'T0', '--runs', '2', '--parallel', '4', '--results-dir', results, '--rate-limit-wait', '3'],
+      [
+        'run',
+        '--tiers-dir',
+        caseWith(8),
+        '--tiers',
+        'T0',
+        '--runs',
+        '2',
+        '--parallel',
+        '4',
+        '--results-dir',
+        results,
+        '--rate-limit-wait',
+        '3',
+      ],
       scyllaEnv(server.url, { SCYLLA_AGENT_MAX_RETRIES: '0' }),
     );
     expect(r.code, r.stderr).toBe(0);
@@ -141,7 +170,19 @@ describe('concurrency, rate limits and Ctrl-C', () => {
   it('Ctrl-C once: in-flight runs finish, exit 130; the next run resumes and completes', async () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 1200 });
     const results = tmpDir('scylla-results-');
-    const args = ['run', '--tiers-dir', caseWith(4), '--tiers', 'T0', '--runs', '1', '--parallel', '2', '--results-dir', results];
+    const args = [
+      'run',
+      '--tiers-dir',
+      caseWith(4),
+      '--tiers',
+      'T0',
+      '--runs',
+      '1',
+      '--parallel',
+      '2',
+      '--results-dir',
+      results,
+    ];
     const run = startScylla(args, scyllaEnv(server.url));
     await waitFor('two agents', () => agentPids(results).length >= 2);
     run.child.kill('SIGINT');
@@ -149,21 +190,39 @@ describe('concurrency, rate limits and Ctrl-C', () => {
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toContain('finishing the runs in progress');
     const expDir = expDirIn(results)!;
-    const states = db<{ state: string }>(expDir, 'SELECT state FROM runs ORDER BY subtest').map((x) => x.state);
+    const states = db<{ state: string }>(expDir, 'SELECT state FROM runs ORDER BY subtest').map(
+      (x) => x.state,
+    );
     // The two runs whose agents were running finished; the other two never started an agent.
     expect(states.filter((s) => s === 'cleaned')).toHaveLength(2);
-    expect(states.filter((s) => ['pending', 'workspace_ready', 'config_committed', 'prompt_written'].includes(s))).toHaveLength(2);
+    expect(
+      states.filter((s) => ['pending', 'workspace_ready', 'config_committed', 'prompt_written'].includes(s)),
+    ).toHaveLength(2);
     const launched = agentLaunches(expDir).length;
     expect(launched).toBe(2);
     const again = await runScylla(args, scyllaEnv(server.url));
     expect(again.code, again.stderr).toBe(0);
-    expect(db<{ state: string }>(expDir, 'SELECT state FROM runs').every((x) => x.state === 'cleaned')).toBe(true);
+    expect(db<{ state: string }>(expDir, 'SELECT state FROM runs').every((x) => x.state === 'cleaned')).toBe(
+      true,
+    );
   });
 
   it('Ctrl-C twice: agents are killed within 5 s, their runs are interrupted, never counted, and redone on resume', async () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 3000 });
     const results = tmpDir('scylla-results-');
-    const args = ['run', '--tiers-dir', caseWith(2), '--tiers', 'T0', '--runs', '1', '--parallel', '2', '--results-dir', results];
+    const args = [
+      'run',
+      '--tiers-dir',
+      caseWith(2),
+      '--tiers',
+      'T0',
+      '--runs',
+      '1',
+      '--parallel',
+      '2',
+      '--results-dir',
+      results,
+    ];
     const run = startScylla(args, scyllaEnv(server.url));
     const pids = await waitFor('two agents', () => {
       const p = agentPids(results);
@@ -193,7 +252,17 @@ describe('concurrency, rate limits and Ctrl-C', () => {
   it('a second scylla run on a live experiment refuses with the owner pid', async () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 2000 });
     const results = tmpDir('scylla-results-');
-    const args = ['run', '--tiers-dir', caseWith(1), '--tiers', 'T0', '--runs', '1', '--results-dir', results];
+    const args = [
+      'run',
+      '--tiers-dir',
+      caseWith(1),
+      '--tiers',
+      'T0',
+      '--runs',
+      '1',
+      '--results-dir',
+      results,
+    ];
     const first = startScylla(args, scyllaEnv(server.url));
     await waitFor('the first run to own the experiment', () => agentPids(results).length >= 1);
     const second = await runScylla(args, scyllaEnv(server.url));

@@ -17,7 +17,10 @@ const verdict = (r001: number, r002: number, passed: boolean) => ({
   score: (r001 + 2 * r002) / 3,
   passed,
   reasoning: passed ? 'looks right' : 'output is wrong',
-  criteria_scores: { R001: { score: r001, explanation: 'file' }, R002: { score: r002, explanation: 'output' } },
+  criteria_scores: {
+    R001: { score: r001, explanation: 'file' },
+    R002: { score: r002, explanation: 'output' },
+  },
 });
 const OPUS = 'claude-opus-4-5-20251101';
 const SONNET = 'claude-sonnet-4-5-20250929';
@@ -29,7 +32,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const onlyExp = (results: string) => join(results, readdirSync(results).find((d) => d.endsWith('-test-001'))!);
+const onlyExp = (results: string) =>
+  join(
+    results,
+    readdirSync(results).find((d) => d.endsWith('-test-001'))!,
+  );
 const runDirOf = (results: string) => join(onlyExp(results), 'T0', '01', 'run_01');
 function rows<T>(expDir: string, sql: string): T[] {
   const db = new Database(join(expDir, 'scylla.db'), { readonly: true });
@@ -39,11 +46,21 @@ function rows<T>(expDir: string, sql: string): T[] {
     db.close();
   }
 }
-async function runOne(extra: string[], opts: { language?: string; repo?: Record<string, string>; env?: Record<string, string> } = {}) {
+async function runOne(
+  extra: string[],
+  opts: { language?: string; repo?: Record<string, string>; env?: Record<string, string> } = {},
+) {
   const repo = gitdir(opts.repo ?? { 'README.md': '# greeter\n' });
-  const { tiersDir } = buildTestCase({ repo, tiers: { T0: { '01-vanilla': {} } }, language: opts.language ?? 'other' });
+  const { tiersDir } = buildTestCase({
+    repo,
+    tiers: { T0: { '01-vanilla': {} } },
+    language: opts.language ?? 'other',
+  });
   const results = tmpDir('scylla-results-');
-  const r = await runScylla(['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results, ...extra], scyllaEnv(server.url, opts.env));
+  const r = await runScylla(
+    ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results, ...extra],
+    scyllaEnv(server.url, opts.env),
+  );
   return { r, results };
 }
 
@@ -59,7 +76,14 @@ describe('judging', () => {
         ],
       },
     });
-    const { r, results } = await runOne(['--judge-model', OPUS, '--judge-model', SONNET, '--judge-model', HAIKU]);
+    const { r, results } = await runOne([
+      '--judge-model',
+      OPUS,
+      '--judge-model',
+      SONNET,
+      '--judge-model',
+      HAIKU,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const runDir = runDirOf(results);
     const result = JSON.parse(readFileSync(join(runDir, 'run_result.json'), 'utf8'));
@@ -95,7 +119,9 @@ describe('judging', () => {
     const expDir = onlyExp(results);
     expect(rows<{ source: string }>(expDir, 'SELECT source FROM pauses')).toEqual([{ source: 'judge' }]);
     expect(rows<{ n: number }>(expDir, 'SELECT COUNT(*) AS n FROM judgments')[0].n).toBe(1);
-    expect(rows<{ passed: number; state: string }>(expDir, 'SELECT passed, state FROM runs')).toEqual([{ passed: 1, state: 'cleaned' }]);
+    expect(rows<{ passed: number; state: string }>(expDir, 'SELECT passed, state FROM runs')).toEqual([
+      { passed: 1, state: 'cleaned' },
+    ]);
   });
 
   it('--judge-transport cli: the judge runs through the Claude Code CLI with no tools, the context on stdin', async () => {
@@ -114,8 +140,16 @@ describe('judging', () => {
   });
 
   it('python: a failing test the agent wrote is a FAILED pytest step the judge sees, and the baseline shows it is new', async () => {
-    const failing = { tool: 'Bash', input: { command: `printf 'def test_hello():\\n    assert 1 == 2, "greeting mismatch"\\n' > test_hello.py` } };
-    server.setScript({ agent: { steps: [HELLO, failing, { text: 'Done.' }] }, judge: { default: verdict(1, 1, true) } });
+    const failing = {
+      tool: 'Bash',
+      input: {
+        command: `printf 'def test_hello():\\n    assert 1 == 2, "greeting mismatch"\\n' > test_hello.py`,
+      },
+    };
+    server.setScript({
+      agent: { steps: [HELLO, failing, { text: 'Done.' }] },
+      judge: { default: verdict(1, 1, true) },
+    });
     const { r, results } = await runOne([], {
       language: 'python',
       repo: { 'README.md': '# greeter\n', 'test_base.py': 'def test_base():\n    assert True\n' },
@@ -133,7 +167,9 @@ describe('judging', () => {
     expect(context).toContain('greeting mismatch');
     expect(context).not.toContain('pre-existing: it fails');
     // The pipeline's caches never reach the agent's diff.
-    expect(readFileSync(join(runDirOf(results), 'diff.patch'), 'utf8')).not.toMatch(/__pycache__|\.pytest_cache/);
+    expect(readFileSync(join(runDirOf(results), 'diff.patch'), 'utf8')).not.toMatch(
+      /__pycache__|\.pytest_cache/,
+    );
   });
 
   it('mojo on a machine without mojo: every mojo step is "not available", never a failure', async () => {

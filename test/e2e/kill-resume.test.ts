@@ -17,7 +17,10 @@ const VERDICT = {
   score: 1,
   passed: true,
   reasoning: 'hello.py prints Hello, World!',
-  criteria_scores: { R001: { score: 1, explanation: 'added' }, R002: { score: 1, explanation: 'correct output' } },
+  criteria_scores: {
+    R001: { score: 1, explanation: 'added' },
+    R002: { score: 1, explanation: 'correct output' },
+  },
 };
 
 function expDirOf(results: string): string {
@@ -37,7 +40,9 @@ interface Row {
 function rows(expDir: string): Row[] {
   const db = new Database(join(expDir, 'scylla.db'), { readonly: true, fileMustExist: true });
   try {
-    return db.prepare('SELECT tier, subtest, run, state, branch FROM runs ORDER BY tier, subtest, run').all() as Row[];
+    return db
+      .prepare('SELECT tier, subtest, run, state, branch FROM runs ORDER BY tier, subtest, run')
+      .all() as Row[];
   } finally {
     db.close();
   }
@@ -73,7 +78,20 @@ describe('scylla run: kill -9 mid-run, then resume', () => {
       },
     });
     const results = tmpDir('scylla-results-');
-    const args = ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', 'T1', '--runs', '2', '--parallel', '1', '--results-dir', results];
+    const args = [
+      'run',
+      '--tiers-dir',
+      tiersDir,
+      '--tiers',
+      'T0',
+      'T1',
+      '--runs',
+      '2',
+      '--parallel',
+      '1',
+      '--results-dir',
+      results,
+    ];
     const env = scyllaEnv(server.url);
 
     // First invocation: wait until some runs are finalized and another one is mid-pipeline, then SIGKILL.
@@ -106,7 +124,10 @@ describe('scylla run: kill -9 mid-run, then resume', () => {
       result: readFileSync(join(runPath(x), 'run_result.json')),
       tip: git(join(expDir, 'repo'), 'rev-parse', x.branch!),
     }));
-    const judgedBefore = count(expDir, "SELECT tier||'/'||subtest||'/'||run AS k, COUNT(*) AS n FROM judgments GROUP BY k");
+    const judgedBefore = count(
+      expDir,
+      "SELECT tier||'/'||subtest||'/'||run AS k, COUNT(*) AS n FROM judgments GROUP BY k",
+    );
 
     // Second invocation with the same arguments resumes and completes.
     const second = await runScylla(args, env);
@@ -123,20 +144,30 @@ describe('scylla run: kill -9 mid-run, then resume', () => {
       expect(git(join(expDir, 'repo'), 'rev-parse', b.x.branch!)).toBe(b.tip);
     }
     // Exactly one finalization and one judgment per run; runs judged before the kill were not judged again.
-    const finals = count(expDir, "SELECT tier||'/'||subtest||'/'||run AS k, COUNT(*) AS n FROM transitions WHERE to_state = 'finalized' GROUP BY k");
+    const finals = count(
+      expDir,
+      "SELECT tier||'/'||subtest||'/'||run AS k, COUNT(*) AS n FROM transitions WHERE to_state = 'finalized' GROUP BY k",
+    );
     expect(finals).toHaveLength(6);
     expect(finals.every((f) => f.n === 1)).toBe(true);
-    const judged = count(expDir, "SELECT tier||'/'||subtest||'/'||run AS k, COUNT(*) AS n FROM judgments GROUP BY k");
+    const judged = count(
+      expDir,
+      "SELECT tier||'/'||subtest||'/'||run AS k, COUNT(*) AS n FROM judgments GROUP BY k",
+    );
     expect(judged).toHaveLength(6);
     expect(judged.every((j) => j.n === 1)).toBe(true);
     for (const j of judgedBefore) expect(judged.find((x) => x.k === j.k)?.n).toBe(j.n);
 
     // Every run's diff holds the agent's new file, and the experiment report has both tiers.
-    for (const x of after) expect(readFileSync(join(runPath(x), 'diff.patch'), 'utf8')).toContain('+print("Hello, World!")');
+    for (const x of after)
+      expect(readFileSync(join(runPath(x), 'diff.patch'), 'utf8')).toContain('+print("Hello, World!")');
     const report = readFileSync(join(expDir, 'report.md'), 'utf8');
     expect(report).toContain('T0');
     expect(report).toContain('T1');
-    const passed = count(expDir, "SELECT tier AS k, SUM(passed) AS n FROM runs GROUP BY tier");
-    expect(passed).toEqual([{ k: 'T0', n: 4 }, { k: 'T1', n: 2 }]);
+    const passed = count(expDir, 'SELECT tier AS k, SUM(passed) AS n FROM runs GROUP BY tier');
+    expect(passed).toEqual([
+      { k: 'T0', n: 4 },
+      { k: 'T1', n: 2 },
+    ]);
   });
 });

@@ -31,7 +31,9 @@ function oneSubtestCase() {
 }
 
 function experiments(results: string): string[] {
-  return readdirSync(results).filter((d) => d.endsWith('-test-001')).map((d) => join(results, d));
+  return readdirSync(results)
+    .filter((d) => d.endsWith('-test-001'))
+    .map((d) => join(results, d));
 }
 
 function query<T>(expDir: string, sql: string): T[] {
@@ -61,7 +63,10 @@ describe('regressions of the original system', () => {
     expect(changed.stderr).toContain('--fresh');
     expect(experiments(results)).toHaveLength(1);
     // --fresh starts a second directory and leaves the first untouched.
-    const fresh = await runScylla([...base, '--model', 'claude-opus-4-5-20251101', '--fresh'], scyllaEnv(server.url));
+    const fresh = await runScylla(
+      [...base, '--model', 'claude-opus-4-5-20251101', '--fresh'],
+      scyllaEnv(server.url),
+    );
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(experiments(results)).toHaveLength(2);
   });
@@ -70,7 +75,18 @@ describe('regressions of the original system', () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT } });
     const tiersDir = oneSubtestCase();
     const results = tmpDir('scylla-results-');
-    const args = ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '2', '--results-dir', results, '--keep-workspaces'];
+    const args = [
+      'run',
+      '--tiers-dir',
+      tiersDir,
+      '--tiers',
+      'T0',
+      '--runs',
+      '2',
+      '--results-dir',
+      results,
+      '--keep-workspaces',
+    ];
     expect((await runScylla(args, scyllaEnv(server.url))).code).toBe(0);
     const [expDir] = experiments(results);
     const ws = join(expDir, 'T0', '01', 'run_01', 'workspace');
@@ -90,7 +106,10 @@ describe('regressions of the original system', () => {
     const tiersDir = oneSubtestCase();
     const results = tmpDir('scylla-results-');
     const from = lastIndex();
-    const r = await runScylla(['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results], scyllaEnv(server.url));
+    const r = await runScylla(
+      ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results],
+      scyllaEnv(server.url),
+    );
     expect(r.code, r.stderr).toBe(0);
     const [body] = judgeBodies(from);
     expect(body).toContain('Verification: the file is in the diff.'); // criteria.md
@@ -112,23 +131,33 @@ describe('regressions of the original system', () => {
     expect(bad.code).toBe(1);
     expect(judgeBodies(from)).toHaveLength(3); // first try + 2 retries with a JSON reminder
     const [expDir] = experiments(results);
-    expect(query<{ state: string; passed: number | null }>(expDir, 'SELECT state, passed FROM runs')).toEqual([
-      { state: 'judge_failed', passed: null },
-    ]);
+    expect(query<{ state: string; passed: number | null }>(expDir, 'SELECT state, passed FROM runs')).toEqual(
+      [{ state: 'judge_failed', passed: null }],
+    );
     server.setScript({ agent: AGENT, judge: { default: VERDICT } });
     const agentRequests = server.requests.filter((r) => r.kind === 'agent').length;
     const good = await runScylla(args, scyllaEnv(server.url));
     expect(good.code, good.stderr + good.stdout).toBe(0);
     expect(server.requests.filter((r) => r.kind === 'agent').length).toBe(agentRequests); // agent not re-run
-    expect(query<{ state: string; passed: number }>(expDir, 'SELECT state, passed FROM runs')).toEqual([{ state: 'cleaned', passed: 1 }]);
+    expect(query<{ state: string; passed: number }>(expDir, 'SELECT state, passed FROM runs')).toEqual([
+      { state: 'cleaned', passed: 1 },
+    ]);
   });
 });
 
 describe('malformed subtest config.yaml', () => {
   const cases: [string, string, RegExp][] = [
     ['bad YAML', 'resources:\n  claude_md:\n    blocks: [B01, B02\n', /config\.yaml:\d+: invalid YAML/],
-    ['unknown block id', 'resources:\n  claude_md:\n    blocks: [B01, B99]\n', /config\.yaml:3: resources\.claude_md\.blocks\.1: .*B99/],
-    ['unknown key', 'name: x\nresources:\n  skils:\n    names: [a]\n', /config\.yaml:3: resources\.skils: unknown key/],
+    [
+      'unknown block id',
+      'resources:\n  claude_md:\n    blocks: [B01, B99]\n',
+      /config\.yaml:3: resources\.claude_md\.blocks\.1: .*B99/,
+    ],
+    [
+      'unknown key',
+      'name: x\nresources:\n  skils:\n    names: [a]\n',
+      /config\.yaml:3: resources\.skils: unknown key/,
+    ],
   ];
   for (const [what, yaml, expected] of cases) {
     it(`${what}: exit 1 and a message with the file path and line`, async () => {
@@ -136,7 +165,10 @@ describe('malformed subtest config.yaml', () => {
       const { tiersDir } = buildTestCase({ repo, tiers: { T0: { '02-broken': {} } } });
       writeFileSync(join(tiersDir, 't0', '02-broken', 'config.yaml'), yaml);
       const results = tmpDir('scylla-results-');
-      const r = await runScylla(['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results], scyllaEnv(server.url));
+      const r = await runScylla(
+        ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results],
+        scyllaEnv(server.url),
+      );
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(join(tiersDir, 't0', '02-broken', 'config.yaml'));
       expect(r.stderr).toMatch(expected);

@@ -15,19 +15,33 @@ export interface CliResult {
 
 /** Environment for scylla pointing every model call at the scripted server. */
 export function scyllaEnv(baseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ANTHROPIC_BASE_URL: baseUrl, ANTHROPIC_API_KEY: TEST_API_KEY, ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ANTHROPIC_BASE_URL: baseUrl,
+    ANTHROPIC_API_KEY: TEST_API_KEY,
+    ...extra,
+  };
   delete env.CLAUDECODE;
   return env;
 }
 
 /** Start `scylla <args>`; `--agent-bin` defaults to the pinned Claude Code CLI. */
-export function startScylla(args: string[], env: NodeJS.ProcessEnv, cwd = root): { child: ChildProcess; done: Promise<CliResult> } {
-  const full = args[0] === 'run' && !args.includes('--agent-bin') ? [...args, '--agent-bin', claudeBin] : args;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...full], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startScylla(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = root,
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const full =
+    args[0] === 'run' && !args.includes('--agent-bin') ? [...args, '--agent-bin', claudeBin] : args;
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...full], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const done = new Promise<CliResult>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );

@@ -1,6 +1,7 @@
 // `scylla run`: resolve the configuration of each test case, run or resume the experiment (or a
 // batch of them under shared slots), print the summary.
 import { resolveExperimentConfig, type RunCliOptions } from '../../config/resolve-experiment.js';
+import type { ExperimentContext } from '../../engine/context.js';
 import { runBatch } from '../../engine/run-batch.js';
 import { runExperiment } from '../../engine/run-experiment.js';
 import { UsageError } from '../../errors.js';
@@ -41,11 +42,18 @@ function cliLayer(tiersDir: string, opts: Opts): RunCliOptions {
     maxTurns: num(opts.maxTurns),
     model: str(opts.model),
     // --add-judge adds to --judge-model, or to the default judge when none is named.
-    judgeModels: judgeModel.length || added.length ? [...(judgeModel.length ? judgeModel : ['claude-opus-4-5-20251101']), ...added] : undefined,
+    judgeModels:
+      judgeModel.length || added.length
+        ? [...(judgeModel.length ? judgeModel : ['claude-opus-4-5-20251101']), ...added]
+        : undefined,
     judgeTransport: opts.judgeTransport as 'api' | 'cli' | undefined,
     judgeTimeout: num(opts.judgeTimeout),
     agent: str(opts.agent),
-    agentBin: str(opts.agentBin) ?? process.env.SCYLLA_CLAUDE_BIN,
+    // SCYLLA_CLAUDE_BIN only ever names the Claude Code binary; other agents have their own variables.
+    agentBin:
+      str(opts.agentBin) ??
+      ((str(opts.agent) ?? 'claude-code') === 'claude-code' ? process.env.SCYLLA_CLAUDE_BIN : undefined),
+    useUserAuth: opts.useUserAuth === true ? true : undefined,
     thinking: opts.thinking as RunCliOptions['thinking'],
     maxCostUsd: num(opts.maxCostUsd),
     resultsDir: str(opts.resultsDir),
@@ -60,18 +68,35 @@ function prepare(tiersDir: string, opts: Opts, logger: Logger) {
 }
 
 export async function run(opts: Opts): Promise<number> {
-  const dirs = selectTestCases({ tiersDirs: opts.tiersDir as string[] | undefined, testsDir: str(opts.testsDir), tests: str(opts.tests) });
-  if (dirs.length > 1 && opts.experimentId) throw new UsageError('--experiment-id names one experiment; a batch uses each test.yaml id');
+  const dirs = selectTestCases({
+    tiersDirs: opts.tiersDir as string[] | undefined,
+    testsDir: str(opts.testsDir),
+    tests: str(opts.tests),
+  });
+  if (dirs.length > 1 && opts.experimentId)
+    throw new UsageError('--experiment-id names one experiment; a batch uses each test.yaml id');
   const view = createProgressView();
   const level = opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
   const logger = createLogger({ level, sink: (line) => view.log(line) });
   const cases = dirs.map((d) => prepare(d, opts, logger));
   const stops = installStopHandlers(logger);
   try {
-    const common = { fresh: opts.fresh === true, logger, softStop: stops.soft, hardStop: stops.hard, onContext: view.attach };
+    const common = {
+      fresh: opts.fresh === true,
+      logger,
+      softStop: stops.soft,
+      hardStop: stops.hard,
+      onContext: (c: ExperimentContext) => view.attach(c),
+    };
     const outcomes =
       cases.length === 1
-        ? [{ id: cases[0].config.experimentId, outcome: await runExperiment({ ...cases[0], ...common }), error: undefined }]
+        ? [
+            {
+              id: cases[0].config.experimentId,
+              outcome: await runExperiment({ ...cases[0], ...common }),
+              error: undefined,
+            },
+          ]
         : (await runBatch({ cases, resultsDir: cases[0].config.resultsDir, ...common })).outcomes;
     view.stop();
     for (const [i, o] of outcomes.entries()) {

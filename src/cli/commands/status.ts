@@ -9,7 +9,10 @@ import { ConfigError } from '../../errors.js';
 import { Store } from '../../store/store.js';
 import { newestExperimentDir } from '../experiment-arg.js';
 
-export async function run(dir: string | undefined, opts: { json?: boolean; watch?: boolean; interval?: number }): Promise<number> {
+export async function run(
+  dir: string | undefined,
+  opts: { json?: boolean; watch?: boolean; interval?: number },
+): Promise<number> {
   const expDir = resolveExperimentDir(dir ?? 'results');
   for (;;) {
     const store = new Store(join(expDir, DB_FILE));
@@ -20,7 +23,9 @@ export async function run(dir: string | undefined, opts: { json?: boolean; watch
       if (opts.json) console.log(JSON.stringify({ dir: expDir, ownerAlive: alive, ...s }));
       else {
         if (opts.watch && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
-        console.log([`${expDir}${alive ? `  (running, pid ${s.ownerPid})` : ''}`, ...renderProgress(s, 50)].join('\n'));
+        console.log(
+          [`${expDir}${alive ? `  (running, pid ${s.ownerPid})` : ''}`, ...renderProgress(s, 50)].join('\n'),
+        );
       }
     } finally {
       store.close();
@@ -35,6 +40,9 @@ export function resolveExperimentDir(dir: string): string {
   const abs = resolve(dir);
   if (existsSync(join(abs, DB_FILE))) return abs;
   const newest = newestExperimentDir(abs);
-  if (!newest) throw new ConfigError('no experiment here (no scylla.db in it or in any directory below it)', { file: abs });
+  if (!newest)
+    throw new ConfigError('no experiment here (no scylla.db in it or in any directory below it)', {
+      file: abs,
+    });
   return newest;
 }
