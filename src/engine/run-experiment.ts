@@ -3,31 +3,28 @@
 // winners, and write reports. All state goes through the store; resume is a query.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { DEFAULT_RUBRIC, loadRubric } from '../config/rubric.js';
-import { ConfigError, InterruptedError, ScyllaError } from '../errors.js';
+import { InterruptedError } from '../errors.js';
 import { discoverTiers, type Tier } from '../fixture/discover.js';
 import type { TestCase } from '../fixture/load-test-case.js';
 import { loadResourceLibrary } from '../fixture/resource-library.js';
-import { resolveSubtest } from '../fixture/resolve-subtest.js';
-import { configFingerprint, ResolvedConfigSchema, type ResolvedConfig } from '../fixture/resolved-config.js';
 import { RateLimitGate } from '../ratelimit/gate.js';
 import { writeAllReports } from '../report/write-reports.js';
-import { experimentStats, type ExperimentStats } from '../stats/experiment-stats.js';
+import { type ExperimentStats } from '../stats/experiment-stats.js';
 import { isFinal } from '../store/run-state.js';
 import type { Store } from '../store/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { ensureBaseClone } from '../workspace/base-clone.js';
-import { baseCloneDir, runDir } from '../workspace/paths.js';
-import { branchName } from '../workspace/worktree.js';
+import { baseCloneDir } from '../workspace/paths.js';
 import { pipelineBaseline } from './pipeline-baseline.js';
-import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
-import { executeRun } from './run-pipeline.js';
+import type { ExperimentContext } from './context.js';
+import { executeRunSafe } from './run-guard.js';
+import { recordWinners, resolveTier } from './tier-baselines.js';
 import { createAgentAdapter, judgeSlots } from './judges.js';
 import { HEARTBEAT_INTERVAL_MS } from './liveness.js';
 import { openExperiment } from './open-experiment.js';
-import { planRuns, tierGroups } from './planner.js';
+import { tierGroups } from './planner.js';
 import { schedule } from './scheduler.js';
 import { Budget } from './budget.js';
 import { probeRateLimit } from './probe.js';
@@ -216,169 +213,6 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   }
 }
 
-/**
- * Resolve a tier's subtests (baselines from recorded winners) and turn its planned runs into specs.
- * A subtest that builds on earlier tiers (`extends_previous`, `inherit_best_from`) whose winners are
- * not recorded yet (their runs are unfinished) gets its run rows but is not scheduled: resolving it
- * without its baseline would fix a wrong configuration. A later invocation resumes it.
- */
-function resolveTier(
-  ctx: ExperimentContext,
-  tier: Tier,
-  library: ReturnType<typeof loadResourceLibrary> | null,
-): RunSpec[][] {
-  const { store, config, expDir } = ctx;
-  const requested = config.tiers.map((t) => t.toUpperCase());
-  const previous = previousGroupWinner(store, tier.id, requested);
-  const groups = tierGroups(requested);
-  const earlier = new Set(
-    groups
-      .slice(
-        0,
-        Math.max(
-          0,
-          groups.findIndex((g) => g.includes(tier.id)),
-        ),
-      )
-      .flat(),
-  );
-  // Only earlier groups' winners: a same-group winner recorded by an earlier invocation must not
-  // change what a resumed subtest resolves to.
-  const winners = recordedWinners(store).filter((w) => earlier.has(w.tierId));
-  const perSubtest: RunSpec[][] = [];
-  for (const st of tier.subtests) {
-    const ensure = () =>
-      store.ensureRuns(
-        Array.from({ length: config.runs }, (_, i) => ({ tier: tier.id, subtest: st.id, run: i + 1 })),
-      );
-    const probe = resolveSubtest(st, library, {});
-    const missing = [
-      ...(probe.extendsPrevious && !probe.inheritBestFrom.length && previous === 'pending'
-        ? ['the previous tier group']
-        : []),
-      ...probe.inheritBestFrom.filter((t) => earlier.has(t) && !store.tierWinner(t)),
-    ];
-    if (missing.length) {
-      ensure();
-      ctx.logger.warn(
-        `${tier.id}/${st.id} waits for the recorded winner of ${missing.join(', ')} (unfinished runs); run again to resume`,
-      );
-      continue;
-    }
-    const baseline = previous === 'pending' ? null : previous;
-    const resolved = resolveSubtest(st, library, { baseline, winners });
-    checkUnchanged(store, tier.id, st.id, resolved, st.configFile);
-    ensure();
-    const plan = planRuns(
-      [{ tier: tier.id, subtest: st.id }],
-      config.runs,
-      store.runs({ tier: tier.id, subtest: st.id }),
-    );
-    perSubtest.push(
-      plan
-        .filter((p) => p.action !== 'skip')
-        .map((p) => ({
-          tier: p.tier,
-          subtest: p.subtest,
-          run: p.run,
-          resolved,
-          runDir: runDir(expDir, p.tier, p.subtest, p.run),
-          branch: branchName(config.experimentId, p.tier, p.subtest, p.run),
-        })),
-    );
-  }
-  return perSubtest;
-}
-
-/** A subtest whose configuration changed after runs were made would mix two experiments: refuse. */
-function checkUnchanged(
-  store: Store,
-  tier: string,
-  subtest: string,
-  resolved: ResolvedConfig,
-  file: string,
-): void {
-  const fp = configFingerprint(resolved);
-  const prev = store.subtestFingerprint(tier, subtest);
-  if (prev && prev.fingerprint !== fp && store.runs({ tier, subtest }).some((r) => r.state !== 'pending'))
-    throw new ConfigError(
-      `the configuration of ${tier}/${subtest} changed since its runs were made (fingerprint ${prev.fingerprint} → ${fp}). ` +
-        'Restore it to resume, or add --fresh to start a new experiment directory.',
-      { file },
-    );
-  store.putSubtest(tier, subtest, fp, JSON.stringify(resolved));
-}
-
-/** Every recorded tier winner (what `inherit_best_from` merges). */
-function recordedWinners(store: Store): ResolvedConfig[] {
-  const rows = store.db.prepare('SELECT resolved_json FROM tier_winners ORDER BY tier').all() as {
-    resolved_json: string;
-  }[];
-  return rows.map((r) => ResolvedConfigSchema.parse(JSON.parse(r.resolved_json)));
-}
-
-/**
- * The baseline of every tier of a group: the winning configuration of the previous dependency group
- * (T0–T4 → T5 → T6, over the requested tiers), as recorded by `recordWinners` once that group was
- * complete. `null`: there is no previous group, or it produced no winner. `pending`: the previous
- * group has unfinished runs, so its winner is not known yet.
- */
-function previousGroupWinner(
-  store: Store,
-  tier: string,
-  requested: readonly string[],
-): ResolvedConfig | null | 'pending' {
-  const groups = tierGroups(requested);
-  const i = groups.findIndex((g) => g.includes(tier));
-  if (i <= 0) return null;
-  // Written by recordWinners under the same key.
-  const recorded = store.getKv(`group_winner:${[...groups[i - 1]].sort().join(',')}`);
-  if (recorded === undefined) return 'pending';
-  const pick = JSON.parse(recorded) as { tier: string; subtest: string } | null;
-  if (!pick) return null;
-  const w = store.tierWinner(pick.tier);
-  return w ? ResolvedConfigSchema.parse(JSON.parse(w.resolved_json)) : null;
-}
-
-/**
- * Once every run of a tier is final, record its winner; once every tier of the group is, record the
- * group's winner: the tier winner with the lowest cost-of-pass (then the higher score, then the lower
- * tier). First recordings win, so a resumed experiment inherits exactly the same baselines.
- */
-function recordWinners(store: Store, expDir: string, tiers: Tier[]): void {
-  const s = experimentStats(
-    store,
-    expDir,
-    tiers.map((t) => ({ id: t.id, subtests: t.subtests.map((x) => x.id) })),
-  );
-  let groupDone = true;
-  for (const t of s.tiers) {
-    const runs = store.runs({ tier: t.tier });
-    const done = runs.length > 0 && runs.every((r) => isFinal(r.state));
-    if (!done) groupDone = false;
-    if (!done || !t.selection) continue;
-    const fp = store.subtestFingerprint(t.tier, t.selection.winner);
-    if (fp) store.setTierWinner(t.tier, t.selection.winner, fp.resolved_json);
-  }
-  // Read by previousGroupWinner under the same key.
-  const key = `group_winner:${tiers
-    .map((t) => t.id)
-    .sort()
-    .join(',')}`;
-  if (!groupDone || store.getKv(key) !== undefined) return;
-  const candidates = s.tiers
-    .map((t) => ({ t, w: store.tierWinner(t.tier) }))
-    .filter((c) => c.w !== undefined)
-    .sort(
-      (a, b) =>
-        (a.t.costOfPass ?? Infinity) - (b.t.costOfPass ?? Infinity) ||
-        (b.t.selection?.winningScore ?? 0) - (a.t.selection?.winningScore ?? 0) ||
-        (a.t.tier < b.t.tier ? -1 : 1),
-    );
-  const best = candidates[0];
-  store.setKv(key, JSON.stringify(best ? { tier: best.t.tier, subtest: best.w!.subtest } : null));
-}
-
 function writeReports(
   store: Store,
   expDir: string,
@@ -394,45 +228,6 @@ function writeReports(
       subtests: t.subtests.map((s) => ({ id: s.id, name: s.name, description: s.description })),
     })),
   });
-}
-
-/** Errors of one run that are not bugs become that run's infrastructure failure, never the experiment's end. */
-async function executeRunSafe(ctx: ExperimentContext, spec: RunSpec): Promise<RunEnd> {
-  try {
-    const end = await executeRun(ctx, spec);
-    logRunEnd(ctx, spec, end);
-    return end;
-  } catch (e) {
-    if (!(e instanceof ScyllaError) || e.code === 'INTERNAL') throw e;
-    ctx.logger.error(`run ${spec.tier}/${spec.subtest}/${spec.run} failed: ${e.message}`);
-    const row = ctx.store.getRun(spec);
-    if (row && !isFinal(row.state) && row.state !== 'infra_failed')
-      ctx.store.transition(spec, row.state, 'infra_failed', {
-        failure: 'infra_failed',
-        failure_detail: e.message.slice(0, 2000),
-      });
-    return { kind: 'infra_failed' as const, message: e.message };
-  }
-}
-
-/** One line per run end: the progress of a non-terminal session, and the log file's record. */
-function logRunEnd(ctx: ExperimentContext, spec: RunSpec, end: RunEnd): void {
-  const name = `${spec.tier}/${spec.subtest}/run_${String(spec.run).padStart(2, '0')}`;
-  if (end.kind === 'finalized') {
-    const row = ctx.store.getRun(spec);
-    const done = ctx.store.db
-      .prepare("SELECT COUNT(*) AS n FROM runs WHERE state IN ('finalized','cleaned')")
-      .get() as { n: number };
-    const total = ctx.store.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number };
-    ctx.logger.info(
-      `${name}: ${end.passed ? 'PASS' : 'FAIL'} score ${end.score.toFixed(3)} cost $${(row?.cost_usd ?? 0).toFixed(4)} (${done.n}/${total.n} done)`,
-    );
-  } else if (end.kind === 'rate_limited')
-    ctx.logger.warn(`${name}: rate limited (${end.source}); will be redone`);
-  else if (end.kind === 'interrupted') ctx.logger.warn(`${name}: interrupted; will be redone on resume`);
-  else if (end.kind === 'judge_failed')
-    ctx.logger.warn(`${name}: every judge failed; will be re-judged on resume`);
-  else if (end.kind === 'budget_exhausted') ctx.logger.warn(`${name}: not started, budget exhausted`);
 }
 
 /** Check every model with one tiny request, once per experiment (a resume has checked them already). */

@@ -22,7 +22,7 @@ import { resumeStage } from '../store/run-state.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runGit } from '../workspace/git.js';
-import { createWorktree, removeWorktree, restoreWorktree } from '../workspace/worktree.js';
+import { createWorktree, removeWorktree, resetWorktree, restoreWorktree } from '../workspace/worktree.js';
 import { captureDiff, commitAgentChanges, commitConfig } from '../workspace/diff.js';
 import { quarantineRunDir } from '../workspace/quarantine.js';
 import { workspaceDir } from '../workspace/paths.js';
@@ -177,8 +177,7 @@ async function commitConfiguration(
 ): Promise<void> {
   const ws = await ensureWorktree(ctx, spec);
   // Back to the base commit first, so re-materialising after a crash gives the same commit.
-  await runGit(ws, ['reset', '-q', '--hard', row.base_commit ?? ctx.baseCommit]);
-  await runGit(ws, ['clean', '-q', '-fdx']);
+  await resetWorktree(ws, row.base_commit ?? ctx.baseCommit);
   const m = materialize(ws, spec.resolved);
   await commitConfig(ws, m.paths);
   const head = (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
@@ -227,8 +226,7 @@ async function runAgent(
   let result: AgentResult | null = loadAgentResult(agentDir);
   if (!result || !RESULT_FAILURES.has(result.failure)) {
     // Undo whatever a killed earlier attempt left in the worktree.
-    await runGit(ws, ['reset', '-q', '--hard', row.config_commit ?? 'HEAD']);
-    await runGit(ws, ['clean', '-q', '-fdx']);
+    await resetWorktree(ws, row.config_commit ?? 'HEAD');
     const started = await ctx.slots.agent.add(async () => {
       // Wait at the gate inside the slot: a pause that began while we queued still applies.
       await ctx.gate.wait(ctx.hardStop);
@@ -326,7 +324,7 @@ async function runBuildPipeline(
 ): Promise<void> {
   const ws = await ensureWorktree(ctx, spec);
   // Runs after the diff was captured, so its caches can never pollute the agent's diff.
-  await runGit(ws, ['reset', '-q', '--hard', row.agent_commit ?? 'HEAD']);
+  await resetWorktree(ws, row.agent_commit ?? 'HEAD', { keepUntracked: true });
   const raw = await ctx.slots.pipeline.add(() =>
     runPipeline({
       workspace: ws,

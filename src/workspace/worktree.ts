@@ -151,3 +151,12 @@ function isNonEmptyDir(path: string): boolean {
     return false;
   }
 }
+
+/**
+ * Put a worktree back exactly at `ref`: tracked files reset and, unless `keepUntracked`, every
+ * untracked and ignored file removed (what a killed earlier attempt left behind).
+ */
+export async function resetWorktree(ws: string, ref: string, opts: { keepUntracked?: boolean } = {}): Promise<void> {
+  await runGit(ws, ['reset', '-q', '--hard', ref]);
+  if (!opts.keepUntracked) await runGit(ws, ['clean', '-q', '-fdx']);
+}

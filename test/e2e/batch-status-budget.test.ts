@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HELLO_AGENT } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
@@ -10,9 +11,8 @@ import { runScylla, scyllaEnv } from '../helpers/scylla-cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { cpSync, mkdirSync } from 'node:fs';
 
-const HELLO = { tool: 'Bash', input: { command: `printf 'print("Hello, World!")\\n' > hello.py` } };
 const SCRIPT = {
-  agent: { steps: [HELLO, { text: 'Created hello.py.' }] },
+  agent: HELLO_AGENT,
   judge: {
     default: {
       score: 1,

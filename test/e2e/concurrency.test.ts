@@ -1,25 +1,16 @@
 // Issue 5, end to end with the real Claude Code CLI: global agent slots, one rate-limit pause for
 // every worker, Ctrl-C once and twice, and a second process refusing a live experiment.
-import Database from 'better-sqlite3';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentPids } from '../helpers/agent-pids.js';
+import { HELLO_AGENT as AGENT, dbRows as db, PASS_VERDICT as VERDICT } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
 import { runScylla, scyllaEnv, startScylla } from '../helpers/scylla-cli.js';
 import { tmpDir } from '../helpers/tmp.js';
-
-const HELLO = { tool: 'Bash', input: { command: `printf 'print("Hello, World!")\\n' > hello.py` } };
-const AGENT = { steps: [HELLO, { text: 'Created hello.py.' }] };
-const VERDICT = {
-  score: 1,
-  passed: true,
-  reasoning: 'ok',
-  criteria_scores: { R001: { score: 1, explanation: 'ok' }, R002: { score: 1, explanation: 'ok' } },
-};
 
 let server: ModelServer;
 beforeAll(async () => {
@@ -32,15 +23,6 @@ function caseWith(subtests: number): string {
   const t0: Record<string, object> = {};
   for (let i = 1; i <= subtests; i++) t0[`${String(i).padStart(2, '0')}-same`] = { name: `same ${i}` };
   return buildTestCase({ repo, tiers: { T0: t0 }, language: 'other' }).tiersDir;
-}
-
-function db<T>(expDir: string, sql: string): T[] {
-  const d = new Database(join(expDir, 'scylla.db'), { readonly: true });
-  try {
-    return d.prepare(sql).all() as T[];
-  } finally {
-    d.close();
-  }
 }
 
 async function waitFor<T>(what: string, f: () => T | undefined | null | false, ms = 60_000): Promise<T> {

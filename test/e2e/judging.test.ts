@@ -1,18 +1,16 @@
 // Issue 4, end to end: several judge models and honest consensus, a judge rate limit that pauses
 // and retries, the Claude Code CLI as a judge transport, and the per-language build pipeline.
-import Database from 'better-sqlite3';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JUDGE_MARKER } from '../helpers/model-server-judge.js';
+import { HELLO_STEP as HELLO, HELLO_AGENT as AGENT, dbRows as rows } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
 import { runScylla, scyllaEnv } from '../helpers/scylla-cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
-const HELLO = { tool: 'Bash', input: { command: `printf 'print("Hello, World!")\\n' > hello.py` } };
-const AGENT = { steps: [HELLO, { text: 'Created hello.py.' }] };
 const verdict = (r001: number, r002: number, passed: boolean) => ({
   score: (r001 + 2 * r002) / 3,
   passed,
@@ -38,14 +36,6 @@ const onlyExp = (results: string) =>
     readdirSync(results).find((d) => d.endsWith('-test-001'))!,
   );
 const runDirOf = (results: string) => join(onlyExp(results), 'T0', '01', 'run_01');
-function rows<T>(expDir: string, sql: string): T[] {
-  const db = new Database(join(expDir, 'scylla.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
 async function runOne(
   extra: string[],
   opts: { language?: string; repo?: Record<string, string>; env?: Record<string, string> } = {},

@@ -1,32 +1,21 @@
 // Walking skeleton, end to end: `scylla run` with the real Claude Code CLI against the scripted
 // model server, killed with SIGKILL in the middle of a run, then resumed. Finalized runs must stay
 // byte-identical, every run is finalized exactly once, and no run is judged twice.
-import Database from 'better-sqlite3';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbRows, experimentDirs, HELLO_AGENT, PASS_VERDICT } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { git, gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
 import { runScylla, scyllaEnv, startScylla } from '../helpers/scylla-cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
-const HELLO = { tool: 'Bash', input: { command: `printf 'print("Hello, World!")\\n' > hello.py` } };
-const VERDICT = {
-  score: 1,
-  passed: true,
-  reasoning: 'hello.py prints Hello, World!',
-  criteria_scores: {
-    R001: { score: 1, explanation: 'added' },
-    R002: { score: 1, explanation: 'correct output' },
-  },
-};
-
 function expDirOf(results: string): string {
-  const dirs = readdirSync(results).filter((d) => d.endsWith('-test-001'));
+  const dirs = experimentDirs(results);
   expect(dirs).toHaveLength(1);
-  return join(results, dirs[0]);
+  return dirs[0];
 }
 
 interface Row {
@@ -37,32 +26,16 @@ interface Row {
   branch: string | null;
 }
 
-function rows(expDir: string): Row[] {
-  const db = new Database(join(expDir, 'scylla.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare('SELECT tier, subtest, run, state, branch FROM runs ORDER BY tier, subtest, run')
-      .all() as Row[];
-  } finally {
-    db.close();
-  }
-}
-
-function count(expDir: string, sql: string): { k: string; n: number }[] {
-  const db = new Database(join(expDir, 'scylla.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all() as { k: string; n: number }[];
-  } finally {
-    db.close();
-  }
-}
+const rows = (expDir: string) =>
+  dbRows<Row>(expDir, 'SELECT tier, subtest, run, state, branch FROM runs ORDER BY tier, subtest, run');
+const count = (expDir: string, sql: string) => dbRows<{ k: string; n: number }>(expDir, sql);
 
 describe('scylla run: kill -9 mid-run, then resume', () => {
   let server: ModelServer;
   beforeAll(async () => {
     server = await startModelServer({
-      agent: { steps: [HELLO, { text: 'Created hello.py.' }] },
-      judge: { default: VERDICT },
+      agent: HELLO_AGENT,
+      judge: { default: PASS_VERDICT },
       delayMs: 400,
     });
   });

@@ -1,23 +1,14 @@
 // Regression tests for defects of the original system (spec §10): each fails on the behaviour the
 // spec describes and passes on ours. Real CLI, real git, real SQLite, scripted model server.
-import Database from 'better-sqlite3';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HELLO_AGENT as AGENT, dbRows as query, PASS_VERDICT as VERDICT } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
 import { runScylla, scyllaEnv } from '../helpers/scylla-cli.js';
 import { tmpDir } from '../helpers/tmp.js';
-
-const HELLO = { tool: 'Bash', input: { command: `printf 'print("Hello, World!")\\n' > hello.py` } };
-const AGENT = { steps: [HELLO, { text: 'Created hello.py.' }] };
-const VERDICT = {
-  score: 1,
-  passed: true,
-  reasoning: 'correct',
-  criteria_scores: { R001: { score: 1, explanation: 'added' }, R002: { score: 1, explanation: 'prints it' } },
-};
 
 let server: ModelServer;
 beforeAll(async () => {
@@ -34,15 +25,6 @@ function experiments(results: string): string[] {
   return readdirSync(results)
     .filter((d) => d.endsWith('-test-001'))
     .map((d) => join(results, d));
-}
-
-function query<T>(expDir: string, sql: string): T[] {
-  const db = new Database(join(expDir, 'scylla.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
 }
 
 const judgeBodies = (from: number) =>

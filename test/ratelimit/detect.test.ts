@@ -14,7 +14,12 @@ const retry = (status: number, delay = 7000) => ({
 describe('detectRateLimit', () => {
   it('recognises the CLI 429 result, waiting the default 60 s or the api_retry delay', () => {
     const base = { exitCode: 1, isError: true, apiErrorStatus: 429, resultText: R429 };
-    expect(detectRateLimit(base)).toEqual({ kind: 'rate_limit', retryAfterMs: 60_000, estimated: true, message: R429 });
+    expect(detectRateLimit(base)).toEqual({
+      kind: 'rate_limit',
+      retryAfterMs: 60_000,
+      estimated: true,
+      message: R429,
+    });
     expect(detectRateLimit({ ...base, apiRetries: [retry(429)] })?.estimated).toBe(false);
     expect(detectRateLimit({ ...base, apiRetries: [retry(429), retry(429)] })?.retryAfterMs).toBe(7700);
     expect(detectRateLimit({ ...base, apiErrorStatus: null })?.kind).toBe('rate_limit');

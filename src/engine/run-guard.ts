@@ -1,0 +1,46 @@
+// Runs one run for the scheduler: a run's own (non-bug) errors become its infrastructure failure,
+// never the experiment's end, and every end is logged as one line.
+
+import { ScyllaError } from '../errors.js';
+import { isFinal } from '../store/run-state.js';
+import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
+import { executeRun } from './run-pipeline.js';
+
+/** Errors of one run that are not bugs become that run's infrastructure failure, never the experiment's end. */
+export async function executeRunSafe(ctx: ExperimentContext, spec: RunSpec): Promise<RunEnd> {
+  try {
+    const end = await executeRun(ctx, spec);
+    logRunEnd(ctx, spec, end);
+    return end;
+  } catch (e) {
+    if (!(e instanceof ScyllaError) || e.code === 'INTERNAL') throw e;
+    ctx.logger.error(`run ${spec.tier}/${spec.subtest}/${spec.run} failed: ${e.message}`);
+    const row = ctx.store.getRun(spec);
+    if (row && !isFinal(row.state) && row.state !== 'infra_failed')
+      ctx.store.transition(spec, row.state, 'infra_failed', {
+        failure: 'infra_failed',
+        failure_detail: e.message.slice(0, 2000),
+      });
+    return { kind: 'infra_failed' as const, message: e.message };
+  }
+}
+
+/** One line per run end: the progress of a non-terminal session, and the log file's record. */
+function logRunEnd(ctx: ExperimentContext, spec: RunSpec, end: RunEnd): void {
+  const name = `${spec.tier}/${spec.subtest}/run_${String(spec.run).padStart(2, '0')}`;
+  if (end.kind === 'finalized') {
+    const row = ctx.store.getRun(spec);
+    const done = ctx.store.db
+      .prepare("SELECT COUNT(*) AS n FROM runs WHERE state IN ('finalized','cleaned')")
+      .get() as { n: number };
+    const total = ctx.store.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number };
+    ctx.logger.info(
+      `${name}: ${end.passed ? 'PASS' : 'FAIL'} score ${end.score.toFixed(3)} cost $${(row?.cost_usd ?? 0).toFixed(4)} (${done.n}/${total.n} done)`,
+    );
+  } else if (end.kind === 'rate_limited')
+    ctx.logger.warn(`${name}: rate limited (${end.source}); will be redone`);
+  else if (end.kind === 'interrupted') ctx.logger.warn(`${name}: interrupted; will be redone on resume`);
+  else if (end.kind === 'judge_failed')
+    ctx.logger.warn(`${name}: every judge failed; will be re-judged on resume`);
+  else if (end.kind === 'budget_exhausted') ctx.logger.warn(`${name}: not started, budget exhausted`);
+}
