@@ -156,7 +156,11 @@ function isNonEmptyDir(path: string): boolean {
  * Put a worktree back exactly at `ref`: tracked files reset and, unless `keepUntracked`, every
  * untracked and ignored file removed (what a killed earlier attempt left behind).
  */
-export async function resetWorktree(ws: string, ref: string, opts: { keepUntracked?: boolean } = {}): Promise<void> {
+export async function resetWorktree(
+  ws: string,
+  ref: string,
+  opts: { keepUntracked?: boolean } = {},
+): Promise<void> {
   await runGit(ws, ['reset', '-q', '--hard', ref]);
   if (!opts.keepUntracked) await runGit(ws, ['clean', '-q', '-fdx']);
 }
