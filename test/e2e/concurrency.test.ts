@@ -103,7 +103,7 @@ describe('concurrency, rate limits and Ctrl-C', () => {
     expect(finals.every((f) => f.n === 1)).toBe(true);
   });
 
-  it('a 429 on one agent request pauses every worker: no agent starts during the pause, the run is redone, 16 runs counted', async () => {
+  it('a 429 on one agent request pauses every worker: no agent starts during the pause, the run is redone, 8 runs counted', async () => {
     server.setScript({
       agent: AGENT,
       judge: { default: VERDICT },
@@ -115,7 +115,7 @@ describe('concurrency, rate limits and Ctrl-C', () => {
       [
         'run',
         '--tiers-dir',
-        caseWith(8),
+        caseWith(4),
         '--tiers',
         'T0',
         '--runs',
@@ -139,14 +139,14 @@ describe('concurrency, rate limits and Ctrl-C', () => {
     expect(to - from).toBeGreaterThanOrEqual(2900);
     const launches = agentLaunches(expDir);
     expect(launches.filter((t) => t > from && t < to)).toEqual([]);
-    expect(launches.length).toBe(17); // 16 runs + the redone one
+    expect(launches.length).toBe(9); // 8 runs + the redone one
     const runs = db<{ state: string; attempt: number }>(expDir, 'SELECT state, attempt FROM runs');
-    expect(runs).toHaveLength(16);
+    expect(runs).toHaveLength(8);
     expect(runs.every((x) => x.state === 'cleaned')).toBe(true);
     expect(runs.filter((x) => x.attempt === 2)).toHaveLength(1);
     const report = JSON.parse(readFileSync(join(expDir, 'report.json'), 'utf8'));
-    expect(report.summary.total_runs).toBe(16);
-    expect(report.summary.passed_runs).toBe(16);
+    expect(report.summary.total_runs).toBe(8);
+    expect(report.summary.passed_runs).toBe(8);
   });
 
   it('Ctrl-C once: in-flight runs finish, exit 130; the next run resumes and completes', async () => {
