@@ -85,6 +85,11 @@ export function buildProgram(): Command {
     .addOption(new Option('--judge-transport <kind>', 'api or cli').choices(['api', 'cli']))
     .option('--judge-timeout <seconds>', 'per judge call (default 600)', positive('--judge-timeout'))
     .option('--agent <name>', 'agent adapter: claude-code (default), codex or command')
+    .option(
+      '--agent-arg <arg>',
+      'extra argument for the agent CLI (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--agent-bin <path>', 'agent executable (default: SCYLLA_CLAUDE_BIN or claude on PATH)')
     .addOption(new Option('--thinking <level>', 'thinking budget').choices(['off', 'low', 'high', 'max']))
     .option('--max-cost-usd <usd>', 'stop starting runs past this spend', positive('--max-cost-usd'))

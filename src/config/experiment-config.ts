@@ -59,6 +59,8 @@ export const ExperimentConfigSchema = z.object({
   judgeTimeoutSeconds: z.number().positive(),
   agent: z.string(),
   agentBin: z.string().nullable(),
+  /** Extra arguments appended to the agent's command line (e.g. `--fallback-model X`). */
+  agentArgs: z.array(z.string()).default([]),
   thinking: z.enum(['off', 'low', 'high', 'max']).nullable(),
   maxCostUsd: z.number().positive().nullable(),
   resultsDir: z.string(),
@@ -84,6 +86,7 @@ export const HASHED_KEYS = [
   'judgeModels',
   'judgeTransport',
   'agent',
+  'agentArgs',
   'thinking',
   'inputsSha256',
 ] as const satisfies readonly (keyof ExperimentConfig)[];

@@ -1,7 +1,7 @@
 // Builds the ExperimentConfig from CLI options > --config file > test.yaml > defaults.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { resolveModelAlias } from '../agent/models.js';
 import { ConfigError } from '../errors.js';
@@ -46,9 +46,30 @@ export const ExperimentFileSchema = z
     results_dir: z.string().optional(),
     language: z.string().optional(),
     tiebreaker_model: z.string().optional(),
+    agent_args: z.array(z.string()).optional(),
   })
   .strict();
 export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;
+
+/**
+ * The test case's own `config.yaml` next to test.yaml (the original's test-level overrides, which it
+ * never read): a layer between test.yaml and `--config`. Only run settings are taken from it; other
+ * keys (the original's fixtures carry assorted ones) are ignored, never an error.
+ */
+export const TestLevelConfigSchema = ExperimentFileSchema.pick({
+  timeout_seconds: true,
+  max_cost_usd: true,
+  max_turns: true,
+  thinking: true,
+  runs_per_subtest: true,
+  judge_models: true,
+  models: true,
+}).strip();
+
+function testLevelConfig(dir: string): ExperimentFile {
+  const file = join(dir, 'config.yaml');
+  return existsSync(file) ? loadYamlFile(file, TestLevelConfigSchema).value : {};
+}
 
 /** Options as given on the command line (undefined = not given). */
 export interface RunCliOptions {
@@ -69,6 +90,7 @@ export interface RunCliOptions {
   rateLimitWait?: number;
   keepFailedWorkspaces?: boolean;
   useUserAuth?: boolean;
+  agentArgs?: string[];
   timeout?: number;
   maxSubtests?: number;
   maxTurns?: number;
@@ -116,9 +138,10 @@ export function resolveExperimentConfig(
   tc: TestCaseInputs,
   cwd = process.cwd(),
 ): ExperimentConfig {
-  const file: ExperimentFile = cli.config
-    ? loadYamlFile(resolve(cwd, cli.config), ExperimentFileSchema).value
-    : {};
+  const file: ExperimentFile = {
+    ...testLevelConfig(tc.dir),
+    ...(cli.config ? loadYamlFile(resolve(cwd, cli.config), ExperimentFileSchema).value : {}),
+  };
   const fileDir = cli.config ? dirname(resolve(cwd, cli.config)) : cwd;
   const repoRaw = cli.repo ?? file.task_repo ?? tc.spec.source?.repo;
   if (!repoRaw)
@@ -173,6 +196,7 @@ export function resolveExperimentConfig(
     rateLimitWaitSeconds: cli.rateLimitWait ?? file.rate_limit_wait_seconds ?? 60,
     keepFailedWorkspaces: cli.keepFailedWorkspaces ?? false,
     useUserAuth: cli.useUserAuth ?? false,
+    agentArgs: cli.agentArgs ?? file.agent_args ?? [],
     timeoutSeconds:
       cli.timeout ?? file.timeout_seconds ?? tc.spec.task?.timeout_seconds ?? DEFAULTS.timeoutSeconds,
     maxSubtests: cli.maxSubtests ?? file.max_subtests ?? null,

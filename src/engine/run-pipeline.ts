@@ -250,6 +250,8 @@ async function runAgent(
           mcpConfigFile: writeMcpConfig(agentDir, spec.resolved.mcpServers, { onlyIfMissing: true }),
           // A subtest's own thinking level wins over the experiment's.
           thinking: spec.resolved.thinking ?? ctx.config.thinking ?? undefined,
+          useUserAuth: ctx.config.useUserAuth,
+          extraArgs: ctx.config.agentArgs.length ? ctx.config.agentArgs : undefined,
           signal: ctx.hardStop,
         });
       } finally {

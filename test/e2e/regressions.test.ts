@@ -89,11 +89,17 @@ describe('regressions of the original system', () => {
     const tiersDir = oneSubtestCase();
     const results = tmpDir('scylla-results-');
     const from = lastIndex();
+    // Extra agent arguments from the command line reach the agent's command (and its replay).
+    const extra = ['--agent-arg', '--fallback-model', '--agent-arg', 'claude-haiku-4-5-20251001'];
     const r = await runScylla(
-      ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results],
+      ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results, ...extra],
       scyllaEnv(server.url),
     );
     expect(r.code, r.stderr).toBe(0);
+    const agentDir = join(experiments(results)[0], 'T0', '01', 'run_01', 'agent');
+    const argv = JSON.parse(readFileSync(join(agentDir, 'command_log.json'), 'utf8')).commands[0]
+      .command as string[];
+    expect(argv.slice(-2)).toEqual(['--fallback-model', 'claude-haiku-4-5-20251001']);
     const [body] = judgeBodies(from);
     expect(body).toContain('Verification: the file is in the diff.'); // criteria.md
     expect(body).toContain('R002'); // rubric items

@@ -54,6 +54,7 @@ function cliLayer(tiersDir: string, opts: Opts): RunCliOptions {
       str(opts.agentBin) ??
       ((str(opts.agent) ?? 'claude-code') === 'claude-code' ? process.env.SCYLLA_CLAUDE_BIN : undefined),
     useUserAuth: opts.useUserAuth === true ? true : undefined,
+    agentArgs: opts.agentArg as string[] | undefined,
     thinking: opts.thinking as RunCliOptions['thinking'],
     maxCostUsd: num(opts.maxCostUsd),
     resultsDir: str(opts.resultsDir),
