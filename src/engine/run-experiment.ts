@@ -1,7 +1,7 @@
 // Drives one experiment: open (or resume) the experiment directory, clone the task repo, then for
 // each tier group resolve subtests (with recorded baselines), plan, schedule the runs, record tier
 // winners, and write reports. All state goes through the store; resume is a query.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { DEFAULT_RUBRIC, loadRubric } from '../config/rubric.js';
@@ -97,6 +97,8 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   const { expDir, store, resumed } = openExperiment(config, { fresh: opts.fresh });
   logger.toFile(join(expDir, 'experiment.log.jsonl'));
   logger.info(`${resumed ? 'resuming' : 'starting'} experiment ${config.experimentId} in ${expDir}`);
+  let runsStarted = false;
+  let failedBeforeRuns = false;
   const heartbeat = setInterval(() => store.heartbeat(process.pid), HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
   try {
@@ -149,6 +151,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
     ctx.pipelineBaseline = await pipelineBaseline(ctx);
 
     let unfinished = 0;
+    runsStarted = true;
     for (const group of tierGroups(tiers.map((t) => t.id))) {
       if (softStop.aborted) break;
       const groupTiers = group.map((id) => tiers.find((t) => t.id === id)!);
@@ -205,11 +208,15 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
     return { expDir, status, stopReason, stats, resumed, unfinished };
   } catch (e) {
     store.setExperimentStatus(e instanceof InterruptedError ? 'interrupted' : 'failed');
+    failedBeforeRuns = !resumed && !runsStarted;
     throw e;
   } finally {
     clearInterval(heartbeat);
     store.release(process.pid);
     store.close();
+    // A new experiment that failed before its first run (repository, models, ...) holds nothing
+    // worth keeping; leaving it would make the next invocation "resume" an empty experiment.
+    if (failedBeforeRuns) rmSync(expDir, { recursive: true, force: true });
   }
 }
 

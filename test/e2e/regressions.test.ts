@@ -164,3 +164,31 @@ describe('malformed subtest config.yaml', () => {
     });
   }
 });
+
+describe('bad input loses nothing', () => {
+  it('an unreachable task repository: exit 1, a message naming it, and no experiment directory left to "resume"', async () => {
+    const repo = gitdir({ 'README.md': '# x\n' });
+    const { tiersDir } = buildTestCase({ repo, tiers: { T0: { '01-vanilla': {} } }, language: 'other' });
+    const results = tmpDir('scylla-results-');
+    const missing = join(tmpDir(), 'no-such-repo');
+    const r = await runScylla(
+      [
+        'run',
+        '--tiers-dir',
+        tiersDir,
+        '--tiers',
+        'T0',
+        '--runs',
+        '1',
+        '--results-dir',
+        results,
+        '--repo',
+        missing,
+      ],
+      scyllaEnv(server.url),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(missing);
+    expect(experiments(results)).toEqual([]);
+  });
+});
