@@ -32,6 +32,8 @@ export const RequirementSchema = z.strictObject({
     .optional(),
   /** Optional sub-checks shown to the judge (real rubrics of the original list them). */
   criteria: z.array(z.string()).optional(),
+  /** Optional category name (the original's rubrics group requirements this way). */
+  category: z.string().optional(),
 });
 
 /** A checklist item of the hybrid (categories) format. */
@@ -52,7 +54,8 @@ export const RubricCategorySchema = z.strictObject({
   description: z.string().optional(),
   /** `checklist`: objective checks; `subjective`: engineering judgement. Both are scored 0..1. */
   scoring_type: z.enum(['checklist', 'subjective']).default('checklist'),
-  items: z.array(RubricItemSchema).min(1),
+  /** The checklist. Without items a category only describes a group of `requirements` (original test-001). */
+  items: z.array(RubricItemSchema).min(1).optional(),
 });
 
 const grade = (d: number) => unit.default(d);
@@ -86,24 +89,28 @@ export const GradingSchema = z.strictObject({
   grade_scale: GradeScaleSchema.prefault({}),
 });
 
-/** rubric.yaml: either `requirements` (list format) or `categories` (hybrid checklist format), plus `grading`. */
+/**
+ * rubric.yaml: either `requirements` (list format) or `categories` with items (hybrid checklist
+ * format), plus `grading`. Other top-level keys (the original's rubrics carry e.g. `skill_validation`)
+ * are accepted and ignored; inside requirements, items and grading unknown keys are errors.
+ */
 export const RubricSchema = z
-  .strictObject({
+  .object({
     requirements: z.array(RequirementSchema).min(1).optional(),
     categories: z.record(z.string().min(1), RubricCategorySchema).optional(),
     grading: GradingSchema.prefault({}),
   })
   .superRefine((r, ctx) => {
-    if (!r.requirements === !r.categories) {
+    const withItems = Object.entries(r.categories ?? {}).filter(([, c]) => c.items);
+    if (r.requirements ? withItems.length > 0 : withItems.length === 0) {
       ctx.addIssue({
         code: 'custom',
-        path: r.requirements ? ['categories'] : [],
-        message: 'a rubric has either `requirements` or `categories` (with items), not both and not neither',
+        path: r.requirements ? ['categories', withItems[0][0], 'items'] : r.categories ? ['categories'] : [],
+        message: r.requirements
+          ? 'a rubric scores either `requirements` or category `items`, not both'
+          : 'a rubric needs `requirements` or `categories` with `items`',
       });
       return;
-    }
-    if (r.categories && Object.keys(r.categories).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['categories'], message: 'at least one category is needed' });
     }
     const seen = new Set<string>();
     const check = (id: string, path: (string | number)[]) => {
@@ -112,7 +119,7 @@ export const RubricSchema = z
     };
     r.requirements?.forEach((q, i) => check(q.id, ['requirements', i, 'id']));
     for (const [name, cat] of Object.entries(r.categories ?? {})) {
-      cat.items.forEach((it, i) => check(it.id, ['categories', name, 'items', i, 'id']));
+      cat.items?.forEach((it, i) => check(it.id, ['categories', name, 'items', i, 'id']));
     }
   });
 
@@ -152,6 +159,7 @@ export function rubricItems(rubric: Rubric): RubricItemView[] {
   if (rubric.requirements) {
     return rubric.requirements.map((q) => ({
       id: q.id,
+      ...(q.category ? { category: q.category } : {}),
       description: q.description,
       weight: q.weight,
       kind: q.evaluation,
@@ -161,8 +169,9 @@ export function rubricItems(rubric: Rubric): RubricItemView[] {
   }
   const out: RubricItemView[] = [];
   for (const [name, cat] of Object.entries(rubric.categories ?? {})) {
-    const totalPoints = cat.items.reduce((s, it) => s + it.points, 0);
-    for (const it of cat.items) {
+    const items = cat.items ?? [];
+    const totalPoints = items.reduce((s, it) => s + it.points, 0);
+    for (const it of items) {
       out.push({
         id: it.id,
         category: name,

@@ -103,7 +103,7 @@ grading:
       'requirements.0.weight',
     );
     expect(loadError(`grading: {pass_threshold: 0.5}\n`).message).toMatch(
-      /either `requirements` or `categories`/,
+      /needs `requirements` or `categories` with `items`/,
     );
     expect(
       loadError(`requirements: [{id: R1, description: x}]\ncategories: {a: {items: [{id: A1, check: y}]}}\n`)
@@ -116,6 +116,28 @@ grading:
       loadError(`requirements: [{id: R1, description: x}]\ngrading: {grade_scale: {A: 0.99}}\n`).field,
     ).toBe('grading.grade_scale.A');
     expect(loadError(`categories:\n  a:\n    items: []\n`).field).toBe('categories.a.items');
+  });
+
+  it('loads the original test-001 rubric layout: requirements, descriptive categories, extra top-level keys', () => {
+    const file = join(tmpDir(), 'rubric.yaml');
+    writeFileSync(
+      file,
+      [
+        'requirements:',
+        '  - {id: R001, description: "hello.py exists", weight: 2.0, evaluation: binary, category: functional}',
+        '  - {id: R002, description: "prints it", weight: 1.0, evaluation: scaled, scoring: {1.0: all, 0.5: some}}',
+        'categories:',
+        '  functional: {weight: 0.7, description: Does it work}',
+        'skill_validation: {required_skills: [python]}',
+        'grading: {pass_threshold: 0.60}',
+        '',
+      ].join('\n'),
+    );
+    const r = loadRubric(file);
+    expect(rubricItems(r).map((i) => [i.id, i.weight, i.category ?? null])).toEqual([
+      ['R001', 2, 'functional'],
+      ['R002', 1, null],
+    ]);
   });
 
   it('has a default rubric of generic qualities', () => {
