@@ -7,12 +7,19 @@ const unit = z.number().min(0).max(1);
 /** The JSON object the system prompt asks for. Extra keys are ignored; out-of-range scores are invalid. */
 export const VerdictSchema = z.object({
   score: unit,
-  passed: z.boolean(),
-  reasoning: z.string(),
-  criteria_scores: z.record(
-    z.string(),
-    z.object({ score: unit.nullable(), explanation: z.string().default('') }),
-  ),
+  /** The judge's own vote; the run's pass is ours (score vs the rubric threshold), so it may be absent. */
+  passed: z.boolean().optional(),
+  reasoning: z.string().default(''),
+  /** Per item: `{score, explanation}`, or a bare score. Absent → the judge's overall score is used. */
+  criteria_scores: z
+    .record(
+      z.string(),
+      z.union([
+        z.object({ score: unit.nullable(), explanation: z.string().default('') }),
+        unit.nullable().transform((score) => ({ score, explanation: '' })),
+      ]),
+    )
+    .default({}),
 });
 
 /** A judge's verdict as it gave it. */

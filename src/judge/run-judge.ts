@@ -146,7 +146,7 @@ function scoreVerdict(v: Verdict, missingItems: string[], rubric: Rubric) {
     scoreSource: useItems ? ('rubric_items' as const) : ('judge' as const),
     judgeScore: v.score,
     passed: passes(score, rubric),
-    judgePassed: v.passed,
+    judgePassed: v.passed ?? null,
     grade: grade(score, rubric.grading.grade_scale),
     reasoning: v.reasoning,
     criteria: v.criteria_scores,

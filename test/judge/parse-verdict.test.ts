@@ -50,18 +50,36 @@ describe('parseVerdict', () => {
     }
   });
 
-  it('rejects out-of-range and missing fields', () => {
+  it('rejects out-of-range and wrongly typed fields', () => {
     const bad = [
       { ...verdict, score: 1.2 },
       { ...verdict, score: null },
       { ...verdict, passed: 'yes' },
       { ...verdict, criteria_scores: { R1: { score: 7, explanation: '' } } },
-      { score: 0.5, passed: false, reasoning: 'x' },
+      { ...verdict, reasoning: 42 },
     ];
     for (const v of bad) {
       const r = parseVerdict(JSON.stringify(v), rubric);
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error).toMatch(/not a valid verdict/);
     }
+  });
+});
+
+describe('parseVerdict leniency on shape, strictness on values', () => {
+  it('accepts a verdict without reasoning, passed or criteria, and bare per-item scores', () => {
+    const r = parseVerdict('{"score": 0.7, "criteria_scores": {"R1": 1, "R2": null}}', rubric);
+    expect(r.ok && r.verdict).toEqual({
+      score: 0.7,
+      reasoning: '',
+      criteria_scores: { R1: { score: 1, explanation: '' }, R2: { score: null, explanation: '' } },
+    });
+    expect(parseVerdict('{"score": 0.4}', rubric).ok).toBe(true);
+  });
+
+  it('still rejects a missing or out-of-range score', () => {
+    expect(parseVerdict('{"passed": true, "reasoning": "fine"}', rubric).ok).toBe(false);
+    expect(parseVerdict('{"score": 8, "passed": true}', rubric).ok).toBe(false);
+    expect(parseVerdict('{"score": 0.5, "criteria_scores": {"R1": 3}}', rubric).ok).toBe(false);
   });
 });
