@@ -95,6 +95,7 @@ export function buildProgram(): Command {
     .option('--max-cost-usd <usd>', 'stop starting runs past this spend', positive('--max-cost-usd'))
     .option('--results-dir <dir>', 'parent of experiment directories (default results)')
     .option('--fresh', 'start a new experiment directory instead of resuming')
+    .option('--dry-run', 'print what would run (new, continued, redone, finished runs) and change nothing')
     .option('--keep-workspaces', "keep each run's git worktree after it is finalized")
     .option('--keep-failed-workspaces', 'keep the worktrees of runs that did not pass')
     .option(

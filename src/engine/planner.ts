@@ -54,6 +54,7 @@ export function planRuns(
 /** Counts for a `--dry-run` or a progress header. */
 export function summarizePlan(plan: readonly PlannedRun[]): Record<PlannedRun['action'], number> {
   const c = { skip: 0, start: 0, continue: 0, redo: 0 };
-  for (const p of plan) c[p.action]++;
+  // A finalized run that only awaits the removal of its worktree is a finished result.
+  for (const p of plan) c[p.action === 'continue' && p.stage === 'finalized' ? 'skip' : p.action]++;
   return c;
 }

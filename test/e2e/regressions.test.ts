@@ -82,6 +82,15 @@ describe('regressions of the original system', () => {
     expect(readFileSync(join(ws, 'hello.py'), 'utf8')).toBe('print("Hello, World!")\n');
     expect(readFileSync(join(ws, 'marker.txt'), 'utf8')).toContain('never touched');
     expect(query<{ n: number }>(expDir, 'SELECT COUNT(*) AS n FROM transitions')[0].n).toBe(transitions);
+
+    // --dry-run with one more run per subtest: says what it would do, and does none of it.
+    const dryArgs = args.map((a, i) => (args[i - 1] === '--runs' ? '3' : a));
+    const dry = await runScylla([...dryArgs, '--dry-run'], scyllaEnv(server.url));
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`would resume ${expDir}`);
+    expect(dry.stdout).toMatch(/T0\/01 +\S.* +1 +0 +0 +2/);
+    expect(lastIndex()).toBe(before);
+    expect(query<{ n: number }>(expDir, 'SELECT COUNT(*) AS n FROM runs')[0].n).toBe(2);
   });
 
   it('defects 8 and 9: the judge sees the criteria, the rubric and the new (untracked) file in the diff', async () => {

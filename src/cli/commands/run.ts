@@ -10,6 +10,8 @@ import { createLogger, type Logger } from '../../util/logger.js';
 import { createProgressView } from '../progress-view.js';
 import { installStopHandlers } from '../signals.js';
 import { printSummary } from '../summary.js';
+import { printDryRun } from '../dry-run.js';
+import { planExperiment } from '../../engine/dry-run.js';
 import { selectTestCases } from '../test-cases.js';
 
 type Opts = Record<string, unknown>;
@@ -80,6 +82,11 @@ export async function run(opts: Opts): Promise<number> {
   const level = opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
   const logger = createLogger({ level, sink: (line) => view.log(line) });
   const cases = dirs.map((d) => prepare(d, opts, logger));
+  if (opts.dryRun) {
+    for (const c of cases)
+      printDryRun(planExperiment(c.config, { fresh: opts.fresh === true }), c.config.experimentId);
+    return 0;
+  }
   const stops = installStopHandlers(logger);
   try {
     const common = {
