@@ -96,15 +96,16 @@ export function hashedPart(c: ExperimentConfig): Record<string, unknown> {
   return Object.fromEntries([...HASHED_KEYS].sort().map((k) => [k, c[k]]));
 }
 
-/** Stable JSON: object keys sorted at every level. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v ?? null);
+/** Stable JSON: object keys sorted at every level (undefined values dropped, as JSON does). */
+export function canonicalJson(value: unknown): string {
+  const text = JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  ) as string | undefined;
+  return text ?? 'null';
 }
 
 /** First 16 hex chars of sha256 over the hashed part. */

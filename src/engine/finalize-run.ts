@@ -11,7 +11,7 @@ import type { RunResult } from '../report/run-result.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { ExperimentContext, RunSpec } from './context.js';
-import { loadPipelineResult } from './run-pipeline.js';
+import { runPipelineResult } from './run-pipeline.js';
 
 export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): void {
   const agent = loadAgentResult(join(spec.runDir, 'agent'));
@@ -23,7 +23,7 @@ export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, 
     .judgments(key)
     .filter((j) => j.attempt === row.attempt)
     .map((j) => ({ n: j.judge_number, j: JSON.parse(j.json) as Judgment }));
-  const pipeline = loadPipelineResult(spec.runDir);
+  const pipeline = runPipelineResult(spec.runDir);
   const finalizedAt = new Date().toISOString();
   const agentS = agent.durationMs / 1000;
   const judgeS = (row.judge_duration_ms ?? 0) / 1000;

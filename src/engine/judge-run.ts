@@ -14,7 +14,7 @@ import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { ChangedFile } from '../workspace/diff.js';
 import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
-import { loadPipelineResult } from './run-pipeline.js';
+import { runPipelineResult } from './run-pipeline.js';
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
 
@@ -34,7 +34,7 @@ export function judgeContextFor(ctx: ExperimentContext, spec: RunSpec): string {
     referencePatch: ctx.referencePatch ?? undefined,
     criteria: ctx.criteria ?? undefined,
     rubric: ctx.rubric,
-    pipeline: pipelineView(loadPipelineResult(spec.runDir)),
+    pipeline: pipelineView(runPipelineResult(spec.runDir)),
   });
 }
 

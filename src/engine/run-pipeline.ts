@@ -13,7 +13,7 @@ import { prepareMcp } from '../mcp/prepare.js';
 import {
   runPipeline,
   compareWithBaseline,
-  PipelineResultSchema,
+  loadPipelineResult,
   type PipelineResult,
 } from '../judge/pipeline.js';
 import { judgeRun } from './judge-run.js';
@@ -342,11 +342,8 @@ async function runBuildPipeline(
 }
 
 /** The stored pipeline result of a run (null when the stage produced none). */
-export function loadPipelineResult(runDir: string): PipelineResult | null {
-  const f = join(runDir, 'judge', 'pipeline.json');
-  if (!existsSync(f)) return null;
-  const r = PipelineResultSchema.safeParse(JSON.parse(readFileSync(f, 'utf8')));
-  return r.success ? r.data : null;
+export function runPipelineResult(runDir: string): PipelineResult | null {
+  return loadPipelineResult(join(runDir, 'judge', 'pipeline.json'));
 }
 
 // --- stage: clean --------------------------------------------------------------------------
