@@ -1,5 +1,5 @@
 // The scripted model server, driven by the real Claude Code CLI and by plain HTTP judge calls.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -276,15 +276,24 @@ describe('agent turns and faults over HTTP', () => {
     expect(server.requests[0]).toMatchObject({ kind: 'agent', cwd: '/w/T0/01', model: MODEL });
   });
 
-  test('without a cwd line: agent.cwd, else a 400 when a relative path needs one', async () => {
-    const step = { tool: 'Write', input: { file_path: 'x.txt', content: 'x' } };
+  test('without a cwd line: agent.cwd, else Write/Read become Bash in the real cwd, else a 400', async () => {
+    const step = { tool: 'Write', input: { file_path: 'sub/x.txt', content: "it's\n" } };
     const server = await serve({ agent: { steps: [step] } });
+    const viaBash = (await (await post(server, '/v1/messages', agentBody(undefined, 0))).json()) as Msg;
+    expect(viaBash.content[0].name).toBe('Bash');
+    const command = String(viaBash.content[0].input?.command);
+    const dir = tmpDir();
+    execFileSync('bash', ['-c', command], { cwd: dir });
+    expect(readFileSync(join(dir, 'sub', 'x.txt'), 'utf8')).toBe("it's\n");
+    server.setScript({
+      agent: { steps: [{ tool: 'Edit', input: { file_path: 'x.txt', old_string: 'a', new_string: 'b' } }] },
+    });
     const res = await post(server, '/v1/messages', agentBody(undefined, 0));
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('agent.cwd');
     server.setScript({ agent: { steps: [step], cwd: '/fallback' } });
     const ok = (await (await post(server, '/v1/messages', agentBody(undefined, 0))).json()) as Msg;
-    expect(ok.content[0].input?.file_path).toBe('/fallback/x.txt');
+    expect(ok.content[0].input?.file_path).toBe('/fallback/sub/x.txt');
   });
 
   test('faults fire once, by overall index or by kind, with the Anthropic error shape', async () => {

@@ -77,12 +77,41 @@ function absolutise(input: Record<string, unknown>, cwd: string | undefined): Re
   return out;
 }
 
+const shq = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Without a known cwd (`--system-prompt`, `--agent`), Write and Read with a relative path become the
+ * equivalent Bash command, which runs in the agent's real working directory. Other tools are kept.
+ */
+function viaBash(
+  tool: string,
+  input: Record<string, unknown>,
+  cwd: string | undefined,
+): { tool: string; input: Record<string, unknown> } | null {
+  const path = input.file_path;
+  if (cwd !== undefined || typeof path !== 'string' || isAbsolute(path)) return null;
+  if (tool === 'Write' && typeof input.content === 'string') {
+    const b64 = Buffer.from(input.content, 'utf8').toString('base64');
+    return {
+      tool: 'Bash',
+      input: {
+        command: `mkdir -p "$(dirname ${shq(path)})" && printf '%s' '${b64}' | base64 -d > ${shq(path)}`,
+        description: `Write ${path}`,
+      },
+    };
+  }
+  if (tool === 'Read')
+    return { tool: 'Bash', input: { command: `cat ${shq(path)}`, description: `Read ${path}` } };
+  return null;
+}
+
 /** Turn a step into an answer. Throws UnknownCwdError (sent as a 400) when a path cannot be resolved. */
 export function agentAnswer(turn: AgentTurn, step: AgentStep, script: ResolvedScript): Answer {
   const calls = [...(step.tool ? [{ tool: step.tool, input: step.input ?? {} }] : []), ...(step.tools ?? [])];
   const content: ContentBlock[] = [];
   if (step.text !== undefined) content.push({ type: 'text', text: step.text });
-  for (const c of calls) {
+  for (const raw of calls) {
+    const c = viaBash(raw.tool, raw.input, turn.cwd) ?? raw;
     content.push({
       type: 'tool_use',
       id: newId('toolu'),
