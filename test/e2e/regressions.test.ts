@@ -201,3 +201,45 @@ describe('bad input loses nothing', () => {
     expect(experiments(results)).toEqual([]);
   });
 });
+
+describe('infrastructure failures', () => {
+  it('a missing agent binary stops after 3 infrastructure failures, counts nothing, and a fixed rerun redoes the runs', async () => {
+    server.setScript({ agent: AGENT, judge: { default: VERDICT } });
+    const repo = gitdir({ 'README.md': '# x\n' });
+    const { tiersDir } = buildTestCase({
+      repo,
+      tiers: { T0: { '01-a': {}, '02-b': {} } },
+      language: 'other',
+    });
+    const results = tmpDir('scylla-results-');
+    const args = [
+      'run',
+      '--tiers-dir',
+      tiersDir,
+      '--tiers',
+      'T0',
+      '--runs',
+      '2',
+      '--parallel',
+      '1',
+      '--results-dir',
+      results,
+    ];
+    const broken = await runScylla([...args, '--agent-bin', '/nonexistent/claude'], scyllaEnv(server.url));
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('3 infrastructure failures in a row');
+    expect(broken.stderr).toContain('/nonexistent/claude');
+    expect(broken.stderr).not.toContain('this is a bug');
+    const [expDir] = experiments(results);
+    // Runs already holding a workspace slot when the third failure came end the same way.
+    expect(
+      query<{ state: string }>(expDir, "SELECT state FROM runs WHERE state = 'infra_failed'").length,
+    ).toBeGreaterThanOrEqual(3);
+    expect(query<{ n: number }>(expDir, 'SELECT COUNT(*) AS n FROM judgments')[0].n).toBe(0);
+    const fixed = await runScylla(args, scyllaEnv(server.url));
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(
+      query<{ state: string }>(expDir, 'SELECT state FROM runs').every((r) => r.state === 'cleaned'),
+    ).toBe(true);
+  });
+});
