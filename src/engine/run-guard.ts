@@ -1,7 +1,7 @@
 // Runs one run for the scheduler: a run's own (non-bug) errors become its infrastructure failure,
 // never the experiment's end, and every end is logged as one line.
 
-import { ScyllaError } from '../errors.js';
+import { InterruptedError, ScyllaError } from '../errors.js';
 import { isFinal } from '../store/run-state.js';
 import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
 import { executeRun } from './run-pipeline.js';
@@ -13,6 +13,11 @@ export async function executeRunSafe(ctx: ExperimentContext, spec: RunSpec): Pro
     logRunEnd(ctx, spec, end);
     return end;
   } catch (e) {
+    // A stop interrupts whatever stage was running; the run stays where it was and continues there.
+    if (e instanceof InterruptedError || ctx.hardStop.aborted) {
+      logRunEnd(ctx, spec, { kind: 'interrupted' });
+      return { kind: 'interrupted' };
+    }
     if (!(e instanceof ScyllaError) || e.code === 'INTERNAL') throw e;
     ctx.logger.error(`run ${spec.tier}/${spec.subtest}/${spec.run} failed: ${e.message}`);
     const row = ctx.store.getRun(spec);
@@ -39,7 +44,8 @@ function logRunEnd(ctx: ExperimentContext, spec: RunSpec, end: RunEnd): void {
     );
   } else if (end.kind === 'rate_limited')
     ctx.logger.warn(`${name}: rate limited (${end.source}); will be redone`);
-  else if (end.kind === 'interrupted') ctx.logger.warn(`${name}: interrupted; will be redone on resume`);
+  else if (end.kind === 'interrupted')
+    ctx.logger.warn(`${name}: interrupted; the next invocation picks it up`);
   else if (end.kind === 'judge_failed')
     ctx.logger.warn(`${name}: every judge failed; will be re-judged on resume`);
   else if (end.kind === 'budget_exhausted') ctx.logger.warn(`${name}: not started, budget exhausted`);

@@ -1,6 +1,6 @@
 // Issue 5, end to end with the real Claude Code CLI: global agent slots, one rate-limit pause for
 // every worker, Ctrl-C once and twice, and a second process refusing a live experiment.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -252,5 +252,46 @@ describe('concurrency, rate limits and Ctrl-C', () => {
     expect(second.stderr).toContain(`pid ${first.child.pid}`);
     const r = await first.done;
     expect(r.code, r.stderr).toBe(0);
+  });
+});
+
+describe('a stop during a later stage', () => {
+  it('Ctrl-C twice while the build pipeline runs: the run stays after its agent, and resuming never re-runs the agent', async () => {
+    server.setScript({ agent: AGENT, judge: { default: VERDICT } });
+    const repo = gitdir({ 'README.md': '# slow build\n' });
+    const { tiersDir } = buildTestCase({
+      repo,
+      tiers: { T0: { '01-only': {} } },
+      language: 'other',
+      // Slow only once the agent has written hello.py, so the baseline on the base commit is quick.
+      extraTestYaml: { pipeline: [{ name: 'slow-build', run: 'if [ -f hello.py ]; then sleep 30; fi' }] },
+    });
+    const results = tmpDir('scylla-results-');
+    const args = ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results];
+    const from = server.requests.length;
+    const run = startScylla(args, scyllaEnv(server.url));
+    const expDir = await waitFor('the pipeline stage', () => {
+      const d = expDirIn(results);
+      return d && db<{ state: string }>(d, 'SELECT state FROM runs')[0]?.state === 'diff_captured' ? d : null;
+    });
+    await sleep(500);
+    run.child.kill('SIGINT');
+    await sleep(200);
+    const stoppedAt = Date.now();
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(Date.now() - stoppedAt).toBeLessThan(8000); // the 30 s build step was killed
+    expect(db<{ state: string }>(expDir, 'SELECT state FROM runs')).toEqual([{ state: 'diff_captured' }]);
+    const agentRequests = server.requests.slice(from).filter((q) => q.kind === 'agent').length;
+    // The declared pipeline is not part of what a result means, so the resume may use a fast one.
+    const testYaml = join(tiersDir, 'test.yaml');
+    writeFileSync(testYaml, readFileSync(testYaml, 'utf8').replace('sleep 30', 'true'));
+    const again = await runScylla(args, scyllaEnv(server.url));
+    expect(again.code, again.stderr).toBe(0);
+    expect(db<{ state: string; attempt: number }>(expDir, 'SELECT state, attempt FROM runs')).toEqual([
+      { state: 'cleaned', attempt: 1 },
+    ]);
+    expect(server.requests.slice(from).filter((q) => q.kind === 'agent').length).toBe(agentRequests);
   });
 });
