@@ -1,6 +1,6 @@
 // Tool caches inside a worktree: remember which existed before the pipeline, remove the ones it created.
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { walkTree } from '../util/walk.js';
 
 /** Directory names that tools create as caches next to the code (pytest plugins: benchmark, hypothesis). */
 const CACHE_DIRS = new Set([
@@ -18,24 +18,12 @@ const MAX_ENTRIES = 100_000;
 /** Absolute paths of cache directories under `root`. */
 export function findCacheDirs(root: string): Set<string> {
   const found = new Set<string>();
-  const stack = [root];
-  let seen = 0;
-  while (stack.length && seen < MAX_ENTRIES) {
-    const dir = stack.pop()!;
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      seen++;
-      if (!e.isDirectory() || PRUNE.has(e.name)) continue;
-      const p = join(dir, e.name);
-      if (CACHE_DIRS.has(e.name)) found.add(p);
-      else stack.push(p);
-    }
-  }
+  walkTree(root, MAX_ENTRIES, (e, p) => {
+    if (!e.isDirectory() || PRUNE.has(e.name)) return false;
+    if (!CACHE_DIRS.has(e.name)) return true;
+    found.add(p);
+    return false;
+  });
   return found;
 }
 

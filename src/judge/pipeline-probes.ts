@@ -1,7 +1,8 @@
 // Questions the pipeline asks a workspace before running a step: is a tool on PATH, are there tests, what does package.json say.
-import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { runProcess } from '../util/process.js';
+import { walkTree } from '../util/walk.js';
 
 /** Directories never searched for source or tests (VCS, dependencies, virtualenvs, build output). */
 const PRUNE = new Set(['.git', 'node_modules', '__pycache__', 'venv', 'build', 'dist', 'site-packages']);
@@ -34,28 +35,18 @@ export interface PythonTree {
 /** Walk the workspace (hidden and dependency directories pruned, like pytest's `norecursedirs`). */
 export function scanPython(workspace: string): PythonTree {
   const tree: PythonTree = { pyFiles: 0, hasTests: false };
-  const stack = [workspace];
-  let seen = 0;
-  while (stack.length && seen < MAX_ENTRIES) {
-    const dir = stack.pop()!;
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
+  walkTree(workspace, MAX_ENTRIES, (e) => {
+    if (e.name.startsWith('.') || PRUNE.has(e.name) || e.name.endsWith('.egg-info')) return false;
+    if (e.isDirectory()) {
+      if (e.name === 'tests') tree.hasTests = true;
+      return true;
     }
-    for (const e of entries) {
-      seen++;
-      if (e.name.startsWith('.') || PRUNE.has(e.name) || e.name.endsWith('.egg-info')) continue;
-      if (e.isDirectory()) {
-        if (e.name === 'tests') tree.hasTests = true;
-        stack.push(join(dir, e.name));
-      } else if (e.isFile() && e.name.endsWith('.py')) {
-        tree.pyFiles++;
-        if (/^test_.*\.py$|_test\.py$/.test(e.name)) tree.hasTests = true;
-      }
+    if (e.isFile() && e.name.endsWith('.py')) {
+      tree.pyFiles++;
+      if (/^test_.*\.py$|_test\.py$/.test(e.name)) tree.hasTests = true;
     }
-  }
+    return false;
+  });
   return tree;
 }
 
