@@ -1,4 +1,6 @@
 // The AgentAdapter interface: what the engine asks of any coding agent (Claude Code, a generic command, ...).
+import { existsSync } from 'node:fs';
+import { AgentError } from '../errors.js';
 import type { AgentResult } from './result.js';
 
 export type { AgentFailure, AgentResult, AgentUsage } from './result.js';
@@ -59,4 +61,10 @@ export interface AgentAdapter {
 export interface AdapterOptions {
   /** The agent executable (path or name on PATH). */
   bin?: string;
+}
+
+/** Pre-flight check every adapter makes before starting anything (spec §4.3). */
+export function checkRunRequest(req: Pick<AgentRunRequest, 'timeoutMs' | 'workspace'>): void {
+  if (!(req.timeoutMs > 0)) throw new AgentError(`agent timeout must be positive, got ${req.timeoutMs}`);
+  if (!existsSync(req.workspace)) throw new AgentError(`workspace ${req.workspace} does not exist`);
 }

@@ -1,13 +1,13 @@
 // The Claude Code adapter: runs `claude --print` headless and isolated, parses its output, writes provenance.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { claudeIsolationNotes, copyUserCredentials } from './isolation.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AgentError } from '../errors.js';
+
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { buildChildEnv } from '../util/env.js';
 import { runProcess, type ProcessResult } from '../util/process.js';
-import type { AdapterOptions, AgentAdapter, AgentRunRequest } from './adapter.js';
+import { checkRunRequest, type AdapterOptions, type AgentAdapter, type AgentRunRequest } from './adapter.js';
 import {
   CLAUDE_ENV_ALLOW,
   buildClaudeArgs,
@@ -79,8 +79,7 @@ export function createClaudeCodeAdapter(opts: AdapterOptions = {}): AgentAdapter
     version: (env) =>
       agentVersion(claudeBin(opts, env), buildChildEnv(env, CLAUDE_ENV_ALLOW, { HOME: tmpdir() })),
     async run(req: AgentRunRequest): Promise<AgentResult> {
-      if (!(req.timeoutMs > 0)) throw new AgentError(`agent timeout must be positive, got ${req.timeoutMs}`);
-      if (!existsSync(req.workspace)) throw new AgentError(`workspace ${req.workspace} does not exist`);
+      checkRunRequest(req);
       const bin = claudeBin(opts, req.baseEnv);
       const model = resolveModelAlias(req.model);
       const { home, tmp } = isolatedPaths(req.configDir);

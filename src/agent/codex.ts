@@ -1,13 +1,13 @@
 // The OpenAI Codex CLI adapter: runs `codex exec --json` headless, offline-safe and isolated, parses its
 // events, writes the same artefacts as the Claude Code adapter.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AgentError } from '../errors.js';
+
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { buildChildEnv } from '../util/env.js';
 import { runProcess } from '../util/process.js';
-import type { AdapterOptions, AgentAdapter, AgentRunRequest } from './adapter.js';
+import { checkRunRequest, type AdapterOptions, type AgentAdapter, type AgentRunRequest } from './adapter.js';
 import { classifyCodexRun } from './codex-classify.js';
 import {
   CODEX_DEFAULT_MODEL,
@@ -50,8 +50,7 @@ export function createCodexAdapter(opts: AdapterOptions = {}): AgentAdapter {
     version: (env) =>
       agentVersion(codexBin(opts, env), buildChildEnv(env, CODEX_ENV_ALLOW, { HOME: tmpdir() })),
     async run(req: AgentRunRequest): Promise<AgentResult> {
-      if (!(req.timeoutMs > 0)) throw new AgentError(`agent timeout must be positive, got ${req.timeoutMs}`);
-      if (!existsSync(req.workspace)) throw new AgentError(`workspace ${req.workspace} does not exist`);
+      checkRunRequest(req);
       const bin = codexBin(opts, req.baseEnv);
       const model = codexModel(req.model);
       const { codexHome, home, tmp } = codexPaths(req.configDir);

@@ -1,5 +1,5 @@
 // The generic `command` adapter: any executable, prompt on stdin, usage from its last JSON stdout line.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AgentError } from '../errors.js';
@@ -7,7 +7,7 @@ import { detectRateLimit } from '../ratelimit/detect.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { buildChildEnv } from '../util/env.js';
 import { runProcess, type ProcessResult } from '../util/process.js';
-import type { AdapterOptions, AgentAdapter, AgentRunRequest } from './adapter.js';
+import { checkRunRequest, type AdapterOptions, type AgentAdapter, type AgentRunRequest } from './adapter.js';
 import { CLAUDE_ENV_ALLOW, isolatedPaths } from './claude-args.js';
 import { costFor } from './pricing.js';
 import { writeCommandLog, writePromptFile, writeReplayScript } from './provenance.js';
@@ -98,10 +98,10 @@ export function createCommandAdapter(opts: AdapterOptions = {}): AgentAdapter {
     name: 'command',
     version: (env) => agentVersion(binOf(env), buildChildEnv(env, COMMAND_ENV_ALLOW)),
     async run(req: AgentRunRequest): Promise<AgentResult> {
+      checkRunRequest(req);
       const bin = binOf(req.baseEnv);
       const { home, tmp } = isolatedPaths(req.configDir);
       for (const d of [req.agentDir, home, tmp]) mkdirSync(d, { recursive: true });
-      if (!existsSync(req.workspace)) throw new AgentError(`workspace ${req.workspace} does not exist`);
       const env = buildChildEnv(req.baseEnv, COMMAND_ENV_ALLOW, {
         HOME: home,
         TMPDIR: tmp,
