@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HELLO_AGENT } from '../helpers/e2e.js';
+import { HELLO_AGENT, runArgs } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
@@ -99,19 +99,7 @@ describe('batches, status and the budget', () => {
   it('--max-cost-usd: no run starts past the cap, the experiment stops as budget_exhausted, a higher cap resumes it', async () => {
     const tiersDir = testCase('test-001', 3);
     const results = tmpDir('scylla-results-');
-    const args = [
-      'run',
-      '--tiers-dir',
-      tiersDir,
-      '--tiers',
-      'T0',
-      '--runs',
-      '1',
-      '--parallel',
-      '1',
-      '--results-dir',
-      results,
-    ];
+    const args = runArgs(tiersDir, results, { runs: 1, parallel: 1 });
     const capped = await runScylla([...args, '--max-cost-usd', '0.015'], scyllaEnv(server.url));
     expect(capped.code).toBe(1);
     expect(capped.stderr).toContain('budget exhausted');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentPids } from '../helpers/agent-pids.js';
-import { HELLO_AGENT as AGENT, dbRows as db, PASS_VERDICT as VERDICT } from '../helpers/e2e.js';
+import { HELLO_AGENT as AGENT, dbRows as db, PASS_VERDICT as VERDICT, runArgs } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
@@ -63,22 +63,7 @@ describe('concurrency, rate limits and Ctrl-C', () => {
   it('--parallel 4 on 8 subtests x 2 runs: never more than 4 agents, mostly 3 or more, every run finalized once', async () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 700 });
     const results = tmpDir('scylla-results-');
-    const run = startScylla(
-      [
-        'run',
-        '--tiers-dir',
-        caseWith(8),
-        '--tiers',
-        'T0',
-        '--runs',
-        '2',
-        '--parallel',
-        '4',
-        '--results-dir',
-        results,
-      ],
-      scyllaEnv(server.url),
-    );
+    const run = startScylla(runArgs(caseWith(8), results, { runs: 2, parallel: 4 }), scyllaEnv(server.url));
     const samples: number[] = [];
     let finished = false;
     void run.done.then(() => (finished = true));
@@ -112,21 +97,7 @@ describe('concurrency, rate limits and Ctrl-C', () => {
     });
     const results = tmpDir('scylla-results-');
     const r = await runScylla(
-      [
-        'run',
-        '--tiers-dir',
-        caseWith(4),
-        '--tiers',
-        'T0',
-        '--runs',
-        '2',
-        '--parallel',
-        '4',
-        '--results-dir',
-        results,
-        '--rate-limit-wait',
-        '3',
-      ],
+      runArgs(caseWith(4), results, { runs: 2, parallel: 4 }, '--rate-limit-wait', '3'),
       scyllaEnv(server.url, { SCYLLA_AGENT_MAX_RETRIES: '0' }),
     );
     expect(r.code, r.stderr).toBe(0);
@@ -152,19 +123,7 @@ describe('concurrency, rate limits and Ctrl-C', () => {
   it('Ctrl-C once: in-flight runs finish, exit 130; the next run resumes and completes', async () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 1200 });
     const results = tmpDir('scylla-results-');
-    const args = [
-      'run',
-      '--tiers-dir',
-      caseWith(4),
-      '--tiers',
-      'T0',
-      '--runs',
-      '1',
-      '--parallel',
-      '2',
-      '--results-dir',
-      results,
-    ];
+    const args = runArgs(caseWith(4), results, { runs: 1, parallel: 2 });
     const run = startScylla(args, scyllaEnv(server.url));
     await waitFor('two agents', () => agentPids(results).length >= 2);
     run.child.kill('SIGINT');
@@ -192,19 +151,7 @@ describe('concurrency, rate limits and Ctrl-C', () => {
   it('Ctrl-C twice: agents are killed within 5 s, their runs are interrupted, never counted, and redone on resume', async () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 3000 });
     const results = tmpDir('scylla-results-');
-    const args = [
-      'run',
-      '--tiers-dir',
-      caseWith(2),
-      '--tiers',
-      'T0',
-      '--runs',
-      '1',
-      '--parallel',
-      '2',
-      '--results-dir',
-      results,
-    ];
+    const args = runArgs(caseWith(2), results, { runs: 1, parallel: 2 });
     const run = startScylla(args, scyllaEnv(server.url));
     const pids = await waitFor('two agents', () => {
       const p = agentPids(results);
@@ -234,17 +181,7 @@ describe('concurrency, rate limits and Ctrl-C', () => {
   it('a second scylla run on a live experiment refuses with the owner pid', async () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 2000 });
     const results = tmpDir('scylla-results-');
-    const args = [
-      'run',
-      '--tiers-dir',
-      caseWith(1),
-      '--tiers',
-      'T0',
-      '--runs',
-      '1',
-      '--results-dir',
-      results,
-    ];
+    const args = runArgs(caseWith(1), results, { runs: 1 });
     const first = startScylla(args, scyllaEnv(server.url));
     await waitFor('the first run to own the experiment', () => agentPids(results).length >= 1);
     const second = await runScylla(args, scyllaEnv(server.url));
@@ -267,7 +204,7 @@ describe('a stop during a later stage', () => {
       extraTestYaml: { pipeline: [{ name: 'slow-build', run: 'if [ -f hello.py ]; then sleep 30; fi' }] },
     });
     const results = tmpDir('scylla-results-');
-    const args = ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results];
+    const args = runArgs(tiersDir, results, { runs: 1 });
     const from = server.requests.length;
     const run = startScylla(args, scyllaEnv(server.url));
     const expDir = await waitFor('the pipeline stage', () => {

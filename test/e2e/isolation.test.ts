@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runArgs } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
@@ -42,7 +43,7 @@ function fakeHome(): string {
 function args(results: string): string[] {
   const repo = gitdir({ 'README.md': '# greeter\n' });
   const { tiersDir } = buildTestCase({ repo, tiers: { T0: { '00-empty': {} } } });
-  return ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results];
+  return runArgs(tiersDir, results, { runs: 1 });
 }
 
 describe('isolation from the user configuration', () => {

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JUDGE_MARKER } from '../helpers/model-server-judge.js';
-import { HELLO_STEP as HELLO, HELLO_AGENT as AGENT, dbRows as rows } from '../helpers/e2e.js';
+import { HELLO_STEP as HELLO, HELLO_AGENT as AGENT, dbRows as rows, runArgs } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
@@ -48,7 +48,7 @@ async function runOne(
   });
   const results = tmpDir('scylla-results-');
   const r = await runScylla(
-    ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results, ...extra],
+    runArgs(tiersDir, results, { runs: 1 }, ...extra),
     scyllaEnv(server.url, opts.env),
   );
   return { r, results };

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HELLO_AGENT as AGENT, dbRows as query, PASS_VERDICT as VERDICT } from '../helpers/e2e.js';
+import { HELLO_AGENT as AGENT, dbRows as query, PASS_VERDICT as VERDICT, runArgs } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
@@ -37,7 +37,7 @@ describe('regressions of the original system', () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT } });
     const tiersDir = oneSubtestCase();
     const results = tmpDir('scylla-results-');
-    const base = ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results];
+    const base = runArgs(tiersDir, results, { runs: 1 });
     const first = await runScylla(base, scyllaEnv(server.url));
     expect(first.code, first.stderr).toBe(0);
     const changed = await runScylla([...base, '--model', 'claude-opus-4-5-20251101'], scyllaEnv(server.url));
@@ -58,18 +58,7 @@ describe('regressions of the original system', () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT } });
     const tiersDir = oneSubtestCase();
     const results = tmpDir('scylla-results-');
-    const args = [
-      'run',
-      '--tiers-dir',
-      tiersDir,
-      '--tiers',
-      'T0',
-      '--runs',
-      '2',
-      '--results-dir',
-      results,
-      '--keep-workspaces',
-    ];
+    const args = runArgs(tiersDir, results, { runs: 2 }, '--keep-workspaces');
     expect((await runScylla(args, scyllaEnv(server.url))).code).toBe(0);
     const [expDir] = experiments(results);
     const ws = join(expDir, 'T0', '01', 'run_01', 'workspace');
@@ -100,10 +89,7 @@ describe('regressions of the original system', () => {
     const from = lastIndex();
     // Extra agent arguments from the command line reach the agent's command (and its replay).
     const extra = ['--agent-arg', '--fallback-model', '--agent-arg', 'claude-haiku-4-5-20251001'];
-    const r = await runScylla(
-      ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results, ...extra],
-      scyllaEnv(server.url),
-    );
+    const r = await runScylla(runArgs(tiersDir, results, { runs: 1 }, ...extra), scyllaEnv(server.url));
     expect(r.code, r.stderr).toBe(0);
     const agentDir = join(experiments(results)[0], 'T0', '01', 'run_01', 'agent');
     const argv = JSON.parse(readFileSync(join(agentDir, 'command_log.json'), 'utf8')).commands[0]
@@ -123,7 +109,7 @@ describe('regressions of the original system', () => {
     server.setScript({ agent: AGENT, judge: { default: 'I think it "passed": true, success!' } });
     const tiersDir = oneSubtestCase();
     const results = tmpDir('scylla-results-');
-    const args = ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results];
+    const args = runArgs(tiersDir, results, { runs: 1 });
     const from = lastIndex();
     const bad = await runScylla(args, scyllaEnv(server.url));
     expect(bad.code).toBe(1);
@@ -163,10 +149,7 @@ describe('malformed subtest config.yaml', () => {
       const { tiersDir } = buildTestCase({ repo, tiers: { T0: { '02-broken': {} } } });
       writeFileSync(join(tiersDir, 't0', '02-broken', 'config.yaml'), yaml);
       const results = tmpDir('scylla-results-');
-      const r = await runScylla(
-        ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results],
-        scyllaEnv(server.url),
-      );
+      const r = await runScylla(runArgs(tiersDir, results, { runs: 1 }), scyllaEnv(server.url));
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(join(tiersDir, 't0', '02-broken', 'config.yaml'));
       expect(r.stderr).toMatch(expected);
@@ -181,19 +164,7 @@ describe('bad input loses nothing', () => {
     const results = tmpDir('scylla-results-');
     const missing = join(tmpDir(), 'no-such-repo');
     const r = await runScylla(
-      [
-        'run',
-        '--tiers-dir',
-        tiersDir,
-        '--tiers',
-        'T0',
-        '--runs',
-        '1',
-        '--results-dir',
-        results,
-        '--repo',
-        missing,
-      ],
+      runArgs(tiersDir, results, { runs: 1 }, '--repo', missing),
       scyllaEnv(server.url),
     );
     expect(r.code).toBe(1);
@@ -212,19 +183,7 @@ describe('infrastructure failures', () => {
       language: 'other',
     });
     const results = tmpDir('scylla-results-');
-    const args = [
-      'run',
-      '--tiers-dir',
-      tiersDir,
-      '--tiers',
-      'T0',
-      '--runs',
-      '2',
-      '--parallel',
-      '1',
-      '--results-dir',
-      results,
-    ];
+    const args = runArgs(tiersDir, results, { runs: 2, parallel: 1 });
     const broken = await runScylla([...args, '--agent-bin', '/nonexistent/claude'], scyllaEnv(server.url));
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('3 infrastructure failures in a row');

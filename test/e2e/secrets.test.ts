@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runArgs } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
@@ -22,7 +23,7 @@ beforeAll(async () => {
   const { tiersDir } = buildTestCase({ repo, tiers: { T0: { '00-empty': {} } } });
   const results = tmpDir('scylla-results-');
   const env = scyllaEnv(server.url, { ANTHROPIC_API_KEY: ANTHROPIC_KEY, OPENAI_API_KEY: OPENAI_KEY });
-  const args = ['run', '--tiers-dir', tiersDir, '--tiers', 'T0', '--runs', '1', '--results-dir', results];
+  const args = runArgs(tiersDir, results, { runs: 1 });
   const r = await runScylla([...args, '--keep-workspaces'], env);
   expect(r.code, r.stderr).toBe(0);
   expect(r.stdout + r.stderr).not.toContain(ANTHROPIC_KEY);

@@ -40,3 +40,26 @@ export function experimentDirs(results: string, id = 'test-001'): string[] {
     .sort()
     .map((d) => join(results, d));
 }
+
+/** `scylla run` arguments for tier T0 of a test case; `extra` flags go last. */
+export function runArgs(
+  tiersDir: string,
+  results: string,
+  opts: { runs?: number; parallel?: number } = {},
+  ...extra: string[]
+): string[] {
+  const parallel = opts.parallel === undefined ? [] : ['--parallel', String(opts.parallel)];
+  const runs = ['--runs', String(opts.runs ?? 1)];
+  return [
+    'run',
+    '--tiers-dir',
+    tiersDir,
+    '--tiers',
+    'T0',
+    ...runs,
+    ...parallel,
+    '--results-dir',
+    results,
+    ...extra,
+  ];
+}
