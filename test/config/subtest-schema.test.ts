@@ -1,25 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+
 import { loadYamlFile } from '../../src/config/load-yaml.js';
 import { SubtestConfigSchema, effectiveResources, isSafeName } from '../../src/config/subtest-schema.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { configError } from '../helpers/config-error.js';
 
 function parse(text: string) {
   const file = join(tmpDir(), 'config.yaml');
   writeFileSync(file, text);
   return loadYamlFile(file, SubtestConfigSchema).value;
-}
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('subtest config.yaml schema', () => {

@@ -1,25 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+
 import { loadYamlFile } from '../../src/config/load-yaml.js';
 import { TestCaseSpecSchema } from '../../src/config/test-case-schema.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { configError } from '../helpers/config-error.js';
 
 function load(text: string) {
   const file = join(tmpDir(), 'test.yaml');
   writeFileSync(file, text);
   return { file, load: () => loadYamlFile(file, TestCaseSpecSchema).value };
-}
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('test.yaml schema', () => {
