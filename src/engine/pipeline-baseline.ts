@@ -3,8 +3,7 @@
 import { join } from 'node:path';
 import { pipelineFor, PipelineResultSchema, runPipeline, type PipelineResult } from '../judge/pipeline.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
-import { createWorktree, removeWorktree } from '../workspace/worktree.js';
-import { runGit } from '../workspace/git.js';
+import { createWorktree, deleteBranch, removeWorktree } from '../workspace/worktree.js';
 import type { ExperimentContext } from './context.js';
 
 const KEY = 'pipeline_baseline';
@@ -29,6 +28,6 @@ export async function pipelineBaseline(ctx: ExperimentContext): Promise<Pipeline
     return result;
   } finally {
     await removeWorktree(ctx.baseRepo, dir);
-    await runGit(ctx.baseRepo, ['branch', '-D', branch], { allowFail: true });
+    await deleteBranch(ctx.baseRepo, branch);
   }
 }

@@ -1,5 +1,6 @@
 // The experiment store (scylla.db): experiment, subtests, runs and their stage transitions,
 // judgments, rate-limit pauses, tier winners. Every state change is one SQLite transaction.
+import { existsSync, linkSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { InternalError } from '../errors.js';
@@ -104,26 +105,61 @@ export interface JudgmentRow {
 
 const now = () => new Date().toISOString();
 
+function openDb(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 10000');
+  return db;
+}
+
+/** Bring the schema up to date; each step re-reads the version inside its write transaction. */
+function migrate(db: Database.Database): void {
+  for (;;) {
+    const done = db
+      .transaction(() => {
+        const v = db.pragma('user_version', { simple: true }) as number;
+        if (v >= MIGRATIONS.length) return true;
+        db.exec(MIGRATIONS[v]);
+        db.pragma(`user_version = ${v + 1}`);
+        return false;
+      })
+      .immediate();
+    if (done) return;
+  }
+}
+
+/**
+ * Make a new store file appear with its whole schema at once: it is built under a private name
+ * and linked into place, so anyone who sees `scylla.db` (a `scylla status`, a user's sqlite3)
+ * never finds it empty. If another process got there first, its file is kept.
+ */
+function createComplete(file: string): void {
+  const tmp = `${file}.new-${process.pid}`;
+  rmSync(tmp, { force: true });
+  const db = openDb(tmp);
+  try {
+    migrate(db);
+  } finally {
+    db.close();
+  }
+  try {
+    linkSync(tmp, file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  } finally {
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  }
+}
+
 /** Open handle on one experiment's scylla.db. */
 export class Store {
   readonly db: Database.Database;
 
   constructor(readonly file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 10000');
-    this.migrate();
-  }
-
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
+    if (!existsSync(file)) createComplete(file);
+    this.db = openDb(file);
+    migrate(this.db);
   }
 
   close(): void {

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { GitError } from '../errors.js';
 import { runGit } from './git.js';
+import { withRepoLock } from './repo-lock.js';
 
 export { branchName, branchPrefix } from './branch-name.js';
 
@@ -25,6 +26,10 @@ export interface CreateWorktreeOptions {
  * (re)executed, never for finalised ones, so nothing of value is lost.
  */
 export async function createWorktree(opts: CreateWorktreeOptions): Promise<void> {
+  await withRepoLock(opts.baseRepo, () => addWorktree(opts));
+}
+
+async function addWorktree(opts: CreateWorktreeOptions): Promise<void> {
   const path = resolve(opts.path);
   const stale = (await branchTip(opts.baseRepo, opts.branch)) !== null || isNonEmptyDir(path);
   if (stale) await clearStale(opts.baseRepo, path, opts.branch);
@@ -47,6 +52,10 @@ export async function restoreWorktree(opts: {
   path: string;
   branch: string;
 }): Promise<void> {
+  await withRepoLock(opts.baseRepo, () => checkOutAgain(opts));
+}
+
+async function checkOutAgain(opts: { baseRepo: string; path: string; branch: string }): Promise<void> {
   const path = resolve(opts.path);
   if ((await branchTip(opts.baseRepo, opts.branch)) === null) {
     throw new GitError(
@@ -76,6 +85,10 @@ export async function restoreWorktree(opts: {
 
 /** Remove the worktree at `path` (even with uncommitted changes) and its directory; a missing path is fine. */
 export async function removeWorktree(baseRepo: string, path: string): Promise<void> {
+  await withRepoLock(baseRepo, () => dropWorktree(baseRepo, path));
+}
+
+async function dropWorktree(baseRepo: string, path: string): Promise<void> {
   const abs = resolve(path);
   if (!existsSync(baseRepo)) {
     rmSync(abs, { recursive: true, force: true });
@@ -87,6 +100,11 @@ export async function removeWorktree(baseRepo: string, path: string): Promise<vo
     rmSync(abs, { recursive: true, force: true });
   }
   await runGit(baseRepo, ['worktree', 'prune']);
+}
+
+/** Delete a branch of the base clone; a missing branch is fine. */
+export async function deleteBranch(baseRepo: string, branch: string): Promise<void> {
+  await withRepoLock(baseRepo, () => runGit(baseRepo, ['branch', '-D', branch], { allowFail: true }));
 }
 
 /** The commit a branch of the base clone points at, or null if there is no such branch. */

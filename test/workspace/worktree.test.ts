@@ -151,3 +151,26 @@ describe('removeWorktree and look-ups', () => {
     await expect(restoreWorktree({ baseRepo: base, path: ws, branch: 'nope' })).rejects.toThrow(GitError);
   });
 });
+
+describe('worktrees created and removed in parallel on one base clone', () => {
+  it('never collide, however many run at once (git worktree bookkeeping is not concurrency-safe)', async () => {
+    const { base, commit, exp } = await baseClone();
+    const n = 12;
+    const specs = Array.from({ length: n }, (_, i) => ({
+      path: workspaceDir(runDir(exp, `T${i % 3}`, String(i).padStart(2, '0'), 1)),
+      branch: branchName('par', `T${i % 3}`, String(i).padStart(2, '0'), 1),
+    }));
+    // Every worktree directory is named `workspace`, so git must pick distinct admin names under load.
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(specs.map((s) => createWorktree({ baseRepo: base, commit, ...s })));
+      for (const s of specs) expect(await worktreeExists(s.path), s.path).toBe(true);
+      await Promise.all(specs.map((s) => removeWorktree(base, s.path)));
+      for (const s of specs) expect(existsSync(s.path)).toBe(false);
+    }
+    expect(
+      worktreeList(base)
+        .split('\n\n')
+        .filter((b) => b.trim() !== ''),
+    ).toHaveLength(1);
+  });
+});
