@@ -55,7 +55,10 @@ export async function ensureBaseClone(opts: EnsureBaseCloneOptions): Promise<Bas
   }
   removeStalePartials(dest);
   if (existsSync(dest)) {
-    if (await isCloneOf(dest, source)) return { path: dest, commit: await checkoutCommit(dest, opts) };
+    if (await isCloneOf(dest, source)) {
+      await quietClone(dest);
+      return { path: dest, commit: await checkoutCommit(dest, opts) };
+    }
     if (!(await isLeftover(dest))) {
       throw new GitError(
         [],
@@ -69,6 +72,7 @@ export async function ensureBaseClone(opts: EnsureBaseCloneOptions): Promise<Bas
   const tmp = `${dest}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await cloneInto(tmp, source, opts);
+    await quietClone(tmp);
     const commit = await checkoutCommit(tmp, opts);
     try {
       renameSync(tmp, dest);
@@ -95,6 +99,16 @@ async function cloneInto(tmp: string, source: string, opts: EnsureBaseCloneOptio
     beforeAttempt: () => rmSync(tmp, { recursive: true, force: true }),
   });
   if (r.exitCode !== 0) throw cloneError(args, r, opts.repo);
+}
+
+/**
+ * No automatic gc or maintenance in the base clone: parallel runs commit in its worktrees, and a
+ * background `gc --auto` packing refs under them can make a run's git command fail for a reason
+ * that has nothing to do with the run.
+ */
+async function quietClone(dir: string): Promise<void> {
+  await runGit(dir, ['config', 'gc.auto', '0']);
+  await runGit(dir, ['config', 'maintenance.auto', 'false']);
 }
 
 function cloneError(args: string[], r: RetriedResult, repo: string): GitError {

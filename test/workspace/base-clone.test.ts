@@ -45,6 +45,14 @@ describe('ensureBaseClone', () => {
     expect(readFileSync(join(dest, 'v.txt'), 'utf8')).toBe('one\n');
   });
 
+  it('turns off automatic gc and maintenance in the clone (parallel runs commit in its worktrees)', async () => {
+    const src = threeCommits();
+    const dest = join(tmpDir(), 'exp', 'repo');
+    await ensureBaseClone({ repo: src.path, commit: src.first, dest });
+    expect(git(dest, 'config', '--local', 'gc.auto')).toBe('0');
+    expect(git(dest, 'config', '--local', 'maintenance.auto')).toBe('false');
+  });
+
   it('clones a file:// URL shallowly and fetches a pinned commit that is not the tip', async () => {
     const src = threeCommits();
     const dest = join(tmpDir(), 'repo');
