@@ -55,6 +55,8 @@ export interface AgentAdapter {
   run(req: AgentRunRequest): Promise<AgentResult>;
   /** The agent's version string ("unknown" when it cannot be determined). */
   version(env: NodeJS.ProcessEnv): Promise<string>;
+  /** Throw an AgentError saying what to fix when the agent cannot be started at all (e.g. no binary). */
+  preflight(env: NodeJS.ProcessEnv): void;
 }
 
 /** Options every adapter factory accepts. */

@@ -1,6 +1,7 @@
 // Turns a finished agent process plus its parsed output into a failure kind (data, never guessed later).
 import { detectRateLimit, type RateLimitInfo } from '../ratelimit/detect.js';
 import type { ProcessResult } from '../util/process.js';
+import { CLAUDE_BIN_HINT } from './agent-bin.js';
 import type { ClaudeOutput } from './claude-output.js';
 import type { AgentFailure } from './result.js';
 
@@ -42,11 +43,10 @@ export function classifyRun(
   now = new Date(),
 ): Classification {
   if (proc.spawnError !== undefined) {
-    const hint = 'install it, or name it with --agent-bin or SCYLLA_CLAUDE_BIN';
     return {
       failure: 'infra_failed',
       isError: true,
-      errorMessage: `cannot start agent binary "${bin}": ${proc.spawnError} (${hint})`,
+      errorMessage: `cannot start agent binary "${bin}": ${proc.spawnError} (${CLAUDE_BIN_HINT})`,
     };
   }
   if (proc.aborted)

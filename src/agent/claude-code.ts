@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { buildChildEnv } from '../util/env.js';
 import { runProcess, type ProcessResult } from '../util/process.js';
+import { assertRunnable, CLAUDE_BIN_HINT, defaultAgentBin } from './agent-bin.js';
 import { checkRunRequest, type AdapterOptions, type AgentAdapter, type AgentRunRequest } from './adapter.js';
 import {
   CLAUDE_ENV_ALLOW,
@@ -29,9 +30,9 @@ import {
 import { AGENT_RESULT_FILE, type AgentResult } from './result.js';
 import { agentVersion, versionNumber } from './version.js';
 
-/** The binary to run: the factory option, else SCYLLA_CLAUDE_BIN, else `claude` on PATH. */
+/** The binary to run: the factory option, else SCYLLA_CLAUDE_BIN, else `claude` (see defaultAgentBin). */
 export function claudeBin(opts: AdapterOptions, env: NodeJS.ProcessEnv): string {
-  return opts.bin ?? env.SCYLLA_CLAUDE_BIN ?? 'claude';
+  return opts.bin ?? env.SCYLLA_CLAUDE_BIN ?? defaultAgentBin('claude', env);
 }
 
 /** The CLI's own total when it reports one, else the price table, else nothing. */
@@ -78,6 +79,7 @@ export function createClaudeCodeAdapter(opts: AdapterOptions = {}): AgentAdapter
     name: 'claude-code',
     version: (env) =>
       agentVersion(claudeBin(opts, env), buildChildEnv(env, CLAUDE_ENV_ALLOW, { HOME: tmpdir() })),
+    preflight: (env) => assertRunnable(claudeBin(opts, env), env, CLAUDE_BIN_HINT),
     async run(req: AgentRunRequest): Promise<AgentResult> {
       checkRunRequest(req);
       const bin = claudeBin(opts, req.baseEnv);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { buildChildEnv } from '../util/env.js';
 import { runProcess } from '../util/process.js';
+import { assertRunnable, CODEX_BIN_HINT, defaultAgentBin } from './agent-bin.js';
 import { checkRunRequest, type AdapterOptions, type AgentAdapter, type AgentRunRequest } from './adapter.js';
 import { classifyCodexRun } from './codex-classify.js';
 import {
@@ -24,9 +25,9 @@ import { writeCommandLog, writeModelFile, writePromptFile, writeReplayScript } f
 import { AGENT_RESULT_FILE, type AgentResult } from './result.js';
 import { agentVersion, versionNumber } from './version.js';
 
-/** The binary to run: the factory option, else SCYLLA_CODEX_BIN, else `codex` on PATH. */
+/** The binary to run: the factory option, else SCYLLA_CODEX_BIN, else `codex` (see defaultAgentBin). */
 export function codexBin(opts: AdapterOptions, env: NodeJS.ProcessEnv): string {
-  return opts.bin ?? env.SCYLLA_CODEX_BIN ?? 'codex';
+  return opts.bin ?? env.SCYLLA_CODEX_BIN ?? defaultAgentBin('codex', env);
 }
 
 /** Claude aliases mean nothing to Codex: a Claude model (the experiment default) falls back to ours. */
@@ -49,6 +50,7 @@ export function createCodexAdapter(opts: AdapterOptions = {}): AgentAdapter {
     name: 'codex',
     version: (env) =>
       agentVersion(codexBin(opts, env), buildChildEnv(env, CODEX_ENV_ALLOW, { HOME: tmpdir() })),
+    preflight: (env) => assertRunnable(codexBin(opts, env), env, CODEX_BIN_HINT),
     async run(req: AgentRunRequest): Promise<AgentResult> {
       checkRunRequest(req);
       const bin = codexBin(opts, req.baseEnv);

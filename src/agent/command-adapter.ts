@@ -7,6 +7,7 @@ import { detectRateLimit } from '../ratelimit/detect.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { buildChildEnv } from '../util/env.js';
 import { runProcess, type ProcessResult } from '../util/process.js';
+import { assertRunnable } from './agent-bin.js';
 import { checkRunRequest, type AdapterOptions, type AgentAdapter, type AgentRunRequest } from './adapter.js';
 import { CLAUDE_ENV_ALLOW, isolatedPaths } from './claude-args.js';
 import { costFor } from './pricing.js';
@@ -97,6 +98,7 @@ export function createCommandAdapter(opts: AdapterOptions = {}): AgentAdapter {
   return {
     name: 'command',
     version: (env) => agentVersion(binOf(env), buildChildEnv(env, COMMAND_ENV_ALLOW)),
+    preflight: (env) => assertRunnable(binOf(env), env, 'check --agent-bin or SCYLLA_AGENT_BIN'),
     async run(req: AgentRunRequest): Promise<AgentResult> {
       checkRunRequest(req);
       const bin = binOf(req.baseEnv);

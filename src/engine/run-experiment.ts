@@ -94,6 +94,9 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   assertNoParentClaudeMd(resolve(config.resultsDir));
   const env = opts.env ?? process.env;
   const judges = judgeSlots(config, env);
+  // A missing agent binary fails here, before a directory exists, not as a run's infra failure.
+  const adapter = createAgentAdapter(config.agent, { bin: config.agentBin ?? undefined });
+  adapter.preflight(env);
   const { expDir, store, resumed } = openExperiment(config, { fresh: opts.fresh });
   logger.toFile(join(expDir, 'experiment.log.jsonl'));
   logger.info(`${resumed ? 'resuming' : 'starting'} experiment ${config.experimentId} in ${expDir}`);
@@ -123,7 +126,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       baseRepo: clone.path,
       baseCommit: clone.commit,
       store,
-      adapter: createAgentAdapter(config.agent, { bin: config.agentBin ?? undefined }),
+      adapter,
       judges,
       rubric,
       criteria:
@@ -144,7 +147,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       logger,
       hardStop,
       softStop,
-      env: opts.env ?? process.env,
+      env,
     };
     opts.onContext?.(ctx);
     await validateOnce(ctx, opts.skipValidation === true);

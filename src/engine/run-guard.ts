@@ -35,9 +35,14 @@ function logRunEnd(ctx: ExperimentContext, spec: RunSpec, end: RunEnd): void {
   const name = `${spec.tier}/${spec.subtest}/run_${String(spec.run).padStart(2, '0')}`;
   if (end.kind === 'finalized') {
     const row = ctx.store.getRun(spec);
+    // Its place in the order of finalisation, not the count now: runs in parallel end close together.
     const done = ctx.store.db
-      .prepare("SELECT COUNT(*) AS n FROM runs WHERE state IN ('finalized','cleaned')")
-      .get() as { n: number };
+      .prepare(
+        `SELECT COUNT(*) AS n FROM transitions WHERE to_state = 'finalized' AND id <= (
+           SELECT MAX(id) FROM transitions
+           WHERE tier = ? AND subtest = ? AND run = ? AND to_state = 'finalized')`,
+      )
+      .get(spec.tier, spec.subtest, spec.run) as { n: number };
     const total = ctx.store.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number };
     ctx.logger.info(
       `${name}: ${end.passed ? 'PASS' : 'FAIL'} score ${end.score.toFixed(3)} cost $${(row?.cost_usd ?? 0).toFixed(4)} (${done.n}/${total.n} done)`,

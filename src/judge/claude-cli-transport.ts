@@ -11,16 +11,17 @@ import { InterruptedError, JudgeError, RateLimitError } from '../errors.js';
 import { detectRateLimit } from '../ratelimit/detect.js';
 import { buildChildEnv } from '../util/env.js';
 import { runProcess } from '../util/process.js';
+import { defaultAgentBin } from '../agent/agent-bin.js';
 import type { JudgeRequest, JudgeResponse, JudgeTransport, TransportOptions } from './transport.js';
 
-/** Options: `bin` overrides the executable (default SCYLLA_CLAUDE_BIN or `claude`). */
+/** Options: `bin` overrides the executable (default SCYLLA_CLAUDE_BIN, else `claude` as for the agent). */
 export interface CliTransportOptions extends TransportOptions {
   bin?: string;
 }
 
 export function createClaudeCliTransport(opts: CliTransportOptions = {}): JudgeTransport {
   const env = opts.env ?? process.env;
-  const bin = opts.bin ?? env.SCYLLA_CLAUDE_BIN ?? 'claude';
+  const bin = opts.bin ?? env.SCYLLA_CLAUDE_BIN ?? defaultAgentBin('claude', env);
   return {
     name: 'claude-cli',
     async complete(req: JudgeRequest): Promise<JudgeResponse> {

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { groupAlive, killGroup, waitGroupGone } from './process-group.js';
 
 /** What to run and how. */
 export interface RunProcessOptions {
@@ -68,29 +69,6 @@ function openLog(file?: string): WriteStream | undefined {
 
 function closeLog(ws?: WriteStream): Promise<void> {
   return new Promise((resolve) => (ws ? ws.end(() => resolve()) : resolve()));
-}
-
-/** Send `sig` to the whole process group of `pid`; ignore "no such process". */
-export function killGroup(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
-/** Is a process group still alive? */
-export function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Run a process to completion. Never throws for the child's own failures: they are in the result. */
@@ -174,6 +152,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
   if (child.pid !== undefined && (timedOut || aborted) && groupAlive(child.pid))
     killGroup(child.pid, 'SIGKILL');
   if (killTimer) clearTimeout(killTimer);
+  if (child.pid !== undefined) await waitGroupGone(child.pid);
   if (opts.onStdoutLine) pending += decoder.end();
   if (opts.onStdoutLine && pending.trim()) opts.onStdoutLine(pending);
   await Promise.all([closeLog(outLog), closeLog(errLog)]);

@@ -86,6 +86,9 @@ describe('concurrency, rate limits and Ctrl-C', () => {
     );
     expect(finals).toHaveLength(16);
     expect(finals.every((f) => f.n === 1)).toBe(true);
+    // Each run's line counts it in order of finalisation: 1/16 .. 16/16, each once, runs ending together or not.
+    const counts = [...r.stderr.matchAll(/\((\d+)\/16 done\)/g)].map((m) => Number(m[1]));
+    expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
   });
 
   it('a 429 on one agent request pauses every worker: no agent starts during the pause, the run is redone, 8 runs counted', async () => {

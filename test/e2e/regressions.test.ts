@@ -171,10 +171,27 @@ describe('bad input loses nothing', () => {
     expect(r.stderr).toContain(missing);
     expect(experiments(results)).toEqual([]);
   });
+
+  it('a missing agent binary: exit 1 before anything starts, naming it and how to fix it', async () => {
+    const repo = gitdir({ 'README.md': '# x\n' });
+    const { tiersDir } = buildTestCase({ repo, tiers: { T0: { '01-vanilla': {} } }, language: 'other' });
+    const results = tmpDir('scylla-results-');
+    const before = server.requests.length;
+    const r = await runScylla(
+      runArgs(tiersDir, results, { runs: 1 }, '--agent-bin', '/nonexistent/claude'),
+      scyllaEnv(server.url),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('/nonexistent/claude is not an executable file');
+    expect(r.stderr).toContain('--agent-bin');
+    expect(r.stderr).not.toContain('this is a bug');
+    expect(experiments(results)).toEqual([]);
+    expect(server.requests.length).toBe(before);
+  });
 });
 
 describe('infrastructure failures', () => {
-  it('a missing agent binary stops after 3 infrastructure failures, counts nothing, and a fixed rerun redoes the runs', async () => {
+  it('an agent that cannot start stops the experiment after 3 infrastructure failures, counts nothing, and a fixed rerun redoes the runs', async () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT } });
     const repo = gitdir({ 'README.md': '# x\n' });
     const { tiersDir } = buildTestCase({
@@ -184,10 +201,13 @@ describe('infrastructure failures', () => {
     });
     const results = tmpDir('scylla-results-');
     const args = runArgs(tiersDir, results, { runs: 2, parallel: 1 });
-    const broken = await runScylla([...args, '--agent-bin', '/nonexistent/claude'], scyllaEnv(server.url));
+    // An executable whose interpreter is missing passes the pre-flight check and fails at every start.
+    const agent = join(tmpDir(), 'claude');
+    writeFileSync(agent, '#!/nonexistent/interpreter\n', { mode: 0o755 });
+    const broken = await runScylla([...args, '--agent-bin', agent], scyllaEnv(server.url));
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('3 infrastructure failures in a row');
-    expect(broken.stderr).toContain('/nonexistent/claude');
+    expect(broken.stderr).toContain(agent);
     expect(broken.stderr).not.toContain('this is a bug');
     const [expDir] = experiments(results);
     // Runs already holding a workspace slot when the third failure came end the same way.

@@ -66,6 +66,21 @@ describe('runProcess', () => {
     expect(alive(pid)).toBe(false);
   });
 
+  it('returns only once nothing of its group is running (an agent slot is free only then)', async () => {
+    const dir = tmpDir();
+    // A background child holding 1 GiB takes a while to tear down after the group's SIGKILL.
+    const hog = `python3 -c "import time; x = bytearray(1 << 30); time.sleep(300)"`;
+    const r = await runProcess({
+      cmd: 'bash',
+      args: ['-c', `${hog} >/dev/null 2>&1 & echo $!; sleep 1`],
+      cwd: dir,
+      env,
+      timeoutMs: 20_000,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(alive(Number(r.stdout.trim()))).toBe(false);
+  });
+
   it('kills the group when aborted', async () => {
     const dir = tmpDir();
     const file = join(dir, 'pids');

@@ -1,5 +1,6 @@
 // `scylla run`: resolve the configuration of each test case, run or resume the experiment (or a
 // batch of them under shared slots), print the summary.
+import { resolve } from 'node:path';
 import { resolveExperimentConfig, type RunCliOptions } from '../../config/resolve-experiment.js';
 import type { ExperimentContext } from '../../engine/context.js';
 import { runBatch } from '../../engine/run-batch.js';
@@ -52,9 +53,11 @@ function cliLayer(tiersDir: string, opts: Opts): RunCliOptions {
     judgeTimeout: num(opts.judgeTimeout),
     agent: str(opts.agent),
     // SCYLLA_CLAUDE_BIN only ever names the Claude Code binary; other agents have their own variables.
-    agentBin:
+    // A path is made absolute here: the agent runs in its workspace, not in this directory.
+    agentBin: asPath(
       str(opts.agentBin) ??
-      ((str(opts.agent) ?? 'claude-code') === 'claude-code' ? process.env.SCYLLA_CLAUDE_BIN : undefined),
+        ((str(opts.agent) ?? 'claude-code') === 'claude-code' ? process.env.SCYLLA_CLAUDE_BIN : undefined),
+    ),
     useUserAuth: opts.useUserAuth === true ? true : undefined,
     agentArgs: opts.agentArg as string[] | undefined,
     thinking: opts.thinking as RunCliOptions['thinking'],
@@ -62,6 +65,11 @@ function cliLayer(tiersDir: string, opts: Opts): RunCliOptions {
     resultsDir: str(opts.resultsDir),
     keepWorkspaces: opts.keepWorkspaces === true,
   };
+}
+
+/** A command with a slash is a path relative to this directory; a bare name stays a name for PATH. */
+function asPath(bin: string | undefined): string | undefined {
+  return bin?.includes('/') ? resolve(bin) : bin;
 }
 
 function prepare(tiersDir: string, opts: Opts, logger: Logger) {
