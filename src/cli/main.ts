@@ -90,7 +90,10 @@ export function buildProgram(): Command {
       'extra argument for the agent CLI (repeatable)',
       (v: string, prev: string[] = []) => [...prev, v],
     )
-    .option('--agent-bin <path>', 'agent executable (default: SCYLLA_CLAUDE_BIN, else claude on PATH, else the copy installed with Scylla)')
+    .option(
+      '--agent-bin <path>',
+      'agent executable (default: SCYLLA_CLAUDE_BIN, else claude on PATH, else the copy installed with Scylla)',
+    )
     .addOption(new Option('--thinking <level>', 'thinking budget').choices(['off', 'low', 'high', 'max']))
     .option('--max-cost-usd <usd>', 'stop starting runs past this spend', positive('--max-cost-usd'))
     .option('--results-dir <dir>', 'parent of experiment directories (default results)')
