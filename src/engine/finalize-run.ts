@@ -1,5 +1,6 @@
 // The finalize stage: write run_result.json and the run reports from durable artefacts, then mark
 // the run finalized. After this nothing of the run is ever written again.
+import { tidyNumber } from '../util/tidy-number.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAgentResult } from '../agent/result.js';
@@ -47,7 +48,7 @@ export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, 
     num_turns: agent.numTurns,
     cost_usd: agent.costUsd,
     cost_source: agent.costSource,
-    duration_seconds: agentS + judgeS,
+    duration_seconds: tidyNumber(agentS + judgeS),
     agent_duration_seconds: agentS,
     judge_duration_seconds: judgeS,
     judge_score: c.score ?? 0,

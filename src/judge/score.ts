@@ -1,4 +1,5 @@
 // Scoring against a rubric: weighted mean of per-item scores (N/A excluded), pass threshold, letter grade.
+import { tidyNumber } from '../util/tidy-number.js';
 import { rubricItems, type GradeScale, type Rubric, type RubricItemView } from '../config/rubric.js';
 
 /** A judge's score for one rubric item; `score: null` means not applicable. */
@@ -53,6 +54,6 @@ export function scoreFromItems(rubric: Rubric, perItem: Record<string, ItemScore
     weight += item.weight;
   }
   if (weight <= 0) return { score: null, passed: null, grade: null };
-  const score = sum / weight;
+  const score = tidyNumber(sum / weight);
   return { score, passed: passes(score, rubric), grade: grade(score, rubric.grading.grade_scale) };
 }

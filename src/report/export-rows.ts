@@ -4,6 +4,7 @@ import type { ExperimentStats } from '../stats/experiment-stats.js';
 import { isFinal } from '../store/run-state.js';
 import type { Store } from '../store/store.js';
 import { runDir } from '../workspace/paths.js';
+import { tidyNumber } from '../util/tidy-number.js';
 import { loadRunResult } from './run-result.js';
 
 /** A flat export row. */
@@ -97,7 +98,7 @@ export function judgmentRows(experimentId: string, store: Store): Row[] {
 
 function csvCell(v: Row[string] | undefined): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  const s = String(typeof v === 'number' ? tidyNumber(v) : v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -110,5 +111,6 @@ export function toCsv(rows: readonly Row[]): string {
 
 /** One JSON object per line. */
 export function toJsonl(rows: readonly Row[]): string {
-  return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+  const tidy = (_k: string, v: unknown) => (typeof v === 'number' ? tidyNumber(v) : v);
+  return rows.map((r) => JSON.stringify(r, tidy)).join('\n') + (rows.length ? '\n' : '');
 }

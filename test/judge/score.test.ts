@@ -24,6 +24,18 @@ describe('scoreFromItems', () => {
     expect(scoreFromItems(rubric, { R1: e(1), R2: e(0.4), R3: e(0) }).passed).toBe(false);
   });
 
+  it('gives the score as written, without floating-point noise (2·1 + 3·0.9) / 5 = 0.94', () => {
+    const r2 = RubricSchema.parse({
+      requirements: [
+        { id: 'R1', description: 'file exists', weight: 2, evaluation: 'binary' },
+        { id: 'R2', description: 'output right', weight: 3, evaluation: 'scaled' },
+      ],
+      grading: { pass_threshold: 0.6 },
+    });
+    expect((2 * 1 + 3 * 0.9) / 5).not.toBe(0.94); // what a plain division gives
+    expect(scoreFromItems(r2, { R1: e(1), R2: e(0.9) }).score).toBe(0.94);
+  });
+
   it('rounds binary items to 0 or 1', () => {
     expect(scoreFromItems(rubric, { R1: e(0.6), R2: e(0), R3: e(0) }).score).toBeCloseTo(0.5);
     expect(scoreFromItems(rubric, { R1: e(0.4), R2: e(1), R3: e(1) }).score).toBeCloseTo(0.5);
