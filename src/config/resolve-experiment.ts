@@ -186,7 +186,7 @@ export function resolveExperimentConfig(
     resourcesDir: tc.resourcesDir ?? null,
     language: file.language ?? tc.spec.language ?? 'other',
     tiers: [...new Set(tiers)],
-    runs: cli.runs ?? file.runs_per_subtest ?? DEFAULTS.runs,
+    runs: cli.runs ?? file.runs_per_subtest ?? tc.spec.runs_per_tier ?? DEFAULTS.runs,
     parallel: cli.parallel ?? file.parallel ?? file.parallel_subtests ?? DEFAULTS.parallel,
     parallelRuns: cli.parallelRuns ?? file.parallel_runs ?? 1,
     parallelJudges: cli.parallelJudges ?? file.parallel_judges ?? null,

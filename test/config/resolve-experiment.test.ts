@@ -38,6 +38,14 @@ describe('resolveExperimentConfig', () => {
     expect([flags.timeoutSeconds, flags.runs]).toEqual([60, 2]);
   });
 
+  it("test.yaml's runs_per_tier and tiers (unused by the original) are the defaults of --runs and --tiers", () => {
+    const tc = loadTestCase(testCase({ runs_per_tier: 3, tiers: ['T0', 'T2'] }));
+    const base = resolveExperimentConfig({ tiersDir: tc.dir }, tc);
+    expect([base.runs, base.tiers]).toEqual([3, ['T0', 'T2']]);
+    const flags = resolveExperimentConfig({ tiersDir: tc.dir, runs: 5, tiers: ['T1'] }, tc);
+    expect([flags.runs, flags.tiers]).toEqual([5, ['T1']]);
+  });
+
   it('resolves model aliases for the agent and every judge (defect 17)', () => {
     const tiersDir = testCase();
     const c = resolveExperimentConfig(
