@@ -115,6 +115,7 @@ export interface TestCaseInputs {
     source?: { repo?: string; hash?: string };
     task?: { timeout_seconds?: number; max_turns?: number };
     tiers?: string[];
+    runs_per_tier?: number;
   };
   promptFile: string;
   criteriaFile?: string;
