@@ -40,6 +40,11 @@ export interface AgentRunRequest {
   thinking?: 'off' | 'low' | 'high' | 'max';
   /** Aborting kills the agent; the result is then `interrupted`. */
   signal?: AbortSignal;
+  /**
+   * Called when the agent hits a rate limit and retries it itself (the run goes on), so the harness
+   * can pause every other worker at once. `retryAfterMs` is the agent's own wait, when it says.
+   */
+  onRateLimitRetry?: (r: AgentRateLimitRetry) => void;
   outputFormat?: 'stream-json' | 'json';
   /**
    * `--use-user-auth`: authenticate with the user's own login (`~/.claude/.credentials.json`, copied
@@ -57,6 +62,13 @@ export interface AgentAdapter {
   version(env: NodeJS.ProcessEnv): Promise<string>;
   /** Throw an AgentError saying what to fix when the agent cannot be started at all (e.g. no binary). */
   preflight(env: NodeJS.ProcessEnv): void;
+}
+
+/** A rate limit the agent retries by itself (see `AgentRunRequest.onRateLimitRetry`). */
+export interface AgentRateLimitRetry {
+  kind: 'rate_limit' | 'overloaded';
+  retryAfterMs: number | null;
+  message: string;
 }
 
 /** Options every adapter factory accepts. */

@@ -1,4 +1,5 @@
 // The Claude Code adapter: runs `claude --print` headless and isolated, parses its output, writes provenance.
+import { retryLimitKind, type ApiRetry } from '../ratelimit/detect.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { claudeIsolationNotes, copyUserCredentials } from './isolation.js';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,15 @@ function toResult(
   return result;
 }
 
+/** Tell the harness about a rate limit the CLI is retrying by itself (it goes on with the run). */
+function reportRetry(req: AgentRunRequest, r: ApiRetry): void {
+  const kind = retryLimitKind(r);
+  if (!kind || !req.onRateLimitRetry) return;
+  const what = r.errorStatus ?? r.error ?? kind;
+  const wait = r.retryDelayMs === null ? '' : ` in ${(r.retryDelayMs / 1000).toFixed(1)} s`;
+  req.onRateLimitRetry({ kind, retryAfterMs: r.retryDelayMs, message: `agent got ${what}, retrying${wait}` });
+}
+
 /** Claude Code, headless. `opts.bin` overrides the binary. */
 export function createClaudeCodeAdapter(opts: AdapterOptions = {}): AgentAdapter {
   return {
@@ -91,7 +101,9 @@ export function createClaudeCodeAdapter(opts: AdapterOptions = {}): AgentAdapter
       writePromptFile(req.agentDir, req.prompt);
       const version = agentVersion(bin, env);
       const reader =
-        (req.outputFormat ?? 'stream-json') === 'stream-json' ? new StreamJsonReader() : undefined;
+        (req.outputFormat ?? 'stream-json') === 'stream-json'
+          ? new StreamJsonReader((r) => reportRetry(req, r))
+          : undefined;
       const startedAt = new Date();
       // --use-user-auth: the user's Claude login, copied read-only for this run only.
       const creds = req.useUserAuth ? copyUserCredentials(req.configDir, req.baseEnv) : undefined;

@@ -92,6 +92,9 @@ export class StreamJsonReader {
   private readonly retries: ApiRetry[] = [];
   private lastText = '';
 
+  /** `onRetry` hears each `api_retry` line as it arrives. */
+  constructor(private readonly onRetry?: (r: ApiRetry) => void) {}
+
   /** Feed one stdout line; lines that are not JSON (warnings) are ignored. */
   line(text: string): void {
     const obj = parseJsonLine(text);
@@ -109,11 +112,13 @@ export class StreamJsonReader {
     const retry = RetrySchema.safeParse(obj);
     if (retry.success) {
       const r = retry.data;
-      this.retries.push({
+      const entry: ApiRetry = {
         errorStatus: r.error_status ?? null,
         retryDelayMs: r.retry_delay_ms ?? null,
         error: r.error ?? undefined,
-      });
+      };
+      this.retries.push(entry);
+      this.onRetry?.(entry);
       return;
     }
     if (InitSchema.safeParse(obj).success) this.init = obj as Record<string, unknown>;

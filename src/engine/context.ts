@@ -35,6 +35,8 @@ export interface ExperimentContext {
   /** Declared `pipeline:` commands of test.yaml (override the language default). */
   declaredPipeline?: { name: string; run: string }[];
   gate: RateLimitGate;
+  /** Record a rate limit and pause every worker (also called while an agent retries one itself). */
+  reportRateLimit(end: RateLimited): void;
   /** Agent, judge, pipeline and workspace slots (shared across the experiments of a batch). */
   slots: Slots;
   budget: Budget;
@@ -59,16 +61,19 @@ export interface RunSpec {
   branch: string;
 }
 
+/** A rate limit that paused (or ended) a run. */
+export interface RateLimited {
+  kind: 'rate_limited';
+  retryAfterMs: number;
+  source: 'agent' | 'judge';
+  limit: 'rate_limit' | 'overloaded' | 'usage_cap';
+  message: string;
+}
+
 /** How a call of executeRun ended. Only `finalized` is a result. */
 export type RunEnd =
   | { kind: 'finalized'; passed: boolean; score: number }
-  | {
-      kind: 'rate_limited';
-      retryAfterMs: number;
-      source: 'agent' | 'judge';
-      limit: 'rate_limit' | 'overloaded' | 'usage_cap';
-      message: string;
-    }
+  | RateLimited
   | { kind: 'infra_failed'; message: string }
   | { kind: 'judge_failed'; message: string }
   | { kind: 'interrupted' }

@@ -9,7 +9,6 @@ import { InterruptedError } from '../errors.js';
 import { discoverTiers, type Tier } from '../fixture/discover.js';
 import type { TestCase } from '../fixture/load-test-case.js';
 import { loadResourceLibrary } from '../fixture/resource-library.js';
-import { RateLimitGate } from '../ratelimit/gate.js';
 import { writeAllReports } from '../report/write-reports.js';
 import { type ExperimentStats } from '../stats/experiment-stats.js';
 import { isFinal } from '../store/run-state.js';
@@ -19,6 +18,7 @@ import { ensureBaseClone } from '../workspace/base-clone.js';
 import { baseCloneDir } from '../workspace/paths.js';
 import { pipelineBaseline } from './pipeline-baseline.js';
 import type { ExperimentContext } from './context.js';
+import { createRateLimitControl } from './rate-limits.js';
 import { executeRunSafe } from './run-guard.js';
 import { recordWinners, resolveTier } from './tier-baselines.js';
 import { createAgentAdapter, judgeSlots } from './judges.js';
@@ -111,15 +111,16 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       dest: baseCloneDir(expDir),
     });
     const slots = opts.slots ?? new Slots(limitsOf(config), logger);
-    const gate = new RateLimitGate({
-      onPause: (p) =>
-        logger.warn(
-          `rate limited (${p.source}, ${p.kind}): pausing every worker until ${new Date(p.until).toISOString()}`,
-        ),
-      onResume: () => logger.info('rate-limit pause over: resuming'),
+    const budget = new Budget(config.maxCostUsd, store);
+    // Every rate limit, whether it ended a run or the agent is retrying it by itself, pauses all workers.
+    const limits = createRateLimitControl({
+      config,
+      store,
+      slots,
+      logger,
+      stop,
       probe: (p) => probeRateLimit(ctx, p),
     });
-    const budget = new Budget(config.maxCostUsd, store);
     const ctx: ExperimentContext = {
       config,
       expDir,
@@ -140,7 +141,8 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       promptText: readFileSync(config.promptFile, 'utf8'),
       pipelineBaseline: null,
       declaredPipeline: testCase.spec.pipeline,
-      gate,
+      gate: limits.gate,
+      reportRateLimit: limits.report,
       slots,
       budget,
       active: new Map(),
@@ -164,25 +166,8 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
         { slots, parallelRuns: config.parallelRuns },
         {
           execute: (spec) => executeRunSafe(ctx, spec),
-          onRateLimit: (end) => {
-            const until = Date.now() + end.retryAfterMs;
-            slots.onRateLimit();
-            if (config.maxWaitSeconds !== null && end.retryAfterMs > config.maxWaitSeconds * 1000) {
-              stop(
-                `rate limit (${end.limit}) resets at ${new Date(until).toISOString()}, later than --max-wait ${config.maxWaitSeconds}s allows: ` +
-                  'stopping; run the same command again after the reset to resume',
-              );
-              return;
-            }
-            store.addPause({
-              source: end.source,
-              kind: end.limit,
-              until: new Date(until).toISOString(),
-              reason: end.message,
-            });
-            gate.pause({ source: end.source, kind: end.limit, until, reason: end.message });
-          },
-          waitGate: () => gate.wait(hardStop),
+          onRateLimit: (end) => ctx.reportRateLimit(end),
+          waitGate: () => limits.gate.wait(hardStop),
           stopping: () => softStop.aborted || hardStop.aborted,
           logger,
         },

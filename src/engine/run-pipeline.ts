@@ -253,6 +253,15 @@ async function runAgent(
           useUserAuth: ctx.config.useUserAuth,
           extraArgs: ctx.config.agentArgs.length ? ctx.config.agentArgs : undefined,
           signal: ctx.hardStop,
+          // The CLI retries a limit itself and goes on: the others pause now, not when it gives up.
+          onRateLimitRetry: (r) =>
+            ctx.reportRateLimit({
+              kind: 'rate_limited',
+              source: 'agent',
+              limit: r.kind,
+              retryAfterMs: r.retryAfterMs ?? ctx.config.rateLimitWaitSeconds * 1000,
+              message: r.message,
+            }),
         });
       } finally {
         ctx.budget.finished();

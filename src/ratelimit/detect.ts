@@ -65,6 +65,13 @@ function info(
   return { kind: parsed?.kind === 'usage_cap' ? 'usage_cap' : kind, retryAfterMs, estimated, message };
 }
 
+/** The kind of limit an `api_retry` line is about, or null for other errors (500s, network). */
+export function retryLimitKind(r: ApiRetry): 'rate_limit' | 'overloaded' | null {
+  if (r.errorStatus === 529 || r.error === 'overloaded') return 'overloaded';
+  if (r.errorStatus === 429 || r.error === 'rate_limit') return 'rate_limit';
+  return null;
+}
+
 /**
  * The rate limit behind a failed call, or null. Only a failed call (is_error or non-zero exit) can
  * be rate limited: a model answer that merely mentions "429" or "rate limit" is a normal answer.
@@ -81,9 +88,8 @@ export function detectRateLimit(input: DetectInput, now: Date = new Date()): Rat
   if (input.apiErrorStatus === 529 || CLI_529.test(text))
     return info('overloaded', firstLine(text, CLI_529), text, now, retries);
   const lastRetry = retries.at(-1);
-  const overloaded = lastRetry?.errorStatus === 529 || lastRetry?.error === 'overloaded';
-  if (lastRetry && (overloaded || lastRetry.errorStatus === 429 || lastRetry.error === 'rate_limit')) {
-    const kind = overloaded ? 'overloaded' : 'rate_limit';
+  const kind = lastRetry ? retryLimitKind(lastRetry) : null;
+  if (lastRetry && kind) {
     const message = `API retries (${retries.length}), last: ${lastRetry.errorStatus ?? lastRetry.error ?? '?'}`;
     return info(kind, message, '', now, retries);
   }

@@ -344,6 +344,11 @@ export class Store {
     return Number(r.lastInsertRowid);
   }
 
+  /** Move the end of a pause later (never earlier). */
+  extendPause(id: number, until: string): void {
+    this.db.prepare('UPDATE pauses SET until = max(until, ?) WHERE id = ?').run(until, id);
+  }
+
   endPause(id: number): void {
     this.db.prepare('UPDATE pauses SET ended_at = ? WHERE id = ?').run(now(), id);
   }

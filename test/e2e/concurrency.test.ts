@@ -123,6 +123,37 @@ describe('concurrency, rate limits and Ctrl-C', () => {
     expect(report.summary.passed_runs).toBe(8);
   });
 
+  it('a 429 the CLI retries by itself pauses every other worker at once; the run goes on and is counted once', async () => {
+    server.setScript({
+      agent: AGENT,
+      judge: { default: VERDICT },
+      delayMs: 300,
+      faults: [{ kind: 'agent', nth: 6, status: 429, retryAfter: 3 }],
+    });
+    const results = tmpDir('scylla-results-');
+    const r = await runScylla(
+      runArgs(caseWith(4), results, { runs: 2, parallel: 4 }),
+      scyllaEnv(server.url, { SCYLLA_AGENT_MAX_RETRIES: '1' }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('retrying in 3.0 s');
+    const expDir = expDirIn(results)!;
+    const pauses = db<{ started_at: string; until: string; ended_at: string | null; source: string }>(
+      expDir,
+      'SELECT * FROM pauses',
+    );
+    expect(pauses).toHaveLength(1);
+    expect(pauses[0].source).toBe('agent');
+    expect(pauses[0].ended_at).not.toBeNull();
+    const [from, to] = [Date.parse(pauses[0].started_at), Date.parse(pauses[0].until)];
+    expect(to - from).toBeGreaterThanOrEqual(2900);
+    const launches = agentLaunches(expDir);
+    expect(launches.filter((t) => t > from && t < to)).toEqual([]);
+    expect(launches.length).toBe(8); // nothing redone: the retried run finished on its own
+    const runs = db<{ state: string; attempt: number }>(expDir, 'SELECT state, attempt FROM runs');
+    expect(runs.map((x) => [x.state, x.attempt])).toEqual(Array(8).fill(['cleaned', 1]));
+  });
+
   it('Ctrl-C once: in-flight runs finish, exit 130; the next run resumes and completes', async () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 1200 });
     const results = tmpDir('scylla-results-');
