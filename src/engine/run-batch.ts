@@ -48,7 +48,7 @@ export async function runBatch(opts: {
         });
         return { id: config.experimentId, outcome };
       } catch (e) {
-        logger.error(`${config.experimentId}: ${(e as Error).message}`);
+        logger.error((e as Error).message);
         return { id: config.experimentId, error: (e as Error).message };
       }
     }),

@@ -35,16 +35,29 @@ function redactFields(f: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** Create a logger writing `level`+ to `sink` and everything to the file (once set). */
+/** Where a logger writes its file lines: its own file once set, else its parent's. */
+interface FileState {
+  file?: pino.Logger;
+  parent?: FileState;
+}
+
+const fileOf = (s: FileState | undefined): pino.Logger | undefined =>
+  s ? (s.file ?? fileOf(s.parent)) : undefined;
+
+/**
+ * Create a logger writing `level`+ to `sink` and everything to the file (once set). A child writes
+ * to its parent's file until it is given its own (each experiment of a batch has its own log).
+ */
 export function createLogger(opts: { sink?: LogSink; level?: LogLevel } = {}): Logger {
-  const state: { file?: pino.Logger } = {};
   const min = ORDER[opts.level ?? 'info'];
-  const make = (bound: Record<string, unknown>): Logger => {
+  const make = (bound: Record<string, unknown>, state: FileState): Logger => {
     const emit = (level: LogLevel, msg: string, fields: Record<string, unknown> = {}) => {
       const all = redactFields({ ...bound, ...fields });
-      state.file?.[level](all, redactText(msg));
+      fileOf(state)?.[level](all, redactText(msg));
       if (opts.sink && ORDER[level] >= min) {
-        const prefix = typeof bound.run === 'string' ? `[${bound.run}] ` : '';
+        // On the terminal, a batch's lines say which test case they are about.
+        const tags = [bound.experiment, bound.run].filter((t) => typeof t === 'string');
+        const prefix = tags.map((t) => `[${t as string}] `).join('');
         opts.sink(`${prefix}${redactText(msg)}`, level);
       }
     };
@@ -53,7 +66,7 @@ export function createLogger(opts: { sink?: LogSink; level?: LogLevel } = {}): L
       info: (m, f) => emit('info', m, f),
       warn: (m, f) => emit('warn', m, f),
       error: (m, f) => emit('error', m, f),
-      child: (f) => make({ ...bound, ...f }),
+      child: (f) => make({ ...bound, ...f }, { parent: state }),
       toFile: (file) => {
         mkdirSync(dirname(file), { recursive: true });
         state.file = pino(
@@ -63,7 +76,7 @@ export function createLogger(opts: { sink?: LogSink; level?: LogLevel } = {}): L
       },
     };
   };
-  return make({});
+  return make({}, {});
 }
 
 /** A logger that drops everything (library default). */

@@ -81,6 +81,18 @@ describe('batches, status and the budget', () => {
     const md = readFileSync(join(results, 'batch.md'), 'utf8');
     expect(md).toMatch(/\| test-002 \| completed \| T0 \| 01 \| 1\.000 \| 100\.0% \|/);
     expect(r.stdout).toContain('Batch summary');
+    // Each experiment's log holds its own lines only; the terminal says which test case a line is about.
+    for (const d of dirs) {
+      const id = d.replace(/^.*T\d\d-\d\d-\d\d-/, '');
+      const log = readFileSync(join(results, d, 'experiment.log.jsonl'), 'utf8')
+        .trim()
+        .split('\n');
+      expect(log.length).toBeGreaterThan(3);
+      expect(log.map((l) => (JSON.parse(l) as { experiment?: string }).experiment)).toEqual(
+        log.map(() => id),
+      );
+    }
+    expect(r.stderr).toMatch(/\[test-002\] T0\/01\/run_01: PASS/);
 
     // scylla status on the results dir reads the newest experiment from its store alone.
     const st = await runScylla(['status', join(results, dirs[1]), '--json'], scyllaEnv(server.url));
