@@ -57,7 +57,7 @@ export function createLogger(opts: { sink?: LogSink; level?: LogLevel } = {}): L
       if (opts.sink && ORDER[level] >= min) {
         // On the terminal, a batch's lines say which test case they are about.
         const tags = [bound.experiment, bound.run].filter((t) => typeof t === 'string');
-        const prefix = tags.map((t) => `[${t as string}] `).join('');
+        const prefix = tags.map((t) => `[${t}] `).join('');
         opts.sink(`${prefix}${redactText(msg)}`, level);
       }
     };
