@@ -1,7 +1,8 @@
-// One place that turns rate limits into pauses: the gate every worker waits at, the store's record
-// of each pause, adaptive concurrency, and the --max-wait stop.
+// One place that turns rate limits into pauses: the gate every worker waits at (shared by the
+// experiments of a batch: one key, one limit), the store's record of each pause, adaptive
+// concurrency, and the --max-wait stop.
 import type { ExperimentConfig } from '../config/experiment-config.js';
-import { RateLimitGate, type PauseInfo } from '../ratelimit/gate.js';
+import { RateLimitGate, type GateListener, type PauseInfo } from '../ratelimit/gate.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import type { RateLimited } from './context.js';
@@ -11,6 +12,20 @@ export interface RateLimitControl {
   gate: RateLimitGate;
   /** Pause every worker for `end` (or extend the pause in progress). */
   report: (end: RateLimited) => void;
+  /** Stop listening to a shared gate (the experiment is over; its store is about to close). */
+  close: () => void;
+}
+
+/** A gate that logs when pauses start and end: one per experiment, or one for a whole batch. */
+export function createLoggedGate(logger: Logger, probe?: GateListener['probe']): RateLimitGate {
+  return new RateLimitGate({
+    onPause: (p) =>
+      logger.warn(
+        `rate limited (${p.source}, ${p.kind}: ${p.reason}): pausing every worker until ${new Date(p.until).toISOString()}`,
+      ),
+    onResume: () => logger.info('rate-limit pause over: resuming'),
+    probe,
+  });
 }
 
 export function createRateLimitControl(deps: {
@@ -20,22 +35,20 @@ export function createRateLimitControl(deps: {
   logger: Logger;
   /** Stop the experiment (resumably) with this reason. */
   stop: (why: string) => void;
+  /** One cheap request through this experiment's credentials: null = limit over, else ms to wait more. */
   probe: (p: PauseInfo) => Promise<number | null>;
+  /** A gate shared with other experiments (a batch); by default the experiment has its own. */
+  gate?: RateLimitGate;
 }): RateLimitControl {
-  const { config, store, slots, logger } = deps;
-  // The store row of the pause in progress: a limit seen during it extends that row.
+  const { config, store, slots } = deps;
+  const gate = deps.gate ?? createLoggedGate(deps.logger);
+  // The store row of the pause this experiment reported: a limit seen during it extends that row.
   let open: { id: number; until: number } | null = null;
-  const gate = new RateLimitGate({
-    onPause: (p) =>
-      logger.warn(
-        `rate limited (${p.source}, ${p.kind}: ${p.reason}): pausing every worker until ${new Date(p.until).toISOString()}`,
-      ),
+  const close = gate.subscribe({
     onResume: () => {
       if (open) store.endPause(open.id);
       open = null;
-      logger.info('rate-limit pause over: resuming');
     },
-    probe: deps.probe,
   });
   const report = (end: RateLimited): void => {
     const until = Date.now() + end.retryAfterMs;
@@ -54,13 +67,14 @@ export function createRateLimitControl(deps: {
         open.until = until;
       }
     } else {
-      slots.onRateLimit();
+      if (!gate.paused) slots.onRateLimit();
       open = {
         id: store.addPause({ source: end.source, kind: end.limit, until: iso, reason: end.message }),
         until,
       };
     }
-    gate.pause({ source: end.source, kind: end.limit, until, reason: end.message });
+    const info: PauseInfo = { source: end.source, kind: end.limit, until, reason: end.message };
+    gate.pause({ ...info, probe: () => deps.probe(gate.paused ?? info) });
   };
-  return { gate, report };
+  return { gate, report, close };
 }

@@ -1,5 +1,6 @@
 // Many test cases under one set of slots: each gets its own experiment directory, all share the
 // agent/judge/pipeline/workspace limits, and a batch summary (batch.json, batch.md) is written.
+import { createLoggedGate } from './rate-limits.js';
 import { join } from 'node:path';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import type { TestCase } from '../fixture/load-test-case.js';
@@ -32,6 +33,8 @@ export async function runBatch(opts: {
   onContext?: (ctx: ExperimentContext) => void;
 }): Promise<BatchOutcome> {
   const slots = new Slots(limitsOf(opts.cases[0].config), opts.logger);
+  // One API key, one limit: a rate limit in any test case pauses them all.
+  const gate = createLoggedGate(opts.logger);
   const outcomes = await Promise.all(
     opts.cases.map(async ({ testCase, config }) => {
       const logger = opts.logger.child({ experiment: config.experimentId });
@@ -44,6 +47,7 @@ export async function runBatch(opts: {
           softStop: opts.softStop,
           hardStop: opts.hardStop,
           slots,
+          gate,
           onContext: opts.onContext,
         });
         return { id: config.experimentId, outcome };

@@ -19,6 +19,7 @@ import { baseCloneDir } from '../workspace/paths.js';
 import { pipelineBaseline } from './pipeline-baseline.js';
 import type { ExperimentContext } from './context.js';
 import { createRateLimitControl } from './rate-limits.js';
+import type { RateLimitGate } from '../ratelimit/gate.js';
 import { executeRunSafe } from './run-guard.js';
 import { recordWinners, resolveTier } from './tier-baselines.js';
 import { createAgentAdapter, judgeSlots } from './judges.js';
@@ -53,6 +54,8 @@ export interface RunExperimentOptions {
   hardStop?: AbortSignal;
   /** Slots shared with other experiments of a batch (default: this experiment's own). */
   slots?: Slots;
+  /** Rate-limit gate shared with other experiments of a batch: a limit seen by one pauses all. */
+  gate?: RateLimitGate;
   /** Skip the one-request-per-model check before the first run. */
   skipValidation?: boolean;
   /** Receives the context once it exists (the progress view reads `active`, the gate, the budget). */
@@ -102,6 +105,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   logger.info(`${resumed ? 'resuming' : 'starting'} experiment ${config.experimentId} in ${expDir}`);
   let runsStarted = false;
   let failedBeforeRuns = false;
+  let closeLimits = () => undefined as void;
   const heartbeat = setInterval(() => store.heartbeat(process.pid), HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
   try {
@@ -120,7 +124,9 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       logger,
       stop,
       probe: (p) => probeRateLimit(ctx, p),
+      gate: opts.gate,
     });
+    closeLimits = limits.close;
     const ctx: ExperimentContext = {
       config,
       expDir,
@@ -199,6 +205,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
     failedBeforeRuns = !resumed && !runsStarted;
     throw e;
   } finally {
+    closeLimits();
     clearInterval(heartbeat);
     store.release(process.pid);
     store.close();

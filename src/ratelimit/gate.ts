@@ -8,22 +8,39 @@ export interface PauseInfo {
   kind: 'rate_limit' | 'overloaded' | 'usage_cap';
   until: number;
   reason: string;
+  /** Asked when the pause is over (instead of the listener's probe): see `GateListener.probe`. */
+  probe?: () => Promise<number | null>;
 }
 
 /** Notified when a pause starts and ends (the store records them, the progress view shows them). */
 export interface GateListener {
-  onPause?(p: PauseInfo): void;
-  onResume?(p: PauseInfo): void;
+  onPause?: (p: PauseInfo) => void;
+  onResume?: (p: PauseInfo) => void;
   /** Asked when the pause is over: null = resume, a number = still limited, wait that many ms more. */
-  probe?(p: PauseInfo): Promise<number | null>;
+  probe?: (p: PauseInfo) => Promise<number | null>;
 }
 
 export class RateLimitGate {
   private current: PauseInfo | null = null;
   private waiter: Promise<void> | null = null;
   private pauses = 0;
+  private readonly listeners: GateListener[];
 
-  constructor(private readonly listener: GateListener = {}) {}
+  constructor(listener: GateListener = {}) {
+    this.listeners = [listener];
+  }
+
+  /**
+   * Also tell `l` when pauses start and end (a gate shared by the experiments of a batch tells each
+   * of them); returns the unsubscribe function.
+   */
+  subscribe(l: Omit<GateListener, 'probe'>): () => void {
+    this.listeners.push(l);
+    return () => {
+      const i = this.listeners.indexOf(l);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
 
   /** Number of pauses so far (adaptive concurrency uses it). */
   get pauseCount(): number {
@@ -42,7 +59,7 @@ export class RateLimitGate {
     this.current = info;
     if (first) {
       this.pauses++;
-      this.listener.onPause?.(info);
+      for (const l of [...this.listeners]) l.onPause?.(info);
       this.waiter = this.sleepUntilOpen();
     }
   }
@@ -52,15 +69,21 @@ export class RateLimitGate {
       while (this.current && Date.now() < this.current.until) {
         await sleep(Math.min(1000, Math.max(0, this.current.until - Date.now())));
       }
-      if (!this.current || !this.listener.probe) break;
-      const more = await this.listener.probe(this.current).catch(() => null);
+      const pause = this.current;
+      if (!pause) break;
+      const own = this.listeners[0].probe;
+      const probe = pause.probe ?? (own ? () => own(pause) : null);
+      if (!probe) break;
+      const more = await probe().catch(() => null);
       if (more === null) break;
-      this.current = { ...this.current, until: Date.now() + more };
+      // A pause reported while probing may already reach further.
+      const latest = this.current ?? pause;
+      this.current = { ...latest, until: Math.max(latest.until, Date.now() + more) };
     }
     const ended = this.current;
     this.current = null;
     this.waiter = null;
-    if (ended) this.listener.onResume?.(ended);
+    if (ended) for (const l of [...this.listeners]) l.onResume?.(ended);
   }
 
   /** Resolve when the gate is open (immediately when it is), or when `signal` aborts. */

@@ -25,28 +25,58 @@ export function groupAlive(pid: number): boolean {
   }
 }
 
-/**
- * Does group `pgid` still have a process that is not a zombie? Read from /proc where there is one
- * (a zombie nobody reaps must not count as running); elsewhere any member counts.
- */
-function groupRunning(pgid: number): boolean {
+/** pid → { state, ppid, pgrp } of every process in /proc (empty where there is no /proc). */
+function processTable(): Map<number, { state: string; ppid: number; pgrp: number }> {
+  const table = new Map<number, { state: string; ppid: number; pgrp: number }>();
   let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {
-    return groupAlive(pgid);
+    return table;
   }
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
     try {
       // "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after the last ')'.
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      table.set(Number(name), { state, ppid: Number(ppid), pgrp: Number(pgrp) });
     } catch {
       // ended while we looked
     }
   }
+  return table;
+}
+
+/**
+ * Process groups of `pid`'s descendants other than its own: an agent CLI starts its tool commands
+ * detached, in groups of their own, so killing the agent's group alone would leave them running.
+ * Our own group is never among them.
+ */
+export function descendantGroups(pid: number): number[] {
+  const table = processTable();
+  const ours = table.get(process.pid)?.pgrp;
+  const children = new Map<number, number[]>();
+  for (const [p, { ppid }] of table) children.set(ppid, [...(children.get(ppid) ?? []), p]);
+  const groups = new Set<number>();
+  const queue = [...(children.get(pid) ?? [])];
+  for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+    const g = table.get(p)?.pgrp;
+    if (g !== undefined && g !== pid && g !== ours && g > 1) groups.add(g);
+    queue.push(...(children.get(p) ?? []));
+  }
+  return [...groups];
+}
+
+/**
+ * Does group `pgid` still have a process that is not a zombie? Read from /proc where there is one
+ * (a zombie nobody reaps must not count as running); elsewhere any member counts.
+ */
+function groupRunning(pgid: number): boolean {
+  const table = processTable();
+  if (table.size === 0) return groupAlive(pgid);
+  for (const { state, pgrp } of table.values())
+    if (pgrp === pgid && state !== 'Z' && state !== 'X') return true;
   return false;
 }
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { groupAlive, killGroup, waitGroupGone } from './process-group.js';
+import { descendantGroups, groupAlive, killGroup, waitGroupGone } from './process-group.js';
 
 /** What to run and how. */
 export interface RunProcessOptions {
@@ -91,11 +91,18 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
   });
 
   let killTimer: NodeJS.Timeout | undefined;
+  // Groups the child's own children were started in (found while the child is alive, when we kill it).
+  const detached = new Set<number>();
+  const killAll = (pid: number, sig: NodeJS.Signals) => {
+    for (const g of descendantGroups(pid)) detached.add(g);
+    killGroup(pid, sig);
+    for (const g of detached) killGroup(g, sig);
+  };
   const terminate = () => {
     if (child.pid === undefined) return;
     const pid = child.pid;
-    killGroup(pid, 'SIGTERM');
-    killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), opts.killGraceMs ?? 5000);
+    killAll(pid, 'SIGTERM');
+    killTimer = setTimeout(() => killAll(pid, 'SIGKILL'), opts.killGraceMs ?? 5000);
   };
   const timer =
     opts.timeoutMs !== undefined
@@ -151,8 +158,9 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
   // The leader is gone; make sure no descendant outlives it.
   if (child.pid !== undefined && (timedOut || aborted) && groupAlive(child.pid))
     killGroup(child.pid, 'SIGKILL');
+  for (const g of detached) killGroup(g, 'SIGKILL');
   if (killTimer) clearTimeout(killTimer);
-  if (child.pid !== undefined) await waitGroupGone(child.pid);
+  for (const g of child.pid === undefined ? [] : [child.pid, ...detached]) await waitGroupGone(g);
   if (opts.onStdoutLine) pending += decoder.end();
   if (opts.onStdoutLine && pending.trim()) opts.onStdoutLine(pending);
   await Promise.all([closeLog(outLog), closeLog(errLog)]);

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentRunRequest } from '../../src/agent/adapter.js';
 import { createClaudeCodeAdapter } from '../../src/agent/claude-code.js';
@@ -168,6 +169,36 @@ describe('claude-code adapter (real CLI)', () => {
     const r = await adapter.run(req);
     expect(r.failure).toBe('interrupted');
     expect(processesIn(req.workspace)).toEqual([]);
+  });
+
+  it('when aborted or timed out, also kills what its Bash tool started (the CLI gives those their own group)', async () => {
+    for (const how of ['abort', 'timeout'] as const) {
+      server.setScript({
+        agent: { steps: [{ tool: 'Bash', input: { command: 'sleep 300' } }, { text: 'Done.' }] },
+      });
+      const ac = new AbortController();
+      const req = request(how === 'abort' ? { signal: ac.signal } : { timeoutMs: 4000 });
+      const sleeping = (async () => {
+        for (let i = 0; i < 200; i++) {
+          const found = processesIn(req.workspace).some((p) => {
+            try {
+              return readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith('sleep\u0000300');
+            } catch {
+              return false;
+            }
+          });
+          if (found) return true;
+          await sleep(50);
+        }
+        return false;
+      })();
+      const run = adapter.run(req);
+      expect(await sleeping, `${how}: the Bash tool's sleep started`).toBe(true);
+      if (how === 'abort') ac.abort();
+      const r = await run;
+      expect(r.failure).toBe(how === 'abort' ? 'interrupted' : 'timed_out');
+      expect(processesIn(req.workspace), how).toEqual([]);
+    }
   });
 
   it('passes the tool list and json format through (prompt first, so --tools cannot swallow it)', async () => {

@@ -154,6 +154,41 @@ describe('concurrency, rate limits and Ctrl-C', () => {
     expect(runs.map((x) => [x.state, x.attempt])).toEqual(Array(8).fill(['cleaned', 1]));
   });
 
+  it('a batch shares one gate: a 429 in one test case pauses the agents of every test case', async () => {
+    server.setScript({
+      agent: AGENT,
+      judge: { default: VERDICT },
+      delayMs: 300,
+      faults: [{ kind: 'agent', nth: 5, status: 429, retryAfter: 4 }],
+    });
+    const results = tmpDir('scylla-results-');
+    const args = ['run', '--tiers', 'T0', '--runs', '2', '--parallel', '4', '--results-dir', results];
+    for (const id of ['test-001', 'test-002']) {
+      const repo = gitdir({ 'README.md': `# ${id}\n` });
+      const t0 = { '01-a': {}, '02-b': {} };
+      args.push(
+        '--tiers-dir',
+        buildTestCase({ repo, tiers: { T0: t0 }, language: 'other', extraTestYaml: { id } }).tiersDir,
+      );
+    }
+    const r = await runScylla(
+      [...args, '--rate-limit-wait', '4'],
+      scyllaEnv(server.url, { SCYLLA_AGENT_MAX_RETRIES: '0' }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const dirs = readdirSync(results)
+      .filter((d) => /^\d{4}-/.test(d))
+      .map((d) => join(results, d));
+    expect(dirs).toHaveLength(2);
+    const pauses = dirs.flatMap((d) => db<{ started_at: string; until: string }>(d, 'SELECT * FROM pauses'));
+    expect(pauses).toHaveLength(1); // recorded by the test case that hit it
+    const [from, to] = [Date.parse(pauses[0].started_at), Date.parse(pauses[0].until)];
+    expect(to - from).toBeGreaterThanOrEqual(3900);
+    const launches = dirs.flatMap(agentLaunches);
+    expect(launches.filter((t) => t > from && t < to)).toEqual([]);
+    expect(launches).toHaveLength(9); // 8 runs + the redone one
+  });
+
   it('Ctrl-C once: in-flight runs finish, exit 130; the next run resumes and completes', async () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 1200 });
     const results = tmpDir('scylla-results-');

@@ -157,3 +157,22 @@ describe('runProcess', () => {
     expect(r.spawnError).toMatch(/ENOENT/);
   });
 });
+
+describe('runProcess and detached grandchildren', () => {
+  it('on timeout also kills what the child started in process groups of their own', async () => {
+    const dir = tmpDir();
+    const file = join(dir, 'pid');
+    // setsid puts the sleeper in a new session and group, as an agent CLI does with its tool commands.
+    const r = await runProcess({
+      cmd: 'bash',
+      args: ['-c', `setsid sleep 300 & echo $! > ${file}; wait`],
+      cwd: dir,
+      env,
+      timeoutMs: 700,
+      killGraceMs: 200,
+    });
+    expect(r.timedOut).toBe(true);
+    const [pid] = await pidsFrom(file);
+    expect(alive(pid)).toBe(false);
+  });
+});

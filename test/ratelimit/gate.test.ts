@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimitGate, type PauseInfo } from '../../src/ratelimit/gate.js';
+
+const info = (ms: number, extra: Partial<PauseInfo> = {}): PauseInfo => ({
+  source: 'agent',
+  kind: 'rate_limit',
+  until: Date.now() + ms,
+  reason: 'test',
+  ...extra,
+});
+
+describe('RateLimitGate', () => {
+  it('holds every waiter until the pause ends, and tells every subscriber once', async () => {
+    const events: string[] = [];
+    const gate = new RateLimitGate({
+      onPause: () => events.push('owner pause'),
+      onResume: () => events.push('owner resume'),
+    });
+    const unsubscribe = gate.subscribe({ onResume: () => events.push('a resume') });
+    gate.subscribe({ onPause: () => events.push('b pause'), onResume: () => events.push('b resume') });
+    const started = Date.now();
+    gate.pause(info(300));
+    gate.pause(info(100)); // shorter: does not shorten the pause, and is not a second pause
+    await Promise.all([gate.wait(), gate.wait()]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+    expect(events).toEqual(['owner pause', 'b pause', 'owner resume', 'a resume', 'b resume']);
+    expect(gate.pauseCount).toBe(1);
+    unsubscribe();
+    gate.pause(info(10));
+    await gate.wait();
+    expect(events.slice(5)).toEqual(['owner pause', 'b pause', 'owner resume', 'b resume']);
+  });
+
+  it("asks the pause's own probe (the experiment that hit the limit) and extends while it says so", async () => {
+    let asked = 0;
+    const gate = new RateLimitGate({
+      probe: () => Promise.reject(new Error('the owner probe is not asked')),
+    });
+    gate.pause(info(50, { probe: () => Promise.resolve(++asked < 3 ? 50 : null) }));
+    const started = Date.now();
+    await gate.wait();
+    expect(asked).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(gate.paused).toBeNull();
+  });
+
+  it('a waiter whose signal aborts stops waiting at once', async () => {
+    const gate = new RateLimitGate();
+    gate.pause(info(60_000));
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 20);
+    await gate.wait(ac.signal);
+    expect(gate.paused).not.toBeNull();
+  });
+});
