@@ -1,6 +1,6 @@
-// Issue 5, end to end with the real Claude Code CLI: global agent slots, one rate-limit pause for
-// every worker, Ctrl-C once and twice, and a second process refusing a live experiment.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Issue 5, end to end with the real Claude Code CLI: global agent slots, Ctrl-C once and twice, and a
+// second process refusing a live experiment (rate limits: rate-limits.test.ts).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
 import { runScylla, scyllaEnv, startScylla } from '../helpers/scylla-cli.js';
+import { agentLaunches, caseWith, expDirIn, waitFor } from '../helpers/e2e-runs.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 let server: ModelServer;
@@ -18,48 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function caseWith(subtests: number): string {
-  const repo = gitdir({ 'README.md': '# greeter\n' });
-  const t0: Record<string, object> = {};
-  for (let i = 1; i <= subtests; i++) t0[`${String(i).padStart(2, '0')}-same`] = { name: `same ${i}` };
-  return buildTestCase({ repo, tiers: { T0: t0 }, language: 'other' }).tiersDir;
-}
-
-async function waitFor<T>(what: string, f: () => T | undefined | null | false, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      const v = f();
-      if (v) return v;
-    } catch {
-      // not there yet (e.g. the database is being created)
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-const expDirIn = (results: string) => {
-  const d = existsSync(results) ? readdirSync(results).filter((n) => n.endsWith('-test-001')) : [];
-  return d.length ? join(results, d[0]) : null;
-};
-
-/** Every agent launch (command_log.json timestamps), including quarantined attempts. */
-function agentLaunches(expDir: string): number[] {
-  const out: number[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory() && e.name !== 'workspace' && e.name !== 'repo' && e.name !== 'config') walk(p);
-      else if (e.name === 'command_log.json')
-        for (const c of JSON.parse(readFileSync(p, 'utf8')).commands) out.push(Date.parse(c.timestamp));
-    }
-  };
-  walk(expDir);
-  return out;
-}
-
-describe('concurrency, rate limits and Ctrl-C', () => {
+describe('concurrency and Ctrl-C', () => {
   it('--parallel 4 on 8 subtests x 2 runs: never more than 4 agents, mostly 3 or more, every run finalized once', async () => {
     server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 700 });
     const results = tmpDir('scylla-results-');
@@ -89,104 +49,6 @@ describe('concurrency, rate limits and Ctrl-C', () => {
     // Each run's line counts it in order of finalisation: 1/16 .. 16/16, each once, runs ending together or not.
     const counts = [...r.stderr.matchAll(/\((\d+)\/16 done\)/g)].map((m) => Number(m[1]));
     expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
-  });
-
-  it('a 429 on one agent request pauses every worker: no agent starts during the pause, the run is redone, 8 runs counted', async () => {
-    server.setScript({
-      agent: AGENT,
-      judge: { default: VERDICT },
-      delayMs: 300,
-      faults: [{ kind: 'agent', nth: 6, status: 429, retryAfter: 3 }],
-    });
-    const results = tmpDir('scylla-results-');
-    const r = await runScylla(
-      runArgs(caseWith(4), results, { runs: 2, parallel: 4 }, '--rate-limit-wait', '3'),
-      scyllaEnv(server.url, { SCYLLA_AGENT_MAX_RETRIES: '0' }),
-    );
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('rate limited');
-    const expDir = expDirIn(results)!;
-    const pauses = db<{ started_at: string; until: string; source: string }>(expDir, 'SELECT * FROM pauses');
-    expect(pauses).toHaveLength(1);
-    expect(pauses[0].source).toBe('agent');
-    const [from, to] = [Date.parse(pauses[0].started_at), Date.parse(pauses[0].until)];
-    expect(to - from).toBeGreaterThanOrEqual(2900);
-    const launches = agentLaunches(expDir);
-    expect(launches.filter((t) => t > from && t < to)).toEqual([]);
-    expect(launches.length).toBe(9); // 8 runs + the redone one
-    const runs = db<{ state: string; attempt: number }>(expDir, 'SELECT state, attempt FROM runs');
-    expect(runs).toHaveLength(8);
-    expect(runs.every((x) => x.state === 'cleaned')).toBe(true);
-    expect(runs.filter((x) => x.attempt === 2)).toHaveLength(1);
-    const report = JSON.parse(readFileSync(join(expDir, 'report.json'), 'utf8'));
-    expect(report.summary.total_runs).toBe(8);
-    expect(report.summary.passed_runs).toBe(8);
-  });
-
-  it('a 429 the CLI retries by itself pauses every other worker at once; the run goes on and is counted once', async () => {
-    server.setScript({
-      agent: AGENT,
-      judge: { default: VERDICT },
-      delayMs: 300,
-      faults: [{ kind: 'agent', nth: 6, status: 429, retryAfter: 3 }],
-    });
-    const results = tmpDir('scylla-results-');
-    const r = await runScylla(
-      runArgs(caseWith(4), results, { runs: 2, parallel: 4 }),
-      scyllaEnv(server.url, { SCYLLA_AGENT_MAX_RETRIES: '1' }),
-    );
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('retrying in 3.0 s');
-    const expDir = expDirIn(results)!;
-    const pauses = db<{ started_at: string; until: string; ended_at: string | null; source: string }>(
-      expDir,
-      'SELECT * FROM pauses',
-    );
-    expect(pauses).toHaveLength(1);
-    expect(pauses[0].source).toBe('agent');
-    expect(pauses[0].ended_at).not.toBeNull();
-    const [from, to] = [Date.parse(pauses[0].started_at), Date.parse(pauses[0].until)];
-    expect(to - from).toBeGreaterThanOrEqual(2900);
-    const launches = agentLaunches(expDir);
-    expect(launches.filter((t) => t > from && t < to)).toEqual([]);
-    expect(launches.length).toBe(8); // nothing redone: the retried run finished on its own
-    const runs = db<{ state: string; attempt: number }>(expDir, 'SELECT state, attempt FROM runs');
-    expect(runs.map((x) => [x.state, x.attempt])).toEqual(Array(8).fill(['cleaned', 1]));
-  });
-
-  it('a batch shares one gate: a 429 in one test case pauses the agents of every test case', async () => {
-    server.setScript({
-      agent: AGENT,
-      judge: { default: VERDICT },
-      delayMs: 300,
-      faults: [{ kind: 'agent', nth: 5, status: 429, retryAfter: 4 }],
-    });
-    const results = tmpDir('scylla-results-');
-    const args = ['run', '--tiers', 'T0', '--runs', '2', '--parallel', '4', '--results-dir', results];
-    for (const id of ['test-001', 'test-002']) {
-      const repo = gitdir({ 'README.md': `# ${id}\n` });
-      const t0 = { '01-a': {}, '02-b': {} };
-      args.push(
-        '--tiers-dir',
-        buildTestCase({ repo, tiers: { T0: t0 }, language: 'other', extraTestYaml: { id } }).tiersDir,
-      );
-    }
-    const r = await runScylla(
-      [...args, '--rate-limit-wait', '4'],
-      scyllaEnv(server.url, { SCYLLA_AGENT_MAX_RETRIES: '0' }),
-    );
-    expect(r.code, r.stderr).toBe(0);
-    const dirs = readdirSync(results)
-      .filter((d) => /^\d{4}-/.test(d))
-      .map((d) => join(results, d));
-    expect(dirs).toHaveLength(2);
-    const pauses = dirs.flatMap((d) => db<{ started_at: string; until: string }>(d, 'SELECT * FROM pauses'));
-    expect(pauses).toHaveLength(1); // recorded by the test case that hit it
-    const [from, to] = [Date.parse(pauses[0].started_at), Date.parse(pauses[0].until)];
-    expect(to - from).toBeGreaterThanOrEqual(3900);
-    const launches = dirs.flatMap(agentLaunches);
-    expect(launches.filter((t) => t > from && t < to)).toEqual([]);
-    expect(launches).toHaveLength(9); // 8 runs + the redone one
   });
 
   it('Ctrl-C once: in-flight runs finish, exit 130; the next run resumes and completes', async () => {
