@@ -1,17 +1,32 @@
 #!/usr/bin/env node
-// The `scylla` executable: runs the built CLI (dist/), or the TypeScript sources through tsx in a checkout.
-import { existsSync } from 'node:fs';
+// The `scylla` executable: runs the built CLI (dist/), or the TypeScript sources through tsx in a
+// checkout. In a checkout whose sources are newer than the build, the sources win: a stale
+// `npm run build` must not shadow them.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'cli', 'main.js');
-if (existsSync(built)) {
+const source = join(root, 'src', 'cli', 'main.ts');
+
+/** Newest modification time of the TypeScript sources below `dir` (0 without any). */
+function newestSource(dir) {
+  let newest = 0;
+  for (const rel of readdirSync(dir, { recursive: true })) {
+    if (String(rel).endsWith('.ts')) newest = Math.max(newest, statSync(join(dir, String(rel))).mtimeMs);
+  }
+  return newest;
+}
+
+const useBuilt =
+  existsSync(built) && (!existsSync(source) || statSync(built).mtimeMs >= newestSource(join(root, 'src')));
+if (useBuilt) {
   const { main } = await import(pathToFileURL(built).href);
   await main(process.argv);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  const { main } = await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);
+  const { main } = await import(pathToFileURL(source).href);
   await main(process.argv);
 }
