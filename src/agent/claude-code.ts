@@ -111,6 +111,7 @@ export function createClaudeCodeAdapter(opts: AdapterOptions = {}): AgentAdapter
         cmd: bin,
         args,
         cwd: req.workspace,
+        reapCwd: true,
         env,
         timeoutMs: req.timeoutMs,
         killGraceMs: 3000,

@@ -73,6 +73,7 @@ export function createCodexAdapter(opts: AdapterOptions = {}): AgentAdapter {
         cmd: bin,
         args,
         cwd: req.workspace,
+        reapCwd: true,
         env,
         timeoutMs: req.timeoutMs,
         killGraceMs: 3000,

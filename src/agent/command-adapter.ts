@@ -116,6 +116,7 @@ export function createCommandAdapter(opts: AdapterOptions = {}): AgentAdapter {
         cmd: bin,
         args,
         cwd: req.workspace,
+        reapCwd: true,
         env,
         input: req.prompt,
         timeoutMs: req.timeoutMs,

@@ -1,5 +1,5 @@
 // Signalling and waiting for a child's whole process group (each agent runs in its own).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Send `sig` to the whole process group of `pid`; ignore "no such process". */
@@ -87,4 +87,43 @@ function groupRunning(pgid: number): boolean {
 export async function waitGroupGone(pgid: number, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (groupAlive(pgid) && groupRunning(pgid) && Date.now() < deadline) await sleep(20);
+}
+
+/**
+ * Kill every process (but this one) whose working directory is `dir` or below it, and wait until
+ * they are gone: what an agent left running in its workspace (`nohup server &` from a tool call),
+ * found by where it runs because its parent, the agent, is gone. Returns how many there were.
+ */
+export async function reapProcessesIn(dir: string, timeoutMs = 3000): Promise<number> {
+  const inside = (cwd: string) => cwd === dir || cwd.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+  const found: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const pid = Number(name);
+    if (!/^\d+$/.test(name) || pid === process.pid) continue;
+    try {
+      if (inside(readlinkSync(`/proc/${name}/cwd`))) found.push(pid);
+    } catch {
+      // ended, or not ours to look at
+    }
+  }
+  for (const pid of found) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  const deadline = Date.now() + timeoutMs;
+  const running = (pid: number) => {
+    const p = processTable().get(pid);
+    return p !== undefined && p.state !== 'Z' && p.state !== 'X';
+  };
+  while (found.some(running) && Date.now() < deadline) await sleep(20);
+  return found.length;
 }

@@ -2,9 +2,9 @@
 // group kill (SIGTERM, then SIGKILL after a grace period), output streamed to files as it arrives.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { descendantGroups, groupAlive, killGroup, waitGroupGone } from './process-group.js';
+import { descendantGroups, groupAlive, killGroup, reapProcessesIn, waitGroupGone } from './process-group.js';
 
 /** What to run and how. */
 export interface RunProcessOptions {
@@ -28,6 +28,11 @@ export interface RunProcessOptions {
   signal?: AbortSignal;
   /** Keep at most this many bytes of each stream in memory (the tail). Default 64 MiB. */
   maxBufferBytes?: number;
+  /**
+   * When it has ended, also kill whatever still runs inside `cwd` (an agent's workspace: what its
+   * tools left running in the background). Never for a shared directory such as the temp dir.
+   */
+  reapCwd?: boolean;
 }
 
 /** How a process ended. Exactly one of exitCode / signal / spawnError describes the end. */
@@ -161,6 +166,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
   for (const g of detached) killGroup(g, 'SIGKILL');
   if (killTimer) clearTimeout(killTimer);
   for (const g of child.pid === undefined ? [] : [child.pid, ...detached]) await waitGroupGone(g);
+  if (opts.reapCwd) await reapProcessesIn(resolve(opts.cwd));
   if (opts.onStdoutLine) pending += decoder.end();
   if (opts.onStdoutLine && pending.trim()) opts.onStdoutLine(pending);
   await Promise.all([closeLog(outLog), closeLog(errLog)]);

@@ -201,6 +201,21 @@ describe('claude-code adapter (real CLI)', () => {
     }
   });
 
+  it('after a normal end, kills what its tools left running in the background in the workspace', async () => {
+    server.setScript({
+      agent: {
+        steps: [
+          { tool: 'Bash', input: { command: 'nohup sleep 300 > /dev/null 2>&1 &' } },
+          { text: 'Done.' },
+        ],
+      },
+    });
+    const req = request();
+    const r = await adapter.run(req);
+    expect(r.failure).toBe('completed');
+    expect(processesIn(req.workspace)).toEqual([]);
+  });
+
   it('passes the tool list and json format through (prompt first, so --tools cannot swallow it)', async () => {
     server.setScript(WRITE_HELLO);
     const before = server.requests.length;

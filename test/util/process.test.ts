@@ -1,5 +1,5 @@
 // runProcess: process-group kill on timeout/abort (by pid), streaming to files, closed stdin, spawn errors.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -174,5 +174,35 @@ describe('runProcess and detached grandchildren', () => {
     expect(r.timedOut).toBe(true);
     const [pid] = await pidsFrom(file);
     expect(alive(pid)).toBe(false);
+  });
+});
+
+describe('runProcess with reapCwd', () => {
+  it('after a normal exit kills what still runs inside its directory, and nothing outside it', async () => {
+    const dir = tmpDir();
+    const sibling = `${dir}-sibling`;
+    mkdirSync(sibling);
+    const inner = join(dir, 'pid');
+    const outer = join(dir, 'sibling-pid');
+    // Both escape the group with setsid, as a detached tool command does; only one runs inside `dir`.
+    const script = [
+      `setsid sleep 300 > /dev/null 2>&1 & echo $! > ${inner}`,
+      `(cd ${sibling} && exec setsid sleep 300 > /dev/null 2>&1) & echo $! > ${outer}`,
+      'sleep 0.2',
+    ].join('; ');
+    const r = await runProcess({
+      cmd: 'bash',
+      args: ['-c', script],
+      cwd: dir,
+      env,
+      timeoutMs: 10_000,
+      reapCwd: true,
+    });
+    expect(r.exitCode).toBe(0);
+    const [innerPid] = await pidsFrom(inner);
+    const [outerPid] = await pidsFrom(outer);
+    expect(alive(innerPid)).toBe(false);
+    expect(alive(outerPid)).toBe(true);
+    process.kill(outerPid, 'SIGKILL');
   });
 });
