@@ -2,7 +2,7 @@
 // experiments of a batch: one key, one limit), the store's record of each pause, adaptive
 // concurrency, and the --max-wait stop.
 import type { ExperimentConfig } from '../config/experiment-config.js';
-import { RateLimitGate, type GateListener, type PauseInfo } from '../ratelimit/gate.js';
+import { RateLimitGate, type PauseInfo } from '../ratelimit/gate.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import type { RateLimited } from './context.js';
@@ -17,14 +17,13 @@ export interface RateLimitControl {
 }
 
 /** A gate that logs when pauses start and end: one per experiment, or one for a whole batch. */
-export function createLoggedGate(logger: Logger, probe?: GateListener['probe']): RateLimitGate {
+export function createLoggedGate(logger: Logger): RateLimitGate {
   return new RateLimitGate({
     onPause: (p) =>
       logger.warn(
         `rate limited (${p.source}, ${p.kind}: ${p.reason}): pausing every worker until ${new Date(p.until).toISOString()}`,
       ),
     onResume: () => logger.info('rate-limit pause over: resuming'),
-    probe,
   });
 }
 

@@ -8,7 +8,10 @@ export interface PauseInfo {
   kind: 'rate_limit' | 'overloaded' | 'usage_cap';
   until: number;
   reason: string;
-  /** Asked when the pause is over (instead of the listener's probe): see `GateListener.probe`. */
+  /**
+   * Asked when the pause is over, by whoever hit the limit: null = resume, a number = still limited,
+   * wait that many ms more. Without one the gate opens at `until`.
+   */
   probe?: () => Promise<number | null>;
 }
 
@@ -16,8 +19,6 @@ export interface PauseInfo {
 export interface GateListener {
   onPause?: (p: PauseInfo) => void;
   onResume?: (p: PauseInfo) => void;
-  /** Asked when the pause is over: null = resume, a number = still limited, wait that many ms more. */
-  probe?: (p: PauseInfo) => Promise<number | null>;
 }
 
 export class RateLimitGate {
@@ -34,7 +35,7 @@ export class RateLimitGate {
    * Also tell `l` when pauses start and end (a gate shared by the experiments of a batch tells each
    * of them); returns the unsubscribe function.
    */
-  subscribe(l: Omit<GateListener, 'probe'>): () => void {
+  subscribe(l: GateListener): () => void {
     this.listeners.push(l);
     return () => {
       const i = this.listeners.indexOf(l);
@@ -71,10 +72,8 @@ export class RateLimitGate {
       }
       const pause = this.current;
       if (!pause) break;
-      const own = this.listeners[0].probe;
-      const probe = pause.probe ?? (own ? () => own(pause) : null);
-      if (!probe) break;
-      const more = await probe().catch(() => null);
+      if (!pause.probe) break;
+      const more = await pause.probe().catch(() => null);
       if (more === null) break;
       // A pause reported while probing may already reach further.
       const latest = this.current ?? pause;
