@@ -1,5 +1,4 @@
 // Which executable an agent adapter runs, and the check that it exists before anything starts.
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AgentError } from '../errors.js';
 import { findExecutable } from '../util/which.js';
@@ -23,7 +22,7 @@ const OWN_BIN_DIR = fileURLToPath(new URL('../../node_modules/.bin/', import.met
 export function defaultAgentBin(name: string, env: NodeJS.ProcessEnv): string {
   if (findExecutable(name, env) !== null) return name;
   const own = OWN_BIN_DIR + name;
-  return existsSync(own) && findExecutable(own, env) !== null ? own : name;
+  return findExecutable(own, env) !== null ? own : name;
 }
 
 /** Throw an AgentError, saying how to fix it, when `bin` cannot be run at all. */

@@ -25,22 +25,35 @@ export function groupAlive(pid: number): boolean {
   }
 }
 
-/** pid → { state, ppid, pgrp } of every process in /proc (empty where there is no /proc). */
-function processTable(): Map<number, { state: string; ppid: number; pgrp: number }> {
-  const table = new Map<number, { state: string; ppid: number; pgrp: number }>();
-  let names: string[];
+/** Every pid in /proc (none where there is no /proc). */
+function procPids(): number[] {
   try {
-    names = readdirSync('/proc');
+    return readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number);
   } catch {
-    return table;
+    return [];
   }
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
+}
+
+interface ProcEntry {
+  state: string;
+  ppid: number;
+  pgrp: number;
+}
+
+/** Still running: present and neither a zombie nobody reaped nor dead. */
+const isLive = (p: ProcEntry | undefined): boolean => p !== undefined && p.state !== 'Z' && p.state !== 'X';
+
+/** pid → { state, ppid, pgrp } of every process in /proc (empty where there is no /proc). */
+function processTable(): Map<number, ProcEntry> {
+  const table = new Map<number, ProcEntry>();
+  for (const pid of procPids()) {
     try {
       // "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after the last ')'.
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      table.set(Number(name), { state, ppid: Number(ppid), pgrp: Number(pgrp) });
+      table.set(pid, { state, ppid: Number(ppid), pgrp: Number(pgrp) });
     } catch {
       // ended while we looked
     }
@@ -75,8 +88,7 @@ export function descendantGroups(pid: number): number[] {
 function groupRunning(pgid: number): boolean {
   const table = processTable();
   if (table.size === 0) return groupAlive(pgid);
-  for (const { state, pgrp } of table.values())
-    if (pgrp === pgid && state !== 'Z' && state !== 'X') return true;
+  for (const p of table.values()) if (p.pgrp === pgid && isLive(p)) return true;
   return false;
 }
 
@@ -96,22 +108,13 @@ export async function waitGroupGone(pgid: number, timeoutMs = 3000): Promise<voi
  */
 export async function reapProcessesIn(dir: string, timeoutMs = 3000): Promise<number> {
   const inside = (cwd: string) => cwd === dir || cwd.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
-  const found: number[] = [];
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    const pid = Number(name);
-    if (!/^\d+$/.test(name) || pid === process.pid) continue;
+  const found = procPids().filter((pid) => {
     try {
-      if (inside(readlinkSync(`/proc/${name}/cwd`))) found.push(pid);
+      return pid !== process.pid && inside(readlinkSync(`/proc/${pid}/cwd`));
     } catch {
-      // ended, or not ours to look at
+      return false; // ended, or not ours to look at
     }
-  }
+  });
   for (const pid of found) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -120,10 +123,9 @@ export async function reapProcessesIn(dir: string, timeoutMs = 3000): Promise<nu
     }
   }
   const deadline = Date.now() + timeoutMs;
-  const running = (pid: number) => {
-    const p = processTable().get(pid);
-    return p !== undefined && p.state !== 'Z' && p.state !== 'X';
-  };
-  while (found.some(running) && Date.now() < deadline) await sleep(20);
-  return found.length;
+  for (;;) {
+    const table = processTable();
+    if (!found.some((pid) => isLive(table.get(pid))) || Date.now() >= deadline) return found.length;
+    await sleep(20);
+  }
 }
