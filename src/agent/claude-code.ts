@@ -1,9 +1,9 @@
 // The Claude Code adapter: runs `claude --print` headless and isolated, parses its output, writes provenance.
-import { retryLimitKind, type ApiRetry } from '../ratelimit/detect.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { claudeIsolationNotes, copyUserCredentials } from './isolation.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { retryLimitKind, type ApiRetry } from '../ratelimit/detect.js';
 
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { buildChildEnv } from '../util/env.js';

@@ -1,9 +1,9 @@
 // The finalize stage: write run_result.json and the run reports from durable artefacts, then mark
 // the run finalized. After this nothing of the run is ever written again.
-import { tidyNumber } from '../util/tidy-number.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAgentResult } from '../agent/result.js';
+import { tidyNumber } from '../util/tidy-number.js';
 import { InternalError } from '../errors.js';
 import type { Consensus } from '../judge/consensus.js';
 import type { Judgment } from '../judge/judgment.js';

@@ -1,9 +1,9 @@
 // Many test cases under one set of slots: each gets its own experiment directory, all share the
 // agent/judge/pipeline/workspace limits, and a batch summary (batch.json, batch.md) is written.
-import { createLoggedGate } from './rate-limits.js';
 import { join } from 'node:path';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import type { TestCase } from '../fixture/load-test-case.js';
+import { createLoggedGate } from './rate-limits.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { Logger } from '../util/logger.js';
 import { VERSION } from '../version.js';

@@ -1,6 +1,6 @@
 // Scoring against a rubric: weighted mean of per-item scores (N/A excluded), pass threshold, letter grade.
-import { tidyNumber } from '../util/tidy-number.js';
 import { rubricItems, type GradeScale, type Rubric, type RubricItemView } from '../config/rubric.js';
+import { tidyNumber } from '../util/tidy-number.js';
 
 /** A judge's score for one rubric item; `score: null` means not applicable. */
 export interface ItemScore {
