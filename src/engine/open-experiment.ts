@@ -8,23 +8,12 @@ import {
   hashedPart,
   type ExperimentConfig,
 } from '../config/experiment-config.js';
-import { ConfigError, ScyllaError } from '../errors.js';
+import { ConfigError, ExperimentBusyError } from '../errors.js';
 import { Store } from '../store/store.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { VERSION } from '../version.js';
 import { copyInputs, createExperimentDir, DB_FILE, findLatestExperimentDir } from './experiment-dir.js';
 import { liveOwner } from './liveness.js';
-
-/** Another live process drives this experiment. */
-export class ExperimentLockedError extends ScyllaError {
-  constructor(dir: string, pid: number) {
-    super(
-      'LOCKED',
-      `experiment ${dir} is being run by another scylla process (pid ${pid}); wait for it or stop it first`,
-      1,
-    );
-  }
-}
 
 export interface OpenedExperiment {
   expDir: string;
@@ -71,17 +60,11 @@ export function openExperiment(
     configHash: configHash(config),
     version: VERSION,
   });
-  store.claim(process.pid);
+  store.claim(process.pid, () => null);
   return { expDir, store, resumed: false };
 }
 
 function claimOrRefuse(store: Store, dir: string): void {
-  store.db
-    .transaction(() => {
-      const exp = store.experiment();
-      const owner = liveOwner(exp?.owner_pid ?? null, exp?.heartbeat_at ?? null);
-      if (owner) throw new ExperimentLockedError(dir, owner);
-      store.claim(process.pid);
-    })
-    .immediate();
+  const owner = store.claim(process.pid, (pid, heartbeat) => liveOwner(pid, heartbeat));
+  if (owner !== null) throw new ExperimentBusyError(dir, owner);
 }

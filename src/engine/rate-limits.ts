@@ -3,6 +3,7 @@
 // concurrency, and the --max-wait stop.
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { RateLimitGate, type PauseInfo } from '../ratelimit/gate.js';
+import type { StopReason } from '../outcomes.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import type { RateLimited } from './context.js';
@@ -33,7 +34,7 @@ export function createRateLimitControl(deps: {
   slots: Slots;
   logger: Logger;
   /** Stop the experiment (resumably) with this reason. */
-  stop: (why: string) => void;
+  stop: (why: StopReason) => void;
   /** One cheap request through this experiment's credentials: null = limit over, else ms to wait more. */
   probe: (p: PauseInfo) => Promise<number | null>;
   /** A gate shared with other experiments (a batch); by default the experiment has its own. */
@@ -53,10 +54,12 @@ export function createRateLimitControl(deps: {
     const until = Date.now() + end.retryAfterMs;
     if (config.maxWaitSeconds !== null && end.retryAfterMs > config.maxWaitSeconds * 1000) {
       slots.onRateLimit();
-      deps.stop(
-        `rate limit (${end.limit}) resets at ${new Date(until).toISOString()}, later than --max-wait ${config.maxWaitSeconds}s allows: ` +
-          'stopping; run the same command again after the reset to resume',
-      );
+      deps.stop({
+        kind: 'rate_limit_too_long',
+        limit: end.limit,
+        resetsAt: new Date(until).toISOString(),
+        maxWaitSeconds: config.maxWaitSeconds,
+      });
       return;
     }
     const iso = new Date(until).toISOString();

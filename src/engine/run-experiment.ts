@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { DEFAULT_RUBRIC, loadRubric } from '../config/rubric.js';
 import { InterruptedError } from '../errors.js';
+import { describeStopReason, type StopReason } from '../outcomes.js';
 import { discoverTiers, type Tier } from '../fixture/discover.js';
 import type { TestCase } from '../fixture/load-test-case.js';
 import { loadResourceLibrary } from '../fixture/resource-library.js';
@@ -65,8 +66,8 @@ export interface RunExperimentOptions {
 export interface ExperimentOutcome {
   expDir: string;
   status: 'completed' | 'interrupted' | 'budget_exhausted';
-  /** Why the experiment stopped early, in words (with how to resume). */
-  stopReason: string | null;
+  /** Why the experiment stopped early (describeStopReason says it in words, with how to resume). */
+  stopReason: StopReason | null;
   stats: ExperimentStats;
   resumed: boolean;
   /** Runs that ended as something other than a result in this invocation (redone on resume). */
@@ -79,11 +80,12 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   const logger = opts.logger ?? silentLogger;
   // Our own stop: the budget or an over-long rate-limit pause end the experiment (resumably).
   const internalStop = new AbortController();
-  let stopReason: string | null = null;
-  const stop = (why: string) => {
+  // Held in an object: the stop callbacks set it.
+  const stopped: { reason: StopReason | null } = { reason: null };
+  const stop = (why: StopReason) => {
     if (!internalStop.signal.aborted) {
-      stopReason = why;
-      logger.warn(why);
+      stopped.reason = why;
+      logger.warn(describeStopReason(why));
       internalStop.abort();
     }
   };
@@ -180,10 +182,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       );
       unfinished += [...ends.values()].filter((e) => e.kind !== 'finalized').length;
       if ([...ends.values()].some((e) => e.kind === 'budget_exhausted'))
-        stop(
-          `budget exhausted: $${budget.spent().toFixed(4)} spent of the $${config.maxCostUsd} cap; ` +
-            'run again with a higher --max-cost-usd to continue',
-        );
+        stop({ kind: 'budget_exhausted', spentUsd: budget.spent(), capUsd: config.maxCostUsd ?? 0 });
       recordWinners(store, expDir, groupTiers);
     }
     const stats = await writeReports(store, expDir, config, tiers);
@@ -195,11 +194,14 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
           .every((r) => isFinal(r.state)),
       ),
     );
-    const budgetOut = stopReason !== null && (stopReason as string).startsWith('budget');
-    const interrupted = softStop.aborted || hardStop.aborted;
-    const status = budgetOut ? 'budget_exhausted' : interrupted || !allDone ? 'interrupted' : 'completed';
-    store.setExperimentStatus(status);
-    return { expDir, status, stopReason, stats, resumed, unfinished };
+    // A user's stop is a reason too (the store and status show it).
+    const why: StopReason | null =
+      stopped.reason ??
+      (hardStop.aborted || softStop.aborted ? { kind: 'stop_requested', hard: hardStop.aborted } : null);
+    const status =
+      why?.kind === 'budget_exhausted' ? 'budget_exhausted' : why || !allDone ? 'interrupted' : 'completed';
+    store.setExperimentStatus(status, why);
+    return { expDir, status, stopReason: why, stats, resumed, unfinished };
   } catch (e) {
     store.setExperimentStatus(e instanceof InterruptedError ? 'interrupted' : 'failed');
     failedBeforeRuns = !resumed && !runsStarted;
@@ -243,5 +245,5 @@ async function validateOnce(ctx: ExperimentContext, skip: boolean): Promise<void
     signal: ctx.hardStop,
     log: (m) => ctx.logger.warn(m),
   });
-  ctx.store.setKv('models_validated', JSON.stringify(r.checks));
+  ctx.store.setKv('models_validated', r.checks);
 }

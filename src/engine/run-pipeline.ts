@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAgentResult, type AgentResult } from '../agent/result.js';
 import { InternalError } from '../errors.js';
+import { RESULT_OUTCOMES } from '../outcomes.js';
 import { buildTaskPrompt, materialize } from '../materialize/index.js';
 import { writeMcpConfig } from '../mcp/config-file.js';
 import { prepareMcp } from '../mcp/prepare.js';
@@ -18,6 +19,7 @@ import {
 } from '../judge/pipeline.js';
 import { judgeRun } from './judge-run.js';
 import { finalizeRun } from './finalize-run.js';
+import { runLabel } from '../store/run-key.js';
 import { resumeStage } from '../store/run-state.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
@@ -31,9 +33,7 @@ import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
 /** Execute one run from wherever it stopped until it is finalized (or hits a non-result end). */
 export async function executeRun(ctx: ExperimentContext, spec: RunSpec): Promise<RunEnd> {
   const key: RunKey = { tier: spec.tier, subtest: spec.subtest, run: spec.run };
-  const log = ctx.logger.child({
-    run: `${spec.tier}/${spec.subtest}/run_${String(spec.run).padStart(2, '0')}`,
-  });
+  const log = ctx.logger.child({ run: runLabel(spec) });
   let row = current(ctx, key);
   if (row.state === 'cleaned') return finalizedEnd(row);
 
@@ -47,7 +47,7 @@ export async function executeRun(ctx: ExperimentContext, spec: RunSpec): Promise
     row = current(ctx, key);
   }
 
-  const activeKey = `${spec.tier}/${spec.subtest}/${spec.run}`;
+  const activeKey = runLabel(spec);
   try {
     return await runStages(ctx, spec, key, row, activeKey, log);
   } finally {
@@ -110,7 +110,7 @@ async function runStages(
 
 function current(ctx: ExperimentContext, key: RunKey): RunRow {
   const row = ctx.store.getRun(key);
-  if (!row) throw new InternalError(`run ${key.tier}/${key.subtest}/${key.run} missing from the store`);
+  if (!row) throw new InternalError(`run ${runLabel(key)} missing from the store`);
   return row;
 }
 
@@ -122,25 +122,8 @@ function finalizedEnd(row: RunRow): RunEnd {
 async function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow): Promise<void> {
   await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
   if (existsSync(spec.runDir)) quarantineRunDir(spec.runDir);
-  // What the discarded attempt cost still counts against the budget.
-  const discarded = Number(ctx.store.getKv('discarded_cost_usd') ?? 0) + (row.cost_usd ?? 0);
-  ctx.store.setKv('discarded_cost_usd', String(discarded));
-  ctx.store.transition(
-    spec,
-    row.state,
-    'pending',
-    {
-      cost_usd: null,
-      agent_duration_ms: null,
-      attempt: row.attempt + 1,
-      config_commit: null,
-      agent_commit: null,
-      agent_failure: null,
-      failure: null,
-      failure_detail: null,
-    },
-    `redo after ${row.state}`,
-  );
+  // What the discarded attempt cost still counts against the budget (the store keeps it).
+  ctx.store.discardAttempt(spec, row.state, `redo after ${row.state}`);
 }
 
 // --- stage: workspace ----------------------------------------------------------------------
@@ -211,9 +194,6 @@ function writePrompt(ctx: ExperimentContext, spec: RunSpec, key: RunKey): void {
 
 // --- stage: agent --------------------------------------------------------------------------
 
-/** Agent ends that are results to judge; every other end is redone. */
-const RESULT_FAILURES = new Set(['completed', 'timed_out', 'agent_error']);
-
 async function runAgent(
   ctx: ExperimentContext,
   spec: RunSpec,
@@ -224,7 +204,7 @@ async function runAgent(
   const ws = await ensureWorktree(ctx, spec);
   // A complete agent result written just before a crash is reused, not paid for twice.
   let result: AgentResult | null = loadAgentResult(agentDir);
-  if (!result || !RESULT_FAILURES.has(result.failure)) {
+  if (!result || !RESULT_OUTCOMES.includes(result.failure)) {
     // Undo whatever a killed earlier attempt left in the worktree.
     await resetWorktree(ws, row.config_commit ?? 'HEAD');
     const started = await ctx.slots.agent.add(async () => {
@@ -272,7 +252,7 @@ async function runAgent(
     if (result.failure !== 'rate_limited') ctx.slots.onAgentSuccess();
   }
   const patch = {
-    agent_failure: result.failure,
+    agent_outcome: result.failure,
     cost_usd: result.costUsd,
     agent_duration_ms: result.durationMs,
   };
