@@ -123,18 +123,39 @@ export class RateLimitError extends ScyllaError {
   readonly retryAfterMs: number;
   readonly source: 'agent' | 'judge';
   readonly kind: 'rate_limit' | 'overloaded' | 'usage_cap';
+  /** Nothing said how long to wait: `retryAfterMs` is a guess, the engine's `--rate-limit-wait` applies. */
+  readonly estimated: boolean;
   constructor(
     message: string,
     info: {
       retryAfterMs: number;
       source: 'agent' | 'judge';
       kind?: 'rate_limit' | 'overloaded' | 'usage_cap';
+      estimated?: boolean;
     },
   ) {
     super('RATE_LIMIT', message, 1);
     this.retryAfterMs = info.retryAfterMs;
     this.source = info.source;
     this.kind = info.kind ?? 'rate_limit';
+    this.estimated = info.estimated ?? false;
+  }
+}
+
+/** No space left on the device holding `path`; what was written stays consistent and resumable. */
+export class DiskFullError extends ScyllaError {
+  readonly path: string;
+  readonly freeBytes: number | null;
+  constructor(path: string, freeBytes: number | null, options?: { cause?: unknown }) {
+    const free = freeBytes === null ? '' : ` (${Math.floor(freeBytes / 1024)} KiB free)`;
+    super(
+      'DISK_FULL',
+      `no space left on the device of ${path}${free}: free some space and run the same command again to resume`,
+      EXIT_CODES.error,
+      options,
+    );
+    this.path = path;
+    this.freeBytes = freeBytes;
   }
 }
 

@@ -51,6 +51,8 @@ export interface AgentRunRequest {
    * read-only into `configDir` for the run) instead of an API key from the environment.
    */
   useUserAuth?: boolean;
+  /** Told the agent process's pid once it started (recorded so a resume can end a leftover). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** A coding agent Scylla can run. Implementations never throw for the agent's own failures. */

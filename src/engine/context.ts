@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../fixture/resolved-config.js';
 import type { PipelineResult } from '../judge/pipeline.js';
 import type { JudgeTransport } from '../judge/transport.js';
 import type { RateLimitGate } from '../ratelimit/gate.js';
+import type { StopReason } from '../outcomes.js';
 import type { RunState } from '../store/run-state.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
@@ -50,6 +51,11 @@ export interface ExperimentContext {
   softStop: AbortSignal;
   /** The environment provider keys and base URLs are read from. */
   env: NodeJS.ProcessEnv;
+  /**
+   * Stop the whole experiment (resumably) for `reason`: softly (running runs finish) or hard
+   * (agents are killed, their runs become `interrupted`).
+   */
+  stopExperiment(reason: StopReason, opts?: { hard?: boolean }): void;
 }
 
 /** One run to execute. */

@@ -14,6 +14,7 @@ import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { ChangedFile } from '../workspace/diff.js';
 import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
+import { pauseMs } from './rate-limits.js';
 import { runPipelineResult } from './run-pipeline.js';
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
@@ -83,7 +84,7 @@ export async function judgeRun(
         return {
           kind: 'rate_limited',
           source: 'judge',
-          retryAfterMs: e.retryAfterMs,
+          retryAfterMs: pauseMs(e, ctx.config),
           limit: e.kind,
           message: e.message,
         };

@@ -1,6 +1,6 @@
 // Opens the experiment to resume (same id, newest directory) or creates a new one; refuses a changed
 // configuration (says what changed) and a directory another live scylla process owns.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   configHash,
@@ -11,6 +11,7 @@ import {
 import { ConfigError, ExperimentBusyError } from '../errors.js';
 import { Store } from '../store/store.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
+import { withLockFile } from '../util/lock-file.js';
 import { VERSION } from '../version.js';
 import { copyInputs, createExperimentDir, DB_FILE, findLatestExperimentDir } from './experiment-dir.js';
 import { liveOwner } from './liveness.js';
@@ -21,11 +22,21 @@ export interface OpenedExperiment {
   resumed: boolean;
 }
 
-/** Open for resume, or create. Takes ownership (pid + heartbeat) atomically. */
+/**
+ * Open for resume, or create. Takes ownership (pid + heartbeat) atomically: choosing or creating the
+ * directory happens under a lock per experiment id, so two simultaneous starts make one experiment
+ * (the second finds it owned and refuses).
+ */
 export function openExperiment(
   config: ExperimentConfig,
   opts: { fresh?: boolean; dir?: string } = {},
 ): OpenedExperiment {
+  mkdirSync(config.resultsDir, { recursive: true });
+  const lock = join(config.resultsDir, `.${config.experimentId}.lock`);
+  return withLockFile(lock, () => openOrCreate(config, opts));
+}
+
+function openOrCreate(config: ExperimentConfig, opts: { fresh?: boolean; dir?: string }): OpenedExperiment {
   const existing =
     opts.dir ?? (opts.fresh ? undefined : findLatestExperimentDir(config.resultsDir, config.experimentId));
   if (existing && existsSync(join(existing, DB_FILE))) {

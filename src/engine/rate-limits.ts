@@ -17,6 +17,17 @@ export interface RateLimitControl {
   close: () => void;
 }
 
+/**
+ * How long every worker pauses for a rate limit, agents and judges alike: what the API or CLI said
+ * (margin included), else `--rate-limit-wait`.
+ */
+export function pauseMs(
+  limit: { retryAfterMs: number; estimated?: boolean } | undefined,
+  config: Pick<ExperimentConfig, 'rateLimitWaitSeconds'>,
+): number {
+  return limit && !limit.estimated ? limit.retryAfterMs : config.rateLimitWaitSeconds * 1000;
+}
+
 /** A gate that logs when pauses start and end: one per experiment, or one for a whole batch. */
 export function createLoggedGate(logger: Logger): RateLimitGate {
   return new RateLimitGate({
@@ -45,6 +56,13 @@ export function createRateLimitControl(deps: {
   // The store row of the pause this experiment reported: a limit seen during it extends that row.
   let open: { id: number; until: number } | null = null;
   const close = gate.subscribe({
+    // A probe that was limited too makes the pause longer: the record follows.
+    onExtend: (p) => {
+      if (open && p.until > open.until) {
+        store.extendPause(open.id, new Date(p.until).toISOString());
+        open.until = p.until;
+      }
+    },
     onResume: () => {
       if (open) store.endPause(open.id);
       open = null;
@@ -54,6 +72,15 @@ export function createRateLimitControl(deps: {
     const until = Date.now() + end.retryAfterMs;
     if (config.maxWaitSeconds !== null && end.retryAfterMs > config.maxWaitSeconds * 1000) {
       slots.onRateLimit();
+      // Recorded like any pause, and ended now: this invocation stops instead of sitting it out.
+      store.endPause(
+        store.addPause({
+          source: end.source,
+          kind: end.limit,
+          until: new Date(until).toISOString(),
+          reason: end.message,
+        }),
+      );
       deps.stop({
         kind: 'rate_limit_too_long',
         limit: end.limit,
@@ -62,14 +89,10 @@ export function createRateLimitControl(deps: {
       });
       return;
     }
-    const iso = new Date(until).toISOString();
-    if (open && gate.paused) {
-      if (until > open.until) {
-        store.extendPause(open.id, iso);
-        open.until = until;
-      }
-    } else {
+    // A limit seen during this experiment's open pause extends it (onExtend records that).
+    if (!open || !gate.paused) {
       if (!gate.paused) slots.onRateLimit();
+      const iso = new Date(until).toISOString();
       open = {
         id: store.addPause({ source: end.source, kind: end.limit, until: iso, reason: end.message }),
         until,

@@ -12,7 +12,8 @@ import type { TestCase } from '../fixture/load-test-case.js';
 import { loadResourceLibrary } from '../fixture/resource-library.js';
 import type { RateLimitGate } from '../ratelimit/gate.js';
 import { writeAllReports } from '../report/write-reports.js';
-import { type ExperimentStats } from '../stats/experiment-stats.js';
+import { experimentStats, type ExperimentStats } from '../stats/experiment-stats.js';
+import { asDiskFull } from '../util/disk.js';
 import { isFinal } from '../store/run-state.js';
 import type { Store } from '../store/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -78,19 +79,22 @@ export interface ExperimentOutcome {
 export async function runExperiment(opts: RunExperimentOptions): Promise<ExperimentOutcome> {
   const { config, testCase } = opts;
   const logger = opts.logger ?? silentLogger;
-  // Our own stop: the budget or an over-long rate-limit pause end the experiment (resumably).
+  // Our own stops: the budget or an over-long rate-limit pause end the experiment softly (running
+  // runs finish), a full disk at once; both resumably.
   const internalStop = new AbortController();
+  const internalHardStop = new AbortController();
   // Held in an object: the stop callbacks set it.
   const stopped: { reason: StopReason | null } = { reason: null };
-  const stop = (why: StopReason) => {
+  const stop = (why: StopReason, how: { hard?: boolean } = {}) => {
     if (!internalStop.signal.aborted) {
       stopped.reason = why;
       logger.warn(describeStopReason(why));
       internalStop.abort();
     }
+    if (how.hard) internalHardStop.abort();
   };
   const softStop = AbortSignal.any([opts.softStop ?? new AbortController().signal, internalStop.signal]);
-  const hardStop = opts.hardStop ?? new AbortController().signal;
+  const hardStop = AbortSignal.any([opts.hardStop ?? new AbortController().signal, internalHardStop.signal]);
   const library = config.resourcesDir ? loadResourceLibrary(config.resourcesDir) : null;
   const tiers = discoverTiers(config.tiersDir, config.tiers, config.maxSubtests ?? undefined);
   const rubric = config.rubricFile ? loadRubric(config.rubricFile) : DEFAULT_RUBRIC;
@@ -158,6 +162,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       hardStop,
       softStop,
       env,
+      stopExperiment: stop,
     };
     opts.onContext?.(ctx);
     await validateOnce(ctx, opts.skipValidation === true);
@@ -185,7 +190,11 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
         stop({ kind: 'budget_exhausted', spentUsd: budget.spent(), capUsd: config.maxCostUsd ?? 0 });
       recordWinners(store, expDir, groupTiers);
     }
-    const stats = await writeReports(store, expDir, config, tiers);
+    // On a full disk the reports wait for the resume (they are made from the store at any time).
+    const diskFull = stopped.reason?.kind === 'disk_full';
+    const stats = diskFull
+      ? experimentStats(store, expDir, reportTiers(tiers))
+      : await writeReports(store, expDir, config, tiers);
     const allDone = tiers.every((t) =>
       t.subtests.every((s) =>
         store
@@ -200,16 +209,17 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       (hardStop.aborted || softStop.aborted ? { kind: 'stop_requested', hard: hardStop.aborted } : null);
     const status =
       why?.kind === 'budget_exhausted' ? 'budget_exhausted' : why || !allDone ? 'interrupted' : 'completed';
-    store.setExperimentStatus(status, why);
+    bestEffort(() => store.setExperimentStatus(status, why));
     return { expDir, status, stopReason: why, stats, resumed, unfinished };
   } catch (e) {
-    store.setExperimentStatus(e instanceof InterruptedError ? 'interrupted' : 'failed');
+    bestEffort(() => store.setExperimentStatus(e instanceof InterruptedError ? 'interrupted' : 'failed'));
     failedBeforeRuns = !resumed && !runsStarted;
-    throw e;
+    throw asDiskFull(e, expDir);
   } finally {
     closeLimits();
     clearInterval(heartbeat);
-    store.release(process.pid);
+    // With the disk full these may fail; `status` then tells a dead owner by its pid.
+    bestEffort(() => store.release(process.pid));
     store.close();
     // A new experiment that failed before its first run (repository, models, ...) holds nothing
     // worth keeping; leaving it would make the next invocation "resume" an empty experiment.
@@ -217,21 +227,28 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   }
 }
 
+const reportTiers = (tiers: Tier[]) =>
+  tiers.map((t) => ({
+    id: t.id,
+    subtests: t.subtests.map((s) => ({ id: s.id, name: s.name, description: s.description })),
+  }));
+
 function writeReports(
   store: Store,
   expDir: string,
   config: ExperimentConfig,
   tiers: Tier[],
 ): Promise<ExperimentStats> {
-  return writeAllReports({
-    store,
-    expDir,
-    config,
-    tiers: tiers.map((t) => ({
-      id: t.id,
-      subtests: t.subtests.map((s) => ({ id: s.id, name: s.name, description: s.description })),
-    })),
-  });
+  return writeAllReports({ store, expDir, config, tiers: reportTiers(tiers) });
+}
+
+/** A bookkeeping write that must not hide the error being reported (e.g. on a full disk). */
+function bestEffort(write: () => void): void {
+  try {
+    write();
+  } catch {
+    // the state stays as it was; resume and `status` cope with it
+  }
 }
 
 /** Check every model with one tiny request, once per experiment (a resume has checked them already). */

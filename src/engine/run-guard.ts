@@ -1,7 +1,8 @@
 // Runs one run for the scheduler: a run's own (non-bug) errors become its infrastructure failure,
 // never the experiment's end, and every end is logged as one line.
 
-import { InterruptedError, ScyllaError } from '../errors.js';
+import { InterruptedError, ScyllaError, type DiskFullError } from '../errors.js';
+import { asDiskFull, isNoSpace } from '../util/disk.js';
 import { runLabel } from '../store/run-key.js';
 import { isFinal } from '../store/run-state.js';
 import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
@@ -15,6 +16,13 @@ export async function executeRunSafe(ctx: ExperimentContext, spec: RunSpec): Pro
     return end;
   } catch (e) {
     // A stop interrupts whatever stage was running; the run stays where it was and continues there.
+    // A full disk is the experiment's end, not this run's: everyone stops, the run stays resumable.
+    if (isNoSpace(e)) {
+      const full = asDiskFull(e, spec.runDir) as DiskFullError;
+      ctx.stopExperiment({ kind: 'disk_full', path: full.path, freeBytes: full.freeBytes }, { hard: true });
+      logRunEnd(ctx, spec, { kind: 'interrupted' });
+      return { kind: 'interrupted' };
+    }
     if (e instanceof InterruptedError || ctx.hardStop.aborted) {
       logRunEnd(ctx, spec, { kind: 'interrupted' });
       return { kind: 'interrupted' };

@@ -18,6 +18,8 @@ import {
   type PipelineResult,
 } from '../judge/pipeline.js';
 import { judgeRun } from './judge-run.js';
+import { endLeftovers, trackAgentProcess } from './leftovers.js';
+import { pauseMs } from './rate-limits.js';
 import { finalizeRun } from './finalize-run.js';
 import { runLabel } from '../store/run-key.js';
 import { resumeStage } from '../store/run-state.js';
@@ -36,6 +38,8 @@ export async function executeRun(ctx: ExperimentContext, spec: RunSpec): Promise
   const log = ctx.logger.child({ run: runLabel(spec) });
   let row = current(ctx, key);
   if (row.state === 'cleaned') return finalizedEnd(row);
+  // A killed earlier Scylla may have left this run's agent running: end it before anything else.
+  await endLeftovers(ctx, spec, row);
 
   // Not-a-result ends of an earlier attempt: keep their artefacts in .failed/, start afresh.
   if (row.state === 'rate_limited' || row.state === 'infra_failed' || row.state === 'interrupted') {
@@ -214,6 +218,7 @@ async function runAgent(
       if (ctx.softStop.aborted) return { kind: 'not_started' as const };
       if (!ctx.budget.canStart()) return { kind: 'budget_exhausted' as const };
       ctx.budget.started();
+      const proc = trackAgentProcess(ctx, spec);
       try {
         return await ctx.adapter.run({
           workspace: ws,
@@ -233,17 +238,22 @@ async function runAgent(
           useUserAuth: ctx.config.useUserAuth,
           extraArgs: ctx.config.agentArgs.length ? ctx.config.agentArgs : undefined,
           signal: ctx.hardStop,
+          onSpawn: proc.onSpawn,
           // The CLI retries a limit itself and goes on: the others pause now, not when it gives up.
           onRateLimitRetry: (r) =>
             ctx.reportRateLimit({
               kind: 'rate_limited',
               source: 'agent',
               limit: r.kind,
-              retryAfterMs: r.retryAfterMs ?? ctx.config.rateLimitWaitSeconds * 1000,
+              retryAfterMs: pauseMs(
+                r.retryAfterMs === null ? undefined : { retryAfterMs: r.retryAfterMs },
+                ctx.config,
+              ),
               message: r.message,
             }),
         });
       } finally {
+        proc.ended();
         ctx.budget.finished();
       }
     });
@@ -267,7 +277,7 @@ async function runAgent(
       return {
         kind: 'rate_limited',
         source: 'agent',
-        retryAfterMs: rl && !rl.estimated ? rl.retryAfterMs : ctx.config.rateLimitWaitSeconds * 1000,
+        retryAfterMs: pauseMs(rl, ctx.config),
         limit: rl?.kind ?? 'rate_limit',
         message: rl?.message ?? 'rate limited',
       };

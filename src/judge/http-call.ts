@@ -51,8 +51,13 @@ export async function postJson(req: PostJsonRequest): Promise<unknown> {
     if (res.status === 429 || res.status === 503 || res.status === 529) {
       const wait = retryAfterMs(res.headers);
       throw new RateLimitError(
-        `${req.label} judge API answered HTTP ${res.status}; retry in ${Math.ceil(wait / 1000)} s: ${redact(excerpt(text))}`,
-        { retryAfterMs: wait, source: 'judge', kind: res.status === 429 ? 'rate_limit' : 'overloaded' },
+        `${req.label} judge API answered HTTP ${res.status}${wait === null ? '' : `; retry in ${Math.ceil(wait / 1000)} s`}: ${redact(excerpt(text))}`,
+        {
+          retryAfterMs: wait ?? 0,
+          estimated: wait === null,
+          source: 'judge',
+          kind: res.status === 429 ? 'rate_limit' : 'overloaded',
+        },
       );
     }
     if (!res.ok) {

@@ -1,8 +1,5 @@
 // How long an HTTP API asks us to wait: retry-after (seconds or date), then provider rate-limit reset headers.
 
-/** Wait used when a rate-limited response says nothing about when to come back. */
-export const DEFAULT_RETRY_AFTER_MS = 60_000;
-
 /** Minimal header access (a fetch `Headers` fits). */
 export interface HeaderSource {
   get(name: string): string | null;
@@ -12,10 +9,11 @@ export interface HeaderSource {
 /**
  * Milliseconds to wait before retrying, from `retry-after-ms`, `retry-after` (seconds or HTTP date),
  * else the latest of `anthropic-ratelimit-*-reset` (RFC 3339 instants) and `x-ratelimit-reset-*`
- * (durations like `6m0s`, `20ms` or seconds), else 60 s. The latest reset is used because we cannot
- * tell which limit was hit, and waiting for the earliest could hit the other one again at once.
+ * (durations like `6m0s`, `20ms` or seconds); null when the response does not say (the engine's
+ * `--rate-limit-wait` then applies). The latest reset is used because we cannot tell which limit was
+ * hit, and waiting for the earliest could hit the other one again at once.
  */
-export function retryAfterMs(headers: HeaderSource, now = Date.now()): number {
+export function retryAfterMs(headers: HeaderSource, now = Date.now()): number | null {
   const ms = Number(headers.get('retry-after-ms'));
   if (headers.get('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return Math.ceil(ms);
   const ra = headers.get('retry-after')?.trim();
@@ -36,7 +34,7 @@ export function retryAfterMs(headers: HeaderSource, now = Date.now()): number {
     }
     if (wait !== undefined && (latest === undefined || wait > latest)) latest = wait;
   });
-  return latest ?? DEFAULT_RETRY_AFTER_MS;
+  return latest ?? null;
 }
 
 /** `1h2m3.5s`, `6m0s`, `20ms`, `1.5s` or a bare number of seconds → milliseconds; undefined if unreadable. */

@@ -11,6 +11,7 @@ import {
   GroupWinnerRowSchema,
   JudgmentRowSchema,
   PauseRowSchema,
+  ProcessRowSchema,
   RunRowSchema,
   SubtestRowSchema,
   TransitionRowSchema,
@@ -18,6 +19,7 @@ import {
   type ExperimentRow,
   type JudgmentRow,
   type PauseRow,
+  type ProcessRow,
   type RunRow,
   type SubtestRow,
   type TransitionRow,
@@ -145,6 +147,16 @@ export class StoreReader {
       .prepare('SELECT AVG(cost_usd) AS m FROM runs WHERE cost_usd IS NOT NULL AND agent_outcome IS NOT NULL')
       .get() as { m: number | null };
     return r.m ?? 0;
+  }
+
+  /** Processes of the run that were started and not seen to end (a killed Scylla's leftovers). */
+  liveProcesses(k: RunKey): ProcessRow[] {
+    return this.db
+      .prepare(
+        'SELECT * FROM processes WHERE tier = ? AND subtest = ? AND run = ? AND ended_at IS NULL ORDER BY id',
+      )
+      .all(k.tier, k.subtest, k.run)
+      .map((r) => ProcessRowSchema.parse(r));
   }
 
   // --- judgments ----------------------------------------------------------------------------

@@ -160,3 +160,19 @@ export const GroupWinnerRowSchema = z.object({
   tier: z.string().nullable(),
   subtest: z.string().nullable(),
 });
+
+/** A process a run attempt started (its group leader), until it is known to have ended. */
+export const ProcessRowSchema = z.object({
+  id: z.number().int(),
+  tier: z.string(),
+  subtest: z.string(),
+  run: z.number().int(),
+  attempt: z.number().int(),
+  pid: z.number().int(),
+  /** Start time in clock ticks since boot (/proc/PID/stat), to tell a reused pid from ours. */
+  start_ticks: z.number().int().nullable(),
+  role: z.enum(['agent', 'pipeline', 'judge', 'mcp']),
+  started_at: z.string(),
+  ended_at: z.string().nullable(),
+});
+export type ProcessRow = z.infer<typeof ProcessRowSchema>;

@@ -125,4 +125,20 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX transitions_run ON transitions (tier, subtest, run);
   CREATE INDEX transitions_to ON transitions (to_state, id);
   `,
+  // 3: the processes each run attempt started, so a resume can end what a killed Scylla left running.
+  `
+  CREATE TABLE processes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tier TEXT NOT NULL,
+    subtest TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    pid INTEGER NOT NULL,
+    start_ticks INTEGER,
+    role TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT
+  );
+  CREATE INDEX processes_live ON processes (tier, subtest, run) WHERE ended_at IS NULL;
+  `,
 ];

@@ -6,7 +6,7 @@ import type { StopReason } from '../outcomes.js';
 import { openReadWrite } from './connection.js';
 import { KV_ENTRIES, type KvKey, type KvValue } from './kv.js';
 import { StoreReader } from './reader.js';
-import type { ExperimentStatus, JudgmentRow, PauseRow, RunPatch, RunRow } from './rows.js';
+import type { ExperimentStatus, JudgmentRow, PauseRow, ProcessRow, RunPatch, RunRow } from './rows.js';
 import { runLabel, type RunKey } from './run-key.js';
 import type { RunState } from './run-state.js';
 
@@ -180,6 +180,31 @@ export class Store extends StoreReader {
         .prepare('UPDATE runs SET attempt = attempt + 1 WHERE tier = ? AND subtest = ? AND run = ?')
         .run(k.tier, k.subtest, k.run);
     })();
+  }
+
+  /** Record a process the run's current attempt started; returns its id for `processEnded`. */
+  processStarted(k: RunKey, p: { pid: number; startTicks: number | null; role: ProcessRow['role'] }): number {
+    const r = this.db
+      .prepare(
+        `INSERT INTO processes (tier, subtest, run, attempt, pid, start_ticks, role, started_at)
+         SELECT tier, subtest, run, attempt, ?, ?, ?, ? FROM runs WHERE tier = ? AND subtest = ? AND run = ?`,
+      )
+      .run(p.pid, p.startTicks, p.role, now(), k.tier, k.subtest, k.run);
+    return Number(r.lastInsertRowid);
+  }
+
+  /** The process (and all it started) is gone. */
+  processEnded(id: number): void {
+    this.db.prepare('UPDATE processes SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(now(), id);
+  }
+
+  /** Every process of the run that was still recorded as live is now gone. */
+  processesEnded(k: RunKey): void {
+    this.db
+      .prepare(
+        'UPDATE processes SET ended_at = ? WHERE tier = ? AND subtest = ? AND run = ? AND ended_at IS NULL',
+      )
+      .run(now(), k.tier, k.subtest, k.run);
   }
 
   // --- judgments ----------------------------------------------------------------------------

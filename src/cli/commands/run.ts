@@ -124,7 +124,7 @@ export async function run(opts: Opts): Promise<number> {
     }
     if (cases.length > 1) console.log(`\nBatch summary: ${cases[0].config.resultsDir}/batch.md`);
     if (stops.soft.aborted || stops.hard.aborted) return EXIT_CODES.interrupted;
-    if (outcomes.some((o) => o.error)) return EXIT_CODES.error;
+    if (outcomes.some((o) => o.error || o.outcome?.stopReason?.kind === 'disk_full')) return EXIT_CODES.error;
     return outcomes.every((o) => o.outcome?.status === 'completed') ? EXIT_CODES.ok : EXIT_CODES.incomplete;
   } finally {
     view.stop();

@@ -20,6 +20,8 @@ export async function run(
     try {
       const s = progressSnapshot(store);
       alive = s.ownerPid !== null && pidAlive(s.ownerPid);
+      // "running" in the store with nobody running it: its owner died (kill -9, a full disk).
+      if (s.status === 'running' && !alive) s.status = 'stopped (owner gone)';
       if (opts.json) console.log(JSON.stringify({ dir: expDir, ownerAlive: alive, ...s }));
       else {
         if (opts.watch && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
