@@ -1,6 +1,6 @@
 // Opens the experiment to resume (same id, newest directory) or creates a new one; refuses a changed
 // configuration (says what changed) and a directory another live scylla process owns.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   configHash,
@@ -13,7 +13,13 @@ import { Store } from '../store/store.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { withLockFile } from '../util/lock-file.js';
 import { VERSION } from '../version.js';
-import { copyInputs, createExperimentDir, DB_FILE, findLatestExperimentDir } from './experiment-dir.js';
+import {
+  copyInputs,
+  createExperimentDir,
+  DB_FILE,
+  findLatestExperimentDir,
+  prepareResultsDir,
+} from './experiment-dir.js';
 import { liveOwner } from './liveness.js';
 
 export interface OpenedExperiment {
@@ -31,7 +37,7 @@ export function openExperiment(
   config: ExperimentConfig,
   opts: { fresh?: boolean; dir?: string } = {},
 ): OpenedExperiment {
-  mkdirSync(config.resultsDir, { recursive: true });
+  prepareResultsDir(config.resultsDir);
   const lock = join(config.resultsDir, `.${config.experimentId}.lock`);
   return withLockFile(lock, () => openOrCreate(config, opts));
 }

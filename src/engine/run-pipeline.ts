@@ -25,6 +25,7 @@ import { runLabel } from '../store/run-key.js';
 import { resumeStage } from '../store/run-state.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { assertFreeSpace } from '../util/disk.js';
 import { runGit } from '../workspace/git.js';
 import { createWorktree, removeWorktree, resetWorktree, restoreWorktree } from '../workspace/worktree.js';
 import { captureDiff, commitAgentChanges, commitConfig } from '../workspace/diff.js';
@@ -217,6 +218,8 @@ async function runAgent(
       if (ctx.hardStop.aborted) return { kind: 'interrupted' as const };
       if (ctx.softStop.aborted) return { kind: 'not_started' as const };
       if (!ctx.budget.canStart()) return { kind: 'budget_exhausted' as const };
+      // No agent is paid for whose work could not be kept.
+      assertFreeSpace(ws);
       ctx.budget.started();
       const proc = trackAgentProcess(ctx, spec);
       try {
@@ -258,6 +261,8 @@ async function runAgent(
       }
     });
     if ('kind' in started) return started;
+    // An agent that ended on a full disk failed because of it: not a result (the run is redone).
+    assertFreeSpace(ws);
     result = started;
     if (result.failure !== 'rate_limited') ctx.slots.onAgentSuccess();
   }

@@ -25,6 +25,15 @@ export function freeBytes(path: string): number | null {
   }
 }
 
+/** Below this much free space a run does not start, and an agent that ended there did not end on its own. */
+export const MIN_FREE_BYTES = 1024 * 1024;
+
+/** Throw DiskFullError when the file system of `path` has less than `min` bytes free. */
+export function assertFreeSpace(path: string, min = MIN_FREE_BYTES): void {
+  const free = freeBytes(path);
+  if (free !== null && free < min) throw new DiskFullError(path, free);
+}
+
 /** `e` as a DiskFullError about `path` when it is one, else `e` unchanged. */
 export function asDiskFull(e: unknown, path: string): unknown {
   if (e instanceof DiskFullError || !isNoSpace(e)) return e;

@@ -5,13 +5,16 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { mulberry32 } from '../../src/stats/prng.js';
 import { git } from '../helpers/gitdir.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 /** `npm run chaos` sets SCYLLA_CHAOS=long. */
 export const LONG = process.env.SCYLLA_CHAOS === 'long';
+
+// These checks run whole experiments; on a loaded machine they take minutes, not seconds.
+vi.setConfig({ testTimeout: LONG ? 3_600_000 : 300_000 });
 
 /** Size of a check: quick form, long form. */
 export const size = (quick: number, long: number): number => (LONG ? long : quick);
