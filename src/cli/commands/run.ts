@@ -1,6 +1,7 @@
 // `scylla run`: resolve the configuration of each test case, run or resume the experiment (or a
 // batch of them under shared slots), print the summary.
 import { resolve } from 'node:path';
+import { formatProblem } from '../../config/problem.js';
 import { resolveExperimentConfig, type RunCliOptions } from '../../config/resolve-experiment.js';
 import type { ExperimentContext } from '../../engine/context.js';
 import { runBatch } from '../../engine/run-batch.js';
@@ -64,6 +65,9 @@ function cliLayer(tiersDir: string, opts: Opts): RunCliOptions {
     maxCostUsd: num(opts.maxCostUsd),
     resultsDir: str(opts.resultsDir),
     keepWorkspaces: opts.keepWorkspaces === true,
+    subtests: opts.subtests as string[] | undefined,
+    subtestsDir: str(opts.subtestsDir),
+    skipAgentTeams: opts.skipAgentTeams === true ? true : undefined,
   };
 }
 
@@ -74,7 +78,7 @@ function asPath(bin: string | undefined): string | undefined {
 
 function prepare(tiersDir: string, opts: Opts, logger: Logger) {
   const testCase = loadTestCase(tiersDir);
-  for (const w of testCase.warnings) logger.warn(`warning: ${w}`);
+  for (const w of testCase.warnings) logger.warn(`warning: ${formatProblem(w)}`);
   return { testCase, config: resolveExperimentConfig(cliLayer(tiersDir, opts), testCase) };
 }
 
