@@ -59,7 +59,8 @@ export function resolveTier(
     if (missing.length) {
       ensure();
       ctx.logger.warn(
-        `${tier.id}/${st.id} waits for the recorded winner of ${missing.join(', ')} (unfinished runs); run again to resume`,
+        `${tier.id}/${st.id} waits for the recorded winner of ${missing.join(', ')}: none is recorded yet ` +
+          '(its runs are unfinished, or were not selected); run that tier to the end, then run again',
       );
       continue;
     }
@@ -152,7 +153,9 @@ export function recordWinners(store: Store, expDir: string, tiers: Tier[]): void
   let groupDone = true;
   for (const t of s.tiers) {
     const runs = store.runs({ tier: t.tier });
-    const done = runs.length > 0 && runs.every((r) => isFinal(r.state));
+    // A tier run in part (`--subtests T4/08`) has no winner yet: its other subtests did not compete.
+    const partial = tiers.some((x) => x.id === t.tier && x.partial);
+    const done = !partial && runs.length > 0 && runs.every((r) => isFinal(r.state));
     if (!done) groupDone = false;
     if (!done || !t.selection) continue;
     const fp = store.subtestFingerprint(t.tier, t.selection.winner);

@@ -7,6 +7,7 @@ import type { ExperimentContext } from '../../engine/context.js';
 import { runBatch } from '../../engine/run-batch.js';
 import { runExperiment } from '../../engine/run-experiment.js';
 import { UsageError } from '../../errors.js';
+import { checkExperimentSubtests } from '../../fixture/check-experiment.js';
 import { loadTestCase } from '../../fixture/load-test-case.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { createProgressView } from '../progress-view.js';
@@ -79,7 +80,10 @@ function asPath(bin: string | undefined): string | undefined {
 function prepare(tiersDir: string, opts: Opts, logger: Logger) {
   const testCase = loadTestCase(tiersDir);
   for (const w of testCase.warnings) logger.warn(`warning: ${formatProblem(w)}`);
-  return { testCase, config: resolveExperimentConfig(cliLayer(tiersDir, opts), testCase) };
+  const config = resolveExperimentConfig(cliLayer(tiersDir, opts), testCase);
+  // Every subtest must resolve before anything is created (all problems at once).
+  checkExperimentSubtests(config);
+  return { testCase, config };
 }
 
 export async function run(opts: Opts): Promise<number> {
