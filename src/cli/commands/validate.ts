@@ -62,7 +62,7 @@ export function render(r: ValidationReport, cwd = process.cwd()): string {
   const out: string[] = [
     `Test case ${r.testId ?? '?'} (${r.dir})`,
     `Resources: ${r.resourcesDir ?? 'none'}`,
-    ...(r.subtestsDir ? [`Shared subtests: ${r.subtestsDir}`] : []),
+    ...(r.tiers.some((t) => t.origin === 'shared') ? [`Shared subtests: ${r.subtestsDir}`] : []),
     '',
   ];
   const header = ['subtest', 'blocks', 'skills', 'agents', 'tools', 'MCP', 'settings', 'base'];
