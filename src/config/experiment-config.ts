@@ -40,6 +40,10 @@ export const ExperimentConfigSchema = z.object({
   subtests: z.array(z.string()).nullable().default(null),
   /** `--skip-agent-teams`: leave out subtests with `agent_teams: true`. */
   skipAgentTeams: z.boolean().default(false),
+  /** Tier names and descriptions from the shared tiers.yaml, for the reports. */
+  tierLabels: z
+    .record(z.string(), z.object({ name: z.string().optional(), description: z.string().optional() }))
+    .default({}),
   language: z.string(),
   tiers: z.array(z.enum(TIER_IDS)).min(1),
   runs: z.number().int().min(1),

@@ -13,6 +13,7 @@ import {
 import { ExperimentFileSchema, loadTestLevelConfig, type ExperimentFile } from './experiment-file.js';
 import { loadYamlFile } from './load-yaml.js';
 import { parseSelection, selectionKey, selectionTiers } from './subtest-selection.js';
+import { loadTiersFile, tiersFileOf } from './tiers-file.js';
 
 export { ExperimentFileSchema, TestLevelConfigSchema, type ExperimentFile } from './experiment-file.js';
 
@@ -126,6 +127,7 @@ export function resolveExperimentConfig(
     if (!r.success) throw new ConfigError(`unknown tier '${t}' (expected T0..T6)`, { field: 'tiers' });
     return r.data;
   });
+  const subtestsDir = cli.subtestsDir ? resolve(cwd, cli.subtestsDir) : (tc.subtestsDir ?? null);
   const judgeModels = cli.judgeModels?.length
     ? cli.judgeModels
     : (file.judge_models ?? (file.judge_model ? [file.judge_model] : DEFAULTS.judgeModels));
@@ -142,9 +144,10 @@ export function resolveExperimentConfig(
     rubricFile,
     referencePatch,
     resourcesDir: tc.resourcesDir ?? null,
-    subtestsDir: cli.subtestsDir ? resolve(cwd, cli.subtestsDir) : (tc.subtestsDir ?? null),
+    subtestsDir,
     subtests: selection ? selection.entries.map(selectionKey) : null,
     skipAgentTeams: cli.skipAgentTeams === true,
+    tierLabels: subtestsDir ? Object.fromEntries(loadTiersFile(tiersFileOf(subtestsDir)).labels) : {},
     language: file.language ?? tc.spec.language ?? 'other',
     tiers: [...new Set(tiers)],
     runs: cli.runs ?? file.runs_per_subtest ?? tc.spec.runs_per_tier ?? DEFAULTS.runs,

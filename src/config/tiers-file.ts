@@ -1,6 +1,7 @@
 // The shared `tiers.yaml` of the original's later layout: a name and description per tier, shown in
 // validate and the reports. Keys this version does not read are warnings; a malformed value is an error.
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { TIER_IDS } from './experiment-config.js';
 import { loadYamlFile } from './load-yaml.js';
@@ -22,6 +23,9 @@ const TIER_INFO_KEYS = Object.keys(TierInfoSchema.shape);
 export const TiersFileSchema = z.looseObject({
   tiers: z.record(z.string(), TierInfoSchema.nullable()).optional(),
 });
+
+/** The shared `tiers.yaml`: next to the shared subtests directory. */
+export const tiersFileOf = (subtestsDir: string) => join(dirname(subtestsDir), 'tiers.yaml');
 
 /** A tier's label, as the reports show it. */
 export interface TierLabel {

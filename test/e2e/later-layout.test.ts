@@ -85,6 +85,10 @@ describe('scylla run: the later layout', () => {
       expect(run(t, s, 'diff.patch'), `${t}/${s}`).toMatch(/\+\+\+ b\/teams\.txt\n@@ .* @@\n\+unset\n/);
     expect(run('T4', '08', 'agent/MODEL.md')).toContain('on (CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS=1)');
     expect(run('T4', '01', 'agent/MODEL.md')).not.toContain('AGENT_TEAMS');
+    // tiers.yaml names and describes the tier in the reports.
+    const tierReport = readFileSync(join(expDir, 'T4', 'report.md'), 'utf8');
+    expect(tierReport).toMatch(/^# Tier Report: T4 — Hierarchy\n\nOrchestrators\n/);
+    expect(readFileSync(join(expDir, 'report.md'), 'utf8')).toContain('### T4 — Hierarchy');
     // The fingerprint tells the two apart; T0 was run in part, so it has no recorded winner.
     const fps = dbRows<{ subtest: string; fingerprint: string }>(
       expDir,

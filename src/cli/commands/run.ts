@@ -100,7 +100,7 @@ export async function run(opts: Opts): Promise<number> {
   const cases = dirs.map((d) => prepare(d, opts, logger));
   if (opts.dryRun) {
     for (const c of cases)
-      printDryRun(planExperiment(c.config, { fresh: opts.fresh === true }), c.config.experimentId);
+      printDryRun(planExperiment(c.config, { fresh: opts.fresh === true }), c.config.experimentId, c.config);
     return 0;
   }
   const stops = installStopHandlers(logger);
