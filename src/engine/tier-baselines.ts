@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import { runDir } from '../workspace/paths.js';
 import { branchName } from '../workspace/worktree.js';
 import type { ExperimentContext, RunSpec } from './context.js';
+import { dependenciesOf } from '../config/tier-groups.js';
 import { planRuns, tierGroups } from './planner.js';
 
 /**
@@ -29,8 +30,9 @@ export function resolveTier(
   const requested = config.tiers.map((t) => t.toUpperCase());
   const previous = previousGroupWinner(store, tier.id, requested);
   const groups = tierGroups(requested);
-  const earlier = new Set(
-    groups
+  // Earlier groups, and every tier this one depends on even when it is not run now (`--subtests T5/02`).
+  const earlier = new Set([
+    ...groups
       .slice(
         0,
         Math.max(
@@ -39,7 +41,8 @@ export function resolveTier(
         ),
       )
       .flat(),
-  );
+    ...dependenciesOf(tier.id),
+  ]);
   // Only earlier groups' winners: a same-group winner recorded by an earlier invocation must not
   // change what a resumed subtest resolves to.
   const winners = recordedWinners(store).filter((w) => earlier.has(w.tierId));

@@ -44,6 +44,10 @@ describe('scylla run: the later layout', () => {
           '01-lead': { resources: { agents: { levels: [2] } } },
           '08-lead-teams': { agent_teams: true, resources: { agents: { levels: [2] } } },
         },
+        T5: {
+          '01-best-lead': { inherit_best_from: ['T4'] },
+          '02-best-prompts': { inherit_best_from: ['T0'] },
+        },
       },
       libraryFiles: { 'tiers.yaml': 'tiers:\n  T4: {name: Hierarchy, description: Orchestrators}\n' },
     });
