@@ -177,7 +177,7 @@ export function buildProgram(): Command {
   program
     .command('schema')
     .description('print the JSON Schema of a file kind, or write all of them')
-    .argument('[kind]', 'test | subtest | rubric | experiment')
+    .argument('[kind]', 'test | subtest | tiers | rubric | experiment')
     .option('--write <dir>', 'write <kind>.schema.json files into this directory (e.g. schemas)')
     .action(async (kind: string | undefined, opts: { write?: string }) => {
       const { run } = await import('./commands/schema.js');
