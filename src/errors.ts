@@ -40,8 +40,8 @@ export class ConfigError extends ScyllaError {
   /** One error for several problems (all of them in the message, one a line). */
   static of(problems: readonly Problem[]): ConfigError {
     if (!problems.length) throw new InternalError('ConfigError.of() without problems');
-    const [first] = problems;
-    const e = new ConfigError(first.message, first);
+    const [{ file, line, field, value, message }] = problems;
+    const e = new ConfigError(message, { file, line, field, value });
     (e as { problems: Problem[] }).problems = problems.map((p) => ({ ...p, severity: 'error' as const }));
     e.message = formatProblems(problems);
     return e;
