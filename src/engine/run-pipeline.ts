@@ -22,7 +22,7 @@ import { endLeftovers, trackAgentProcess } from './leftovers.js';
 import { pauseMs } from './rate-limits.js';
 import { finalizeRun } from './finalize-run.js';
 import { runLabel } from '../store/run-key.js';
-import { resumeStage } from '../store/run-state.js';
+import { resumeStage, stageIndex } from '../store/run-state.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { assertFreeSpace } from '../util/disk.js';
@@ -74,6 +74,9 @@ async function runStages(
     const stage = resumeStage(row.state);
     if (stage === null) return finalizedEnd(row);
     if (ctx.hardStop.aborted && stage !== 'finalized') return { kind: 'interrupted' };
+    // --until: a run that reached the stage waits there (one already judged just finishes).
+    const at = stageIndex(row.state);
+    if (ctx.until && at >= stageIndex(ctx.until) && at < stageIndex('judged')) return { kind: 'held' };
     ctx.active.set(activeKey, { stage, since });
     log.debug(`stage ${stage}`);
     let end: RunEnd | undefined;
