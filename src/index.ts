@@ -38,7 +38,8 @@ export { progressSnapshot, renderProgress, type ProgressSnapshot } from './engin
 export { agentAdapters, type AgentAdapterFactory } from './agent/registry.js';
 export type { AgentAdapter, AgentRunRequest, AgentResult, AgentFailure } from './agent/adapter.js';
 export { resolveModelAlias } from './agent/models.js';
-export { judgeTransports, createJudgeTransport, type JudgeTransport } from './judge/transport.js';
+export type { JudgeTransport } from './judge/transport.js';
+export { judgeTransports, createJudgeTransport } from './judge/transport-registry.js';
 export { runJudge } from './judge/run-judge.js';
 export { consensus, type Consensus } from './judge/consensus.js';
 export type { Judgment } from './judge/judgment.js';

@@ -1,8 +1,4 @@
-// The JudgeTransport interface (one LLM call: system + user → text) and the name→factory map of transports.
-import { ConfigError } from '../errors.js';
-import { createAnthropicTransport } from './anthropic-transport.js';
-import { createOpenAITransport } from './openai-transport.js';
-import { createClaudeCliTransport } from './claude-cli-transport.js';
+// The JudgeTransport interface: one LLM call, system + user → text (implementations: see transports.ts).
 
 /** One judge call. */
 export interface JudgeRequest {
@@ -47,25 +43,4 @@ export interface TransportOptions {
   baseUrl?: string;
   apiKey?: string;
   env?: NodeJS.ProcessEnv;
-}
-
-/** Transport factories by name. */
-export const judgeTransports: Readonly<Record<string, (opts?: TransportOptions) => JudgeTransport>> = {
-  anthropic: createAnthropicTransport,
-  openai: createOpenAITransport,
-  'claude-cli': createClaudeCliTransport,
-};
-
-/** Make the transport called `name`; an unknown name is a ConfigError. */
-export function createJudgeTransport(name: string, opts: TransportOptions = {}): JudgeTransport {
-  const factory = judgeTransports[name];
-  if (!factory) {
-    throw new ConfigError(
-      `unknown judge transport '${name}' (known: ${Object.keys(judgeTransports).join(', ')})`,
-      {
-        field: 'judge transport',
-      },
-    );
-  }
-  return factory(opts);
 }

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateModels, type ValidateModelsOptions } from '../../src/agent/validate-models.js';
 import { ConfigError } from '../../src/errors.js';
-import { createJudgeTransport } from '../../src/judge/transport.js';
+import { createJudgeTransport } from '../../src/judge/transport-registry.js';
 import { TEST_API_KEY } from '../helpers/claude-env.js';
 import { startModelServer, type ModelScript, type ModelServer } from '../helpers/model-server.js';
 
