@@ -7,12 +7,12 @@ import { tidyNumber } from '../util/tidy-number.js';
 import { InternalError } from '../errors.js';
 import type { Consensus } from '../judge/consensus.js';
 import type { Judgment } from '../judge/judgment.js';
+import { runPipelineResult } from '../judge/pipeline.js';
 import { writeRunReports } from '../report/run-report.js';
 import type { RunResult } from '../report/run-result.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { ExperimentContext, RunSpec } from './context.js';
-import { runPipelineResult } from './run-pipeline.js';
 
 export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): void {
   const agent = loadAgentResult(join(spec.runDir, 'agent'));

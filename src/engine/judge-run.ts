@@ -6,7 +6,7 @@ import { loadAgentResult } from '../agent/result.js';
 import { RateLimitError } from '../errors.js';
 import { consensus } from '../judge/consensus.js';
 import { buildJudgeContext, type PipelineStepView } from '../judge/context.js';
-import type { PipelineResult } from '../judge/pipeline.js';
+import { runPipelineResult, type PipelineResult } from '../judge/pipeline.js';
 import { runJudge } from '../judge/run-judge.js';
 import type { Judgment } from '../judge/judgment.js';
 import { JUDGE_SYSTEM_PROMPT } from '../judge/system-prompt.js';
@@ -14,7 +14,6 @@ import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { ChangedFile } from '../workspace/diff.js';
 import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
-import { runPipelineResult } from './run-pipeline.js';
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
 
