@@ -19,7 +19,7 @@ import {
 } from './claude-args.js';
 import { StreamJsonReader, parseJsonOutput, type ClaudeOutput } from './claude-output.js';
 import { classifyRun } from './classify.js';
-import { resolveModelAlias } from './models.js';
+import { resolveModelAlias } from '../config/model-aliases.js';
 import { costFor } from './pricing.js';
 import {
   writeCommandLog,

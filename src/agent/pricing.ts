@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import table from './prices.json' with { type: 'json' };
 import type { AgentUsage } from './result.js';
-import { resolveModelAlias } from './models.js';
+import { resolveModelAlias } from '../config/model-aliases.js';
 
 /** Prices of one model, USD per million tokens. */
 export const ModelPriceSchema = z.object({

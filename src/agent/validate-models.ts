@@ -4,7 +4,7 @@ import { ConfigError, JudgeError, RateLimitError } from '../errors.js';
 import type { JudgeTransport } from '../judge/transport.js';
 import { codexBaseUrl } from './codex-args.js';
 import { codexModel } from './codex.js';
-import { MODEL_ALIASES, resolveModelAlias } from './models.js';
+import { aliasList, resolveModelAlias } from '../config/model-aliases.js';
 
 /** Options of {@link validateModels}. */
 export interface ValidateModelsOptions {
@@ -53,14 +53,6 @@ class CheckFailure extends Error {
 const NOT_FOUND =
   /not_found_error|model_not_found|\bmodel\b[^.]{0,80}\b(?:not found|does not exist|unknown|invalid|not supported|not available)/i;
 const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|getaddrinfo/;
-
-/** "sonnet, sonnet-4-5, claude-sonnet-4-5 → claude-sonnet-4-5-20250929; ..." */
-export function aliasList(): string {
-  const byTarget = new Map<string, string[]>();
-  for (const [alias, id] of Object.entries(MODEL_ALIASES))
-    byTarget.set(id, [...(byTarget.get(id) ?? []), alias]);
-  return [...byTarget].map(([id, aliases]) => `${aliases.join(', ')} → ${id}`).join('; ');
-}
 
 async function post(
   url: string,

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { resolveModelAlias } from '../agent/models.js';
+import { resolveModelAlias } from './model-aliases.js';
 import { ConfigError } from '../errors.js';
 import {
   DEFAULTS,
