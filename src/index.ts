@@ -47,7 +47,7 @@ export type { Judgment } from './judge/judgment.js';
 // State and results
 export { Store, type RunRow } from './store/store.js';
 export { RUN_STAGES, type RunState } from './store/run-state.js';
-export { RunResultSchema, loadRunResult, type RunResult } from './report/run-result.js';
+export { RunResultSchema, loadRunResult, type RunResult } from './stats/run-result.js';
 export { writeAllReports } from './report/write-reports.js';
 export { experimentStats, type ExperimentStats } from './stats/experiment-stats.js';
 export { createLogger, type Logger } from './util/logger.js';

@@ -9,7 +9,7 @@ import type { Consensus } from '../judge/consensus.js';
 import type { Judgment } from '../judge/judgment.js';
 import { runPipelineResult } from '../judge/pipeline.js';
 import { writeRunReports } from '../report/run-report.js';
-import type { RunResult } from '../report/run-result.js';
+import type { RunResult } from '../stats/run-result.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { ExperimentContext, RunSpec } from './context.js';

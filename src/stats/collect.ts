@@ -1,5 +1,5 @@
 // Collects finalized run outcomes from the store and the runs' run_result.json files.
-import { loadRunResult } from '../report/run-result.js';
+import { loadRunResult } from './run-result.js';
 import { isFinal } from '../store/run-state.js';
 import type { Store } from '../store/store.js';
 import { runDir } from '../workspace/paths.js';
