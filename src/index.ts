@@ -36,7 +36,7 @@ export { progressSnapshot, renderProgress, type ProgressSnapshot } from './engin
 
 // Agents and judges (extension points: name → factory maps)
 export { agentAdapters, type AgentAdapterFactory } from './agent/registry.js';
-export type { AgentAdapter, AgentRunRequest, AgentResult, AgentFailure } from './agent/adapter.js';
+export type { AgentAdapter, AgentRunRequest, AgentResult, AgentOutcome } from './agent/adapter.js';
 export { resolveModelAlias } from './config/model-aliases.js';
 export type { JudgeTransport } from './judge/transport.js';
 export { judgeTransports, createJudgeTransport } from './judge/transport-registry.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { AgentError } from '../errors.js';
 import type { AgentResult } from './result.js';
 
-export type { AgentFailure, AgentResult, AgentUsage } from './result.js';
+export type { AgentOutcome, AgentResult, AgentUsage } from './result.js';
 
 /** Which tools the agent gets. `none` sends no tools; `list` exactly `names`; `all` the agent's default. */
 export interface ToolSelection {

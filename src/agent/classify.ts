@@ -3,11 +3,11 @@ import { detectRateLimit, type RateLimitInfo } from '../ratelimit/detect.js';
 import type { ProcessResult } from '../util/process.js';
 import { CLAUDE_BIN_HINT } from './agent-bin.js';
 import type { ClaudeOutput } from './claude-output.js';
-import type { AgentFailure } from './result.js';
+import type { AgentOutcome } from './result.js';
 
 /** The verdict on one run. */
 export interface Classification {
-  failure: AgentFailure;
+  outcome: AgentOutcome;
   isError: boolean;
   rateLimit?: RateLimitInfo;
   errorMessage?: string;
@@ -44,22 +44,22 @@ export function classifyRun(
 ): Classification {
   if (proc.spawnError !== undefined) {
     return {
-      failure: 'infra_failed',
+      outcome: 'infra_failed',
       isError: true,
       errorMessage: `cannot start agent binary "${bin}": ${proc.spawnError} (${CLAUDE_BIN_HINT})`,
     };
   }
   if (proc.aborted)
     return {
-      failure: 'interrupted',
+      outcome: 'interrupted',
       isError: true,
       errorMessage: 'interrupted: the agent was stopped by a signal',
     };
   if (proc.timedOut)
-    return { failure: 'timed_out', isError: true, errorMessage: `timed out after ${proc.durationMs} ms` };
+    return { outcome: 'timed_out', isError: true, errorMessage: `timed out after ${proc.durationMs} ms` };
   if (ROOT_REFUSAL.test(proc.stderr) || (ROOT_REFUSAL.test(proc.stdout) && !out.result)) {
     return {
-      failure: 'infra_failed',
+      outcome: 'infra_failed',
       isError: true,
       errorMessage:
         'the agent CLI refused to run as root with --dangerously-skip-permissions; it accepts that only with ' +
@@ -81,19 +81,19 @@ export function classifyRun(
     now,
   );
   if (rateLimit)
-    return { failure: 'rate_limited', isError: true, rateLimit, errorMessage: rateLimit.message };
+    return { outcome: 'rate_limited', isError: true, rateLimit, errorMessage: rateLimit.message };
   if (proc.exitCode === 0 && !isError && (r || out.lastText.trim()))
-    return { failure: 'completed', isError: false };
+    return { outcome: 'completed', isError: false };
   // No tokens at all: the model was never reached (API error, request timeout, bad flag), not the agent's doing.
   if (tokens(out) === 0 && (r ? r.is_error === true : out.numTurns === 0)) {
     const said =
       (r?.is_error ? r.result : undefined) || tail(proc.stderr) || tail(proc.stdout) || 'no output';
     return {
-      failure: 'infra_failed',
+      outcome: 'infra_failed',
       isError: true,
       errorMessage: `agent exited with code ${proc.exitCode} without using the model: ${said}`,
     };
   }
   const why = resultErrors(out) ?? (tail(proc.stderr) || `exit code ${proc.exitCode}`);
-  return { failure: 'agent_error', isError: true, errorMessage: why };
+  return { outcome: 'agent_error', isError: true, errorMessage: why };
 }

@@ -56,7 +56,7 @@ function toResult(
 ): AgentResult {
   const verdict = classifyRun(proc, out, bin);
   const result: AgentResult = {
-    failure: verdict.failure,
+    failure: verdict.outcome,
     exitCode: proc.exitCode,
     durationMs: proc.durationMs,
     resultText: out.result?.result ?? out.lastText,

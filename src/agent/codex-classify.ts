@@ -48,21 +48,21 @@ export function classifyCodexRun(
 ): Classification {
   if (proc.spawnError !== undefined) {
     return {
-      failure: 'infra_failed',
+      outcome: 'infra_failed',
       isError: true,
       errorMessage: `cannot start agent binary "${bin}": ${proc.spawnError} (install @openai/codex, or name it with --agent-bin or SCYLLA_CODEX_BIN)`,
     };
   }
   if (proc.aborted && !interrupted && out.unreachable) {
     return {
-      failure: 'infra_failed',
+      outcome: 'infra_failed',
       isError: true,
       errorMessage: `the model server cannot be reached (stopped the agent at once, Codex would wait forever): ${out.unreachable}`,
     };
   }
   if (proc.aborted)
     return {
-      failure: 'interrupted',
+      outcome: 'interrupted',
       isError: true,
       errorMessage: 'interrupted: the agent was stopped by a signal',
     };
@@ -70,20 +70,20 @@ export function classifyCodexRun(
   const rateLimit = proc.exitCode === 0 && out.turnCompleted ? null : rateLimitOf(failures, now);
   // Killed during Codex's own retry ladder: the limit, not the timeout, is what happened.
   if (rateLimit)
-    return { failure: 'rate_limited', isError: true, rateLimit, errorMessage: rateLimit.message };
+    return { outcome: 'rate_limited', isError: true, rateLimit, errorMessage: rateLimit.message };
   if (proc.timedOut)
-    return { failure: 'timed_out', isError: true, errorMessage: `timed out after ${proc.durationMs} ms` };
+    return { outcome: 'timed_out', isError: true, errorMessage: `timed out after ${proc.durationMs} ms` };
   if (proc.exitCode === 0 && out.turnCompleted && !out.turnFailed)
-    return { failure: 'completed', isError: false };
+    return { outcome: 'completed', isError: false };
   const said = out.turnFailed ?? out.errors.at(-1) ?? (tail(proc.stderr) || tail(out.otherLines.join('\n')));
   // No action and no tokens: the model was never reached (bad config, unreachable server), not the agent's doing.
   const tokens = out.usage.inputTokens + out.usage.outputTokens + out.usage.cacheReadTokens;
   if (out.numActions === 0 && tokens === 0) {
     return {
-      failure: 'infra_failed',
+      outcome: 'infra_failed',
       isError: true,
       errorMessage: `agent exited with code ${proc.exitCode} without using the model: ${said || 'no output'}`,
     };
   }
-  return { failure: 'agent_error', isError: true, errorMessage: said || `exit code ${proc.exitCode}` };
+  return { outcome: 'agent_error', isError: true, errorMessage: said || `exit code ${proc.exitCode}` };
 }

@@ -87,7 +87,7 @@ export function createCodexAdapter(opts: AdapterOptions = {}): AgentAdapter {
       const verdict = classifyCodexRun(proc, out, bin, req.signal?.aborted === true);
       const cost = costFor(model, out.usage);
       const result: AgentResult = {
-        failure: verdict.failure,
+        failure: verdict.outcome,
         exitCode: proc.exitCode,
         durationMs: proc.durationMs,
         resultText: out.lastMessage,

@@ -8,7 +8,7 @@ import { z } from 'zod';
  * badly); `timed_out` is a result too; `infra_failed`, `rate_limited` and `interrupted` are not and
  * are redone on resume.
  */
-export const AgentFailureSchema = z.enum([
+export const AgentOutcomeSchema = z.enum([
   'completed',
   'timed_out',
   'agent_error',
@@ -16,7 +16,7 @@ export const AgentFailureSchema = z.enum([
   'rate_limited',
   'interrupted',
 ]);
-export type AgentFailure = z.infer<typeof AgentFailureSchema>;
+export type AgentOutcome = z.infer<typeof AgentOutcomeSchema>;
 
 /** Token counts of a run (summed over its API calls). */
 export const AgentUsageSchema = z.object({
@@ -46,8 +46,8 @@ export const AgentRateLimitSchema = z.object({
 });
 
 export const AgentResultSchema = z.object({
-  /** How the run ended (data, never re-guessed from text later). */
-  failure: AgentFailureSchema,
+  /** How the run ended (data, never re-guessed from text later); `failure` is its name in result.json. */
+  failure: AgentOutcomeSchema,
   /** Exit code of the agent process; null when it was killed or never started. */
   exitCode: z.number().int().nullable(),
   /** Wall time of the agent process. */

@@ -26,7 +26,7 @@ export function judgeContextFor(ctx: ExperimentContext, spec: RunSpec): string {
   return buildJudgeContext({
     taskPrompt: read(join(spec.runDir, 'task_prompt.md')),
     agentResult: agent?.resultText ?? '',
-    agentFailure: agent && agent.failure !== 'completed' ? agent.failure : undefined,
+    agentOutcome: agent && agent.failure !== 'completed' ? agent.failure : undefined,
     changedFiles: files.map((f) => ({ path: f.path, status: f.status })),
     diff: read(join(spec.runDir, 'diff.patch')),
     deletedFiles: files.filter((f) => f.status === 'deleted').map((f) => f.path),
