@@ -1,7 +1,12 @@
-// How long an HTTP API asks us to wait: retry-after (seconds or date), then provider rate-limit reset headers.
+// An HTTP API's rate-limit answer: which statuses are limits, and how long its headers ask us to wait
+// (retry-after in seconds or as a date, then the providers' rate-limit reset headers).
+import { DEFAULT_RETRY_AFTER_MS } from './retry-after.js';
 
-/** Wait used when a rate-limited response says nothing about when to come back. */
-export const DEFAULT_RETRY_AFTER_MS = 60_000;
+/** The limit an HTTP status stands for: 429 a rate limit, 503 and 529 an overloaded API; else null. */
+export function httpLimitKind(status: number): 'rate_limit' | 'overloaded' | null {
+  if (status === 429) return 'rate_limit';
+  return status === 503 || status === 529 ? 'overloaded' : null;
+}
 
 /** Minimal header access (a fetch `Headers` fits). */
 export interface HeaderSource {
