@@ -30,7 +30,7 @@ import { schedule } from './scheduler.js';
 import { Budget } from './budget.js';
 import { probeRateLimit } from './probe.js';
 import { assertNoParentClaudeMd } from '../agent/isolation.js';
-import { validateModels } from '../agent/validate-models.js';
+import { validateModels } from './validate-models.js';
 import { defaultLimits, Slots, type SlotLimits } from './slots.js';
 
 /** Slot limits from the configuration. */
@@ -236,7 +236,7 @@ function writeReports(
 async function validateOnce(ctx: ExperimentContext, skip: boolean): Promise<void> {
   if (skip || ctx.store.getKv('models_validated')) return;
   const r = await validateModels({
-    agent: ctx.config.agent,
+    adapter: ctx.adapter,
     agentModel: ctx.config.model,
     judges: ctx.judges,
     env: ctx.env,

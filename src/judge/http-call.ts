@@ -27,12 +27,6 @@ export interface PostJsonRequest {
   secret?: string;
 }
 
-/** Join a base URL and a path under `/v1`, whether or not the base already ends with `/v1`. */
-export function apiUrl(baseUrl: string, pathUnderV1: string): string {
-  const base = baseUrl.replace(/\/+$/, '');
-  return `${base.endsWith('/v1') ? base : `${base}/v1`}/${pathUnderV1.replace(/^\/+/, '')}`;
-}
-
 /** POST JSON, return the parsed JSON body of a 2xx answer. */
 export async function postJson(req: PostJsonRequest): Promise<unknown> {
   const redact = (s: string) => (req.secret ? s.split(req.secret).join('[redacted]') : s);

@@ -1,4 +1,5 @@
 // The JudgeTransport interface: one LLM call, system + user → text (implementations: see transports.ts).
+import type { ModelProbe } from '../agent/model-probe.js';
 
 /** One judge call. */
 export interface JudgeRequest {
@@ -36,6 +37,8 @@ export interface JudgeResponse {
 export interface JudgeTransport {
   readonly name: string;
   complete(req: JudgeRequest): Promise<JudgeResponse>;
+  /** The check of `model` (resolved) before the first run: one tiny request, or why it cannot be checked. */
+  probeModel(model: string): ModelProbe;
 }
 
 /** Options of every transport factory; anything not given is read from `env` (default `process.env`). */

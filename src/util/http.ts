@@ -43,6 +43,12 @@ export async function sendJson(req: SendJsonRequest): Promise<SendJsonReply> {
   }
 }
 
+/** Join a base URL and a path under `/v1`, whether or not the base already ends with `/v1`. */
+export function apiUrl(baseUrl: string, pathUnderV1: string): string {
+  const base = baseUrl.replace(/\/+$/, '');
+  return `${base.endsWith('/v1') ? base : `${base}/v1`}/${pathUnderV1.replace(/^\/+/, '')}`;
+}
+
 /** The body folded to one line and cut to `max` characters, for error messages. */
 export function excerpt(text: string, max = 300): string {
   const t = text.replace(/\s+/g, ' ').trim();

@@ -62,7 +62,7 @@ function proc(p: Partial<ProcessResult>): ProcessResult {
   };
 }
 const json = (stdout: string, exitCode = 0) =>
-  classifyRun(proc({ stdout, exitCode }), parseJsonOutput(stdout), 'claude');
+  classifyRun(proc({ stdout, exitCode }), parseJsonOutput(stdout));
 
 describe('json output', () => {
   it('reads usage, turns, cost and the final text of a success', () => {
@@ -136,14 +136,14 @@ describe('stream-json output', () => {
     const done = r.output();
     expect(done.usage.inputTokens).toBe(2400);
     expect(done.usage.outputTokens).toBe(160);
-    expect(classifyRun(proc({}), done, 'claude')).toEqual({ outcome: 'completed', isError: false });
+    expect(classifyRun(proc({}), done)).toEqual({ outcome: 'completed', isError: false });
   });
 
   it('treats retries followed by a failure as a rate limit with the retry delay', () => {
     const r = new StreamJsonReader();
     for (const l of STREAM_HEAD.slice(0, 2)) r.line(l);
     r.line(JSON_TIMEOUT);
-    expect(classifyRun(proc({ exitCode: 1 }), r.output(), 'claude')).toMatchObject({
+    expect(classifyRun(proc({ exitCode: 1 }), r.output())).toMatchObject({
       outcome: 'rate_limited',
       rateLimit: { kind: 'rate_limit', retryAfterMs: 7700 },
     });
@@ -152,31 +152,19 @@ describe('stream-json output', () => {
   it('keeps the partial usage of a killed run, and says timed_out / interrupted', () => {
     const r = new StreamJsonReader();
     for (const l of STREAM_HEAD) r.line(l);
-    expect(
-      classifyRun(proc({ exitCode: null, signal: 'SIGTERM', timedOut: true }), r.output(), 'claude').outcome,
-    ).toBe('timed_out');
-    expect(classifyRun(proc({ exitCode: null, aborted: true }), r.output(), 'claude').outcome).toBe(
-      'interrupted',
+    expect(classifyRun(proc({ exitCode: null, signal: 'SIGTERM', timedOut: true }), r.output()).outcome).toBe(
+      'timed_out',
     );
+    expect(classifyRun(proc({ exitCode: null, aborted: true }), r.output()).outcome).toBe('interrupted');
     expect(r.output().usage.inputTokens).toBe(2500);
   });
 });
 
 describe('process-level failures', () => {
-  it('names the binary and how to set it when it cannot be started', () => {
-    const c = classifyRun(
-      proc({ exitCode: null, spawnError: 'spawn nosuch ENOENT' }),
-      parseTextOutput(''),
-      'nosuch',
-    );
-    expect(c.outcome).toBe('infra_failed');
-    expect(c.errorMessage).toMatch(/"nosuch".*ENOENT.*SCYLLA_CLAUDE_BIN/);
-  });
-
   it('explains IS_SANDBOX when the CLI refuses to run as root', () => {
     const stderr =
       '--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n';
-    const c = classifyRun(proc({ exitCode: 1, stderr }), parseJsonOutput(''), 'claude');
+    const c = classifyRun(proc({ exitCode: 1, stderr }), parseJsonOutput(''));
     expect(c).toMatchObject({
       outcome: 'infra_failed',
       errorMessage: expect.stringContaining('IS_SANDBOX=1'),
