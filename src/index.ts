@@ -37,6 +37,13 @@ export { progressSnapshot, renderProgress, type ProgressSnapshot } from './engin
 // Agents and judges (extension points: name → factory maps)
 export { agentAdapters, type AgentAdapterFactory } from './agent/registry.js';
 export type { AgentAdapter, AgentRunRequest, AgentResult, AgentOutcome } from './agent/adapter.js';
+export {
+  processAdapter,
+  type AgentProcessSpec,
+  type AgentLaunch,
+  type AgentReport,
+} from './agent/run-agent-process.js';
+export { httpProbe, unchecked, type ModelProbe, type ProbeOutcome } from './agent/model-probe.js';
 export { resolveModelAlias } from './config/model-aliases.js';
 export type { JudgeTransport } from './judge/transport.js';
 export { judgeTransports, createJudgeTransport } from './judge/transport-registry.js';
