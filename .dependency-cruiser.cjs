@@ -35,12 +35,12 @@ const MAY_IMPORT = {
   materialize: ['fixture'], // writes what a subtest resolved to
   mcp: ['fixture', 'agent', 'sandbox'], // servers of a resolved subtest, started the agent's way
   judge: ['agent', 'ratelimit', 'sandbox'], // the Claude Code CLI transport runs the agent's CLI
-  agent: ['ratelimit', 'sandbox'],
+  agent: ['ratelimit', 'sandbox'], // tells a rate limit from the agent's own failure
   fixture: [], // the test case as data: discovery and resolution over config
   store: [],
   workspace: [],
   ratelimit: [],
-  sandbox: [],
+  sandbox: [], // not built yet: per-run isolation that agent, mcp and judge processes run in
 };
 
 /** The leaves, lowest first: each may import only the ones before it (and itself). */
