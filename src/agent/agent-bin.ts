@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { AgentError } from '../errors.js';
 import { findExecutable } from '../util/which.js';
 
-/** Where an agent's executable comes from: `--agent-bin`, else `envVar`, else `name` (see defaultAgentBin). */
+/** Where an agent's executable comes from: `--agent-bin`, else `envVar`, else `name` (defaultAgentBin). */
 export interface AgentBinSource {
   /** The variable that names the executable (`SCYLLA_CLAUDE_BIN`). */
   envVar: string;

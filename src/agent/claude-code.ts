@@ -1,4 +1,4 @@
-// The Claude Code adapter: runs `claude --print` headless and isolated, and reads its json / stream-json output.
+// The Claude Code adapter: runs `claude --print` headless and isolated, reads its json / stream-json output.
 import { rmSync } from 'node:fs';
 import { resolveModelAlias } from '../config/model-aliases.js';
 import { retryLimitKind, type ApiRetry } from '../ratelimit/detect.js';

@@ -41,7 +41,7 @@ const CODEX: AgentProcessSpec = {
     const { codexHome, home, tmp } = codexPaths(req.configDir);
     const args = buildCodexArgs(req);
     const env = buildCodexEnv(req);
-    // Codex waits forever for a server it cannot connect to: stop it at once (infra_failed, redone on resume).
+    // Codex waits forever for a server it cannot reach: stop it at once (infra_failed, redone on resume).
     const unreachable = new AbortController();
     const reader = new CodexStreamReader(() => unreachable.abort());
     return {
@@ -54,7 +54,7 @@ const CODEX: AgentProcessSpec = {
       killGraceMs: 3000,
       onStdoutLine: (line) => reader.line(line),
       stop: unreachable.signal,
-      // CODEX_HOME must hold config.toml before Codex starts; it has no secret (only the key's variable name).
+      // CODEX_HOME must hold config.toml before Codex starts (no secret in it: only the key's variable name).
       prepare: () => writeFileAtomic(join(codexHome, 'config.toml'), codexConfigToml(model, req.baseEnv)),
       finish: (proc) => {
         const out = reader.output();

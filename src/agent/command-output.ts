@@ -1,5 +1,5 @@
-// What a generic command agent reports: its last JSON stdout line `{"usage":{...},"cost_usd":0.01,"result":"..."}`,
-// and the verdict on its process (exit code, rate-limit patterns on stderr).
+// What a generic command agent reports: its last JSON stdout line
+// (`{"usage":{...},"cost_usd":0.01,"result":"..."}`) and the verdict on its process (exit code, stderr).
 import { z } from 'zod';
 import { detectRateLimit } from '../ratelimit/detect.js';
 import type { ProcessResult } from '../util/process.js';
@@ -45,7 +45,7 @@ function verdictOf(proc: ProcessResult) {
   return verdict.agentError(proc.stderr.trim().slice(-500) || `exit code ${proc.exitCode}`);
 }
 
-/** The report on a finished command agent: its own numbers when it printed them, priced by the table otherwise. */
+/** The report on a finished command agent: its own numbers when it printed them, else priced by the table. */
 export function commandReport(proc: ProcessResult, model: string): AgentReport {
   const rep = lastReport(proc.stdout);
   const usage = rep
