@@ -63,7 +63,7 @@ async function overheadAndResume(runs: number, subtests: number, parallel: numbe
   const wall = performance.now() - t;
   const total = runs * subtests;
   const store = new Store(join(out.expDir, 'scylla.db'));
-  const agentMs = (store.db.prepare('SELECT SUM(agent_duration_ms) AS s FROM runs').get() as { s: number }).s;
+  const agentMs = store.runs().reduce((a, r) => a + (r.agent_duration_ms ?? 0), 0);
   store.close();
   rows.push([
     `experiment, ${total} runs, --parallel ${parallel}`,

@@ -1,4 +1,23 @@
-// Typed errors of Scylla: every user-facing failure is one of these, mapped to an exit code in src/cli/main.ts.
+// Typed errors of Scylla: every user-facing failure is one of these, each condition with one exit
+// code (the table is EXIT_CODES; src/cli/main.ts is the only place that applies it).
+
+/** One exit code per condition, the same in every command (documented in the README). */
+export const EXIT_CODES = {
+  /** Everything asked for was done. */
+  ok: 0,
+  /** Bad input (file, line, field, value), repository, agent, judge or infrastructure failure. */
+  error: 1,
+  /** Wrong usage: unknown flag or value, wrong arguments, a directory that is not an experiment. */
+  usage: 2,
+  /** Another live scylla process is running this experiment. */
+  busy: 3,
+  /** Stopped with runs left (budget cap, rate limit past --max-wait, runs to redo): run again to resume. */
+  incomplete: 4,
+  /** A bug in Scylla. */
+  internal: 70,
+  /** Stopped by Ctrl-C (or SIGTERM); everything is resumable. */
+  interrupted: 130,
+} as const;
 
 /** Base of every error Scylla raises on purpose. `code` is stable and machine-readable. */
 export class ScyllaError extends Error {
@@ -6,7 +25,12 @@ export class ScyllaError extends Error {
   readonly code: string;
   /** Exit code the CLI uses for this error. */
   readonly exitCode: number;
-  constructor(code: string, message: string, exitCode = 1, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    exitCode: number = EXIT_CODES.error,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -32,7 +56,40 @@ export class ConfigError extends ScyllaError {
 /** Wrong command-line usage (exit 2). */
 export class UsageError extends ScyllaError {
   constructor(message: string) {
-    super('USAGE', message, 2);
+    super('USAGE', message, EXIT_CODES.usage);
+  }
+}
+
+/** A directory given as an experiment holds no experiment (no scylla.db); exit 2 from every command. */
+export class NotAnExperimentError extends ScyllaError {
+  readonly dir: string;
+  constructor(dir: string, detail = 'no scylla.db in it') {
+    super('NOT_AN_EXPERIMENT', `${dir} is not an experiment directory (${detail})`, EXIT_CODES.usage);
+    this.dir = dir;
+  }
+}
+
+/** Another live process drives this experiment (exit 3). */
+export class ExperimentBusyError extends ScyllaError {
+  readonly pid: number;
+  constructor(dir: string, pid: number) {
+    super(
+      'BUSY',
+      `experiment ${dir} is being run by another scylla process (pid ${pid}); wait for it or stop it first`,
+      EXIT_CODES.busy,
+    );
+    this.pid = pid;
+  }
+}
+
+/** The infrastructure keeps failing (missing binary, bad credentials, ...); nothing was counted. */
+export class InfraFailureError extends ScyllaError {
+  constructor(detail: string) {
+    super(
+      'INFRA',
+      `stopping: ${detail}. Nothing was counted; fix the cause and run the same command again to redo these runs.`,
+      EXIT_CODES.error,
+    );
   }
 }
 
@@ -66,31 +123,57 @@ export class RateLimitError extends ScyllaError {
   readonly retryAfterMs: number;
   readonly source: 'agent' | 'judge';
   readonly kind: 'rate_limit' | 'overloaded' | 'usage_cap';
+  /** Nothing said how long to wait: `retryAfterMs` is a guess, the engine's `--rate-limit-wait` applies. */
+  readonly estimated: boolean;
   constructor(
     message: string,
     info: {
       retryAfterMs: number;
       source: 'agent' | 'judge';
       kind?: 'rate_limit' | 'overloaded' | 'usage_cap';
+      estimated?: boolean;
     },
   ) {
     super('RATE_LIMIT', message, 1);
     this.retryAfterMs = info.retryAfterMs;
     this.source = info.source;
     this.kind = info.kind ?? 'rate_limit';
+    this.estimated = info.estimated ?? false;
+  }
+}
+
+/** No space left on the device holding `path`; what was written stays consistent and resumable. */
+export class DiskFullError extends ScyllaError {
+  readonly path: string;
+  readonly freeBytes: number | null;
+  constructor(path: string, freeBytes: number | null, options?: { cause?: unknown }) {
+    const free = freeBytes === null ? '' : ` (${Math.floor(freeBytes / 1024)} KiB free)`;
+    super(
+      'DISK_FULL',
+      `no space left on the device of ${path}${free}: free some space and run the same command again to resume`,
+      EXIT_CODES.error,
+      options,
+    );
+    this.path = path;
+    this.freeBytes = freeBytes;
   }
 }
 
 /** The experiment was stopped by a signal; everything is resumable. */
 export class InterruptedError extends ScyllaError {
   constructor(message = 'interrupted') {
-    super('INTERRUPTED', message, 130);
+    super('INTERRUPTED', message, EXIT_CODES.interrupted);
   }
 }
 
 /** A state Scylla should never reach: a bug. */
 export class InternalError extends ScyllaError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('INTERNAL', `internal error (this is a bug, please report it): ${message}`, 1, options);
+    super(
+      'INTERNAL',
+      `internal error (this is a bug, please report it): ${message}`,
+      EXIT_CODES.internal,
+      options,
+    );
   }
 }

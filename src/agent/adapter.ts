@@ -4,7 +4,8 @@ import { AgentError } from '../errors.js';
 import type { ModelProbe } from './model-probe.js';
 import type { AgentResult } from './result.js';
 
-export type { AgentOutcome, AgentResult, AgentUsage } from './result.js';
+export type { AgentOutcome } from '../outcomes.js';
+export type { AgentResult, AgentUsage } from './result.js';
 
 /** Which tools the agent gets. `none` sends no tools; `list` exactly `names`; `all` the agent's default. */
 export interface ToolSelection {
@@ -52,6 +53,8 @@ export interface AgentRunRequest {
    * read-only into `configDir` for the run) instead of an API key from the environment.
    */
   useUserAuth?: boolean;
+  /** Told the agent process's pid once it started (recorded so a resume can end a leftover). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** A coding agent Scylla can run. Implementations never throw for the agent's own failures. */

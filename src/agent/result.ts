@@ -2,21 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-
-/**
- * How an agent run ended. `completed` and `agent_error` are results (the agent did the task well or
- * badly); `timed_out` is a result too; `infra_failed`, `rate_limited` and `interrupted` are not and
- * are redone on resume.
- */
-export const AgentOutcomeSchema = z.enum([
-  'completed',
-  'timed_out',
-  'agent_error',
-  'infra_failed',
-  'rate_limited',
-  'interrupted',
-]);
-export type AgentOutcome = z.infer<typeof AgentOutcomeSchema>;
+import { AgentOutcomeSchema } from '../outcomes.js';
 
 /** Token counts of a run (summed over its API calls). */
 export const AgentUsageSchema = z.object({

@@ -117,6 +117,7 @@ async function runAgentProcess(
       stderrFile: join(req.agentDir, 'stderr.log'),
       onStdoutLine: launch.onStdoutLine,
       signal: stop && req.signal ? AbortSignal.any([req.signal, stop]) : (stop ?? req.signal),
+      onSpawn: req.onSpawn,
     });
     version = await versionLine;
   } finally {

@@ -1,7 +1,7 @@
 // How an agent run ended, as a verdict (Classification), and the verdicts every adapter's classifier
 // shares: facts about the process (not started, stopped, out of time), a rate limit, a clean end.
 import type { RateLimitInfo } from '../ratelimit/detect.js';
-import type { AgentOutcome } from './result.js';
+import type { AgentOutcome } from '../outcomes.js';
 
 /** The verdict on one run. */
 export interface Classification {

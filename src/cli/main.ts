@@ -1,6 +1,6 @@
 // The commander program. Parses, calls the core, prints; the only place that sets the exit code.
 import { Command, CommanderError, Option } from 'commander';
-import { ScyllaError } from '../errors.js';
+import { EXIT_CODES, ScyllaError } from '../errors.js';
 import { VERSION } from '../version.js';
 
 const collect = (v: string, prev: string[] = []) => [
@@ -197,10 +197,11 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exitCode = 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version')
+        process.exitCode = EXIT_CODES.ok;
       else {
         if (e.code === 'scylla.usage') console.error(`error: ${e.message}`);
-        process.exitCode = 2;
+        process.exitCode = EXIT_CODES.usage;
       }
       return;
     }
@@ -210,6 +211,6 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     console.error(`internal error (this is a bug, please report it): ${(e as Error)?.stack ?? String(e)}`);
-    process.exitCode = 1;
+    process.exitCode = EXIT_CODES.internal;
   }
 }

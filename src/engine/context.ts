@@ -6,6 +6,8 @@ import type { ResolvedConfig } from '../fixture/resolved-config.js';
 import type { PipelineResult } from '../judge/pipeline.js';
 import type { JudgeTransport } from '../judge/transport.js';
 import type { RateLimitGate } from '../ratelimit/gate.js';
+import type { StopReason } from '../outcomes.js';
+import type { RunState } from '../store/run-state.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import type { Budget } from './budget.js';
@@ -41,7 +43,7 @@ export interface ExperimentContext {
   slots: Slots;
   budget: Budget;
   /** Runs in progress: key → stage and start time (the progress view reads it). */
-  active: Map<string, { stage: string; since: number }>;
+  active: Map<string, { stage: RunState; since: number }>;
   logger: Logger;
   /** Aborted on a hard stop (second Ctrl-C): agents are killed, their runs are `interrupted`. */
   hardStop: AbortSignal;
@@ -49,6 +51,11 @@ export interface ExperimentContext {
   softStop: AbortSignal;
   /** The environment provider keys and base URLs are read from. */
   env: NodeJS.ProcessEnv;
+  /**
+   * Stop the whole experiment (resumably) for `reason`: softly (running runs finish) or hard
+   * (agents are killed, their runs become `interrupted`).
+   */
+  stopExperiment(reason: StopReason, opts?: { hard?: boolean }): void;
 }
 
 /** One run to execute. */

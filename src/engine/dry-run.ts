@@ -1,6 +1,5 @@
 // `scylla run --dry-run`: what the next invocation would do, without doing any of it. Reads the
 // experiment it would resume (read-only), resolves every subtest, and plans every run.
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import {
   configHash,
@@ -11,7 +10,8 @@ import {
 import { discoverTiers } from '../fixture/discover.js';
 import { loadResourceLibrary } from '../fixture/resource-library.js';
 import { resolveSubtest } from '../fixture/resolve-subtest.js';
-import { RunRowSchema, type RunRow } from '../store/store.js';
+import { openStoreReader } from '../store/reader.js';
+import type { RunRow } from '../store/rows.js';
 import { DB_FILE, findLatestExperimentDir } from './experiment-dir.js';
 import { planRuns, summarizePlan, tierGroups, type PlannedRun } from './planner.js';
 
@@ -26,17 +26,12 @@ export interface DryRunPlan {
 }
 
 function storedState(dir: string): { rows: RunRow[]; config: ExperimentConfig | null } {
-  const db = new Database(join(dir, DB_FILE), { readonly: true, fileMustExist: true });
+  const store = openStoreReader(join(dir, DB_FILE));
   try {
-    const exp = db.prepare('SELECT config_json FROM experiment WHERE id = 1').get() as
-      { config_json: string } | undefined;
-    const rows = db
-      .prepare('SELECT * FROM runs')
-      .all()
-      .map((r) => RunRowSchema.parse(r));
-    return { rows, config: exp ? (JSON.parse(exp.config_json) as ExperimentConfig) : null };
+    const exp = store.experiment();
+    return { rows: store.runs(), config: exp ? (JSON.parse(exp.config_json) as ExperimentConfig) : null };
   } finally {
-    db.close();
+    store.close();
   }
 }
 

@@ -1,6 +1,8 @@
 // Finds the experiment directory to resume (newest `<results>/<timestamp>-<id>/`) or creates a new one.
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { asDiskFull } from '../util/disk.js';
 
 /** Name of the state database inside an experiment directory. */
 export const DB_FILE = 'scylla.db';
@@ -21,6 +23,27 @@ export function findLatestExperimentDir(resultsDir: string, experimentId: string
     .sort()
     .map((n) => join(resultsDir, n))
     .pop();
+}
+
+/**
+ * Make sure the results directory exists and can be written, before anything is created in it:
+ * a path that is a file, or a read-only one, is an error naming it.
+ */
+export function prepareResultsDir(resultsDir: string): void {
+  const problem = (what: string) =>
+    new ConfigError(`results directory ${resultsDir} ${what}`, { field: 'results_dir' });
+  if (existsSync(resultsDir) && !statSync(resultsDir).isDirectory())
+    throw problem('is a file, not a directory');
+  try {
+    mkdirSync(resultsDir, { recursive: true });
+    accessSync(resultsDir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR' || code === 'EEXIST') throw problem('is below a file, not a directory');
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
+      throw problem(`cannot be written (${code})`);
+    throw asDiskFull(e, resultsDir);
+  }
 }
 
 /** Create a fresh experiment directory; never reuses an existing name. */

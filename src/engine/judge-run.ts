@@ -14,6 +14,7 @@ import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { ChangedFile } from '../workspace/diff.js';
 import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
+import { pauseMs } from './rate-limits.js';
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
 
@@ -82,7 +83,7 @@ export async function judgeRun(
         return {
           kind: 'rate_limited',
           source: 'judge',
-          retryAfterMs: e.retryAfterMs,
+          retryAfterMs: pauseMs(e, ctx.config),
           limit: e.kind,
           message: e.message,
         };
@@ -105,21 +106,13 @@ export async function judgeRun(
     grade: j.grade,
     json: JSON.stringify(j),
   }));
-  ctx.store.db.transaction(() => {
-    ctx.store.addJudgments(rows);
-    if (c.valid)
-      ctx.store.transition(key, 'pipeline_done', 'judged', {
-        passed: c.passed ? 1 : 0,
-        score: c.score,
-        grade: c.grade,
-        judge_duration_ms: judgeMs,
-      });
-    else
-      ctx.store.transition(key, 'pipeline_done', 'judge_failed', {
-        failure: 'judge_failed',
-        judge_duration_ms: judgeMs,
-      });
-  })();
+  ctx.store.recordJudging(
+    key,
+    rows,
+    c.valid
+      ? { valid: true, passed: c.passed === true, score: c.score, grade: c.grade, judgeDurationMs: judgeMs }
+      : { valid: false, judgeDurationMs: judgeMs },
+  );
   if (!c.valid) return { kind: 'judge_failed', message: 'every judge returned an invalid judgment' };
   return undefined;
 }

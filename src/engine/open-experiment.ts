@@ -8,23 +8,19 @@ import {
   hashedPart,
   type ExperimentConfig,
 } from '../config/experiment-config.js';
-import { ConfigError, ScyllaError } from '../errors.js';
+import { ConfigError, ExperimentBusyError } from '../errors.js';
 import { Store } from '../store/store.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
+import { withLockFile } from '../util/lock-file.js';
 import { VERSION } from '../version.js';
-import { copyInputs, createExperimentDir, DB_FILE, findLatestExperimentDir } from './experiment-dir.js';
+import {
+  copyInputs,
+  createExperimentDir,
+  DB_FILE,
+  findLatestExperimentDir,
+  prepareResultsDir,
+} from './experiment-dir.js';
 import { liveOwner } from './liveness.js';
-
-/** Another live process drives this experiment. */
-export class ExperimentLockedError extends ScyllaError {
-  constructor(dir: string, pid: number) {
-    super(
-      'LOCKED',
-      `experiment ${dir} is being run by another scylla process (pid ${pid}); wait for it or stop it first`,
-      1,
-    );
-  }
-}
 
 export interface OpenedExperiment {
   expDir: string;
@@ -32,11 +28,21 @@ export interface OpenedExperiment {
   resumed: boolean;
 }
 
-/** Open for resume, or create. Takes ownership (pid + heartbeat) atomically. */
+/**
+ * Open for resume, or create. Takes ownership (pid + heartbeat) atomically: choosing or creating the
+ * directory happens under a lock per experiment id, so two simultaneous starts make one experiment
+ * (the second finds it owned and refuses).
+ */
 export function openExperiment(
   config: ExperimentConfig,
   opts: { fresh?: boolean; dir?: string } = {},
 ): OpenedExperiment {
+  prepareResultsDir(config.resultsDir);
+  const lock = join(config.resultsDir, `.${config.experimentId}.lock`);
+  return withLockFile(lock, () => openOrCreate(config, opts));
+}
+
+function openOrCreate(config: ExperimentConfig, opts: { fresh?: boolean; dir?: string }): OpenedExperiment {
   const existing =
     opts.dir ?? (opts.fresh ? undefined : findLatestExperimentDir(config.resultsDir, config.experimentId));
   if (existing && existsSync(join(existing, DB_FILE))) {
@@ -71,17 +77,11 @@ export function openExperiment(
     configHash: configHash(config),
     version: VERSION,
   });
-  store.claim(process.pid);
+  store.claim(process.pid, () => null);
   return { expDir, store, resumed: false };
 }
 
 function claimOrRefuse(store: Store, dir: string): void {
-  store.db
-    .transaction(() => {
-      const exp = store.experiment();
-      const owner = liveOwner(exp?.owner_pid ?? null, exp?.heartbeat_at ?? null);
-      if (owner) throw new ExperimentLockedError(dir, owner);
-      store.claim(process.pid);
-    })
-    .immediate();
+  const owner = store.claim(process.pid, (pid, heartbeat) => liveOwner(pid, heartbeat));
+  if (owner !== null) throw new ExperimentBusyError(dir, owner);
 }

@@ -6,11 +6,11 @@ import { writeJsonAtomic } from '../util/atomic-write.js';
 import { createWorktree, deleteBranch, removeWorktree } from '../workspace/worktree.js';
 import type { ExperimentContext } from './context.js';
 
-const KEY = 'pipeline_baseline';
+const KEY = 'pipeline_baseline' as const;
 
 export async function pipelineBaseline(ctx: ExperimentContext): Promise<PipelineResult | null> {
   const stored = ctx.store.getKv(KEY);
-  if (stored) return PipelineResultSchema.parse(JSON.parse(stored));
+  if (stored) return PipelineResultSchema.parse(stored);
   if (pipelineFor(ctx.config.language, ctx.declaredPipeline).length === 0) return null;
   const dir = join(ctx.expDir, '.baseline', 'workspace');
   const branch = `${ctx.config.experimentId.replace(/[^A-Za-z0-9._-]/g, '-')}_baseline`;
@@ -24,7 +24,7 @@ export async function pipelineBaseline(ctx: ExperimentContext): Promise<Pipeline
       signal: ctx.hardStop,
     });
     writeJsonAtomic(join(ctx.expDir, 'pipeline_baseline.json'), result);
-    ctx.store.setKv(KEY, JSON.stringify(result));
+    ctx.store.setKv(KEY, result);
     return result;
   } finally {
     await removeWorktree(ctx.baseRepo, dir);

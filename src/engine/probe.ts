@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RateLimitError } from '../errors.js';
 import type { PauseInfo } from '../ratelimit/gate.js';
 import type { ExperimentContext } from './context.js';
+import { pauseMs } from './rate-limits.js';
 
 const PROBE_PROMPT = 'Reply with the single word OK.';
 
@@ -23,7 +24,7 @@ export async function probeRateLimit(ctx: ExperimentContext, pause: PauseInfo): 
       });
       return null;
     } catch (e) {
-      return e instanceof RateLimitError ? e.retryAfterMs : null;
+      return e instanceof RateLimitError ? pauseMs(e, ctx.config) : null;
     }
   }
   const dir = join(ctx.expDir, '.probe');
@@ -43,9 +44,7 @@ export async function probeRateLimit(ctx: ExperimentContext, pause: PauseInfo): 
       signal: ctx.hardStop,
     });
     if (r.failure !== 'rate_limited') return null;
-    return r.rateLimit && !r.rateLimit.estimated
-      ? r.rateLimit.retryAfterMs
-      : ctx.config.rateLimitWaitSeconds * 1000;
+    return pauseMs(r.rateLimit, ctx.config);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

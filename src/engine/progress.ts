@@ -1,8 +1,9 @@
 // Progress numbers of an experiment, from the store (and, while it runs, the live context):
 // totals, pass rate, cost so far and projected, ETA, active runs, rate-limit countdown. Pure
 // rendering lives beside it so the progress view and `scylla status` print the same thing.
-import { isFinal, RETRY_STATES } from '../store/run-state.js';
-import type { Store } from '../store/store.js';
+import { runLabel } from '../store/run-key.js';
+import { isFinal, RETRY_STATES, runActivity, type RunState } from '../store/run-state.js';
+import type { StoreReader } from '../store/reader.js';
 
 export interface ProgressSnapshot {
   experimentId: string;
@@ -19,12 +20,13 @@ export interface ProgressSnapshot {
   costUsd: number;
   projectedCostUsd: number | null;
   etaSeconds: number | null;
-  active: { run: string; stage: string; elapsedSeconds: number }[];
+  /** Runs under way: the state they reached and what they are doing now (`running agent`). */
+  active: { run: string; stage: RunState; activity: string; elapsedSeconds: number }[];
   pause: { source: string; kind: string; until: string; remainingSeconds: number } | null;
 }
 
 export interface LiveInfo {
-  active: Map<string, { stage: string; since: number }>;
+  active: Map<string, { stage: RunState; since: number }>;
   pause: { source: string; kind: string; until: number } | null;
   startedAt: number;
   parallel: number;
@@ -32,7 +34,7 @@ export interface LiveInfo {
 
 /** Compute the snapshot. `now` is injectable for tests. */
 export function progressSnapshot(
-  store: Store,
+  store: StoreReader,
   live: LiveInfo | null = null,
   now = Date.now(),
 ): ProgressSnapshot {
@@ -47,8 +49,7 @@ export function progressSnapshot(
   );
   const running = live ? live.active.size : inProgress.length;
   const queued = runs.length - done.length - running - failed;
-  const discarded = Number(store.getKv('discarded_cost_usd') ?? 0);
-  const cost = runs.reduce((a, r) => a + (r.cost_usd ?? 0), 0) + discarded;
+  const cost = store.totalCostUsd();
   const meanCost = done.length ? done.reduce((a, r) => a + (r.cost_usd ?? 0), 0) / done.length : null;
   const elapsed = live ? (now - live.startedAt) / 1000 : null;
   const doneHere = live
@@ -82,11 +83,13 @@ export function progressSnapshot(
       ? [...live.active.entries()].map(([run, a]) => ({
           run,
           stage: a.stage,
+          activity: runActivity(a.stage),
           elapsedSeconds: Math.round((now - a.since) / 1000),
         }))
       : inProgress.map((r) => ({
-          run: `${r.tier}/${r.subtest}/${r.run}`,
+          run: runLabel(r),
           stage: r.state,
+          activity: runActivity(r.state),
           elapsedSeconds: Math.round((now - Date.parse(r.updated_at)) / 1000),
         })),
     pause: pause
@@ -116,7 +119,7 @@ export function renderProgress(s: ProgressSnapshot, maxActive = 12): string[] {
       `  ⏸ rate limited (${s.pause.source}, ${s.pause.kind}): resuming in ${dur(s.pause.remainingSeconds)}`,
     );
   for (const a of s.active.slice(0, maxActive))
-    lines.push(`  ${a.run.padEnd(14)} ${a.stage.padEnd(16)} ${dur(a.elapsedSeconds)}`);
+    lines.push(`  ${a.run.padEnd(16)} ${a.activity.padEnd(24)} ${dur(a.elapsedSeconds)}`);
   if (s.active.length > maxActive) lines.push(`  … and ${s.active.length - maxActive} more`);
   return lines;
 }

@@ -3,6 +3,7 @@
 // concurrency, and the --max-wait stop.
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { RateLimitGate, type PauseInfo } from '../ratelimit/gate.js';
+import type { StopReason } from '../outcomes.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import type { RateLimited } from './context.js';
@@ -14,6 +15,17 @@ export interface RateLimitControl {
   report: (end: RateLimited) => void;
   /** Stop listening to a shared gate (the experiment is over; its store is about to close). */
   close: () => void;
+}
+
+/**
+ * How long every worker pauses for a rate limit, agents and judges alike: what the API or CLI said
+ * (margin included), else `--rate-limit-wait`.
+ */
+export function pauseMs(
+  limit: { retryAfterMs: number; estimated?: boolean } | undefined,
+  config: Pick<ExperimentConfig, 'rateLimitWaitSeconds'>,
+): number {
+  return limit && !limit.estimated ? limit.retryAfterMs : config.rateLimitWaitSeconds * 1000;
 }
 
 /** A gate that logs when pauses start and end: one per experiment, or one for a whole batch. */
@@ -33,7 +45,7 @@ export function createRateLimitControl(deps: {
   slots: Slots;
   logger: Logger;
   /** Stop the experiment (resumably) with this reason. */
-  stop: (why: string) => void;
+  stop: (why: StopReason) => void;
   /** One cheap request through this experiment's credentials: null = limit over, else ms to wait more. */
   probe: (p: PauseInfo) => Promise<number | null>;
   /** A gate shared with other experiments (a batch); by default the experiment has its own. */
@@ -44,6 +56,13 @@ export function createRateLimitControl(deps: {
   // The store row of the pause this experiment reported: a limit seen during it extends that row.
   let open: { id: number; until: number } | null = null;
   const close = gate.subscribe({
+    // A probe that was limited too makes the pause longer: the record follows.
+    onExtend: (p) => {
+      if (open && p.until > open.until) {
+        store.extendPause(open.id, new Date(p.until).toISOString());
+        open.until = p.until;
+      }
+    },
     onResume: () => {
       if (open) store.endPause(open.id);
       open = null;
@@ -53,20 +72,27 @@ export function createRateLimitControl(deps: {
     const until = Date.now() + end.retryAfterMs;
     if (config.maxWaitSeconds !== null && end.retryAfterMs > config.maxWaitSeconds * 1000) {
       slots.onRateLimit();
-      deps.stop(
-        `rate limit (${end.limit}) resets at ${new Date(until).toISOString()}, later than --max-wait ${config.maxWaitSeconds}s allows: ` +
-          'stopping; run the same command again after the reset to resume',
+      // Recorded like any pause, and ended now: this invocation stops instead of sitting it out.
+      store.endPause(
+        store.addPause({
+          source: end.source,
+          kind: end.limit,
+          until: new Date(until).toISOString(),
+          reason: end.message,
+        }),
       );
+      deps.stop({
+        kind: 'rate_limit_too_long',
+        limit: end.limit,
+        resetsAt: new Date(until).toISOString(),
+        maxWaitSeconds: config.maxWaitSeconds,
+      });
       return;
     }
-    const iso = new Date(until).toISOString();
-    if (open && gate.paused) {
-      if (until > open.until) {
-        store.extendPause(open.id, iso);
-        open.until = until;
-      }
-    } else {
+    // A limit seen during this experiment's open pause extends it (onExtend records that).
+    if (!open || !gate.paused) {
       if (!gate.paused) slots.onRateLimit();
+      const iso = new Date(until).toISOString();
       open = {
         id: store.addPause({ source: end.source, kind: end.limit, until: iso, reason: end.message }),
         until,

@@ -6,12 +6,14 @@ import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { DEFAULT_RUBRIC, loadRubric } from '../config/rubric.js';
 import { InterruptedError } from '../errors.js';
+import { describeStopReason, type StopReason } from '../outcomes.js';
 import { discoverTiers, type Tier } from '../fixture/discover.js';
 import type { TestCase } from '../fixture/load-test-case.js';
 import { loadResourceLibrary } from '../fixture/resource-library.js';
 import type { RateLimitGate } from '../ratelimit/gate.js';
 import { writeAllReports } from '../report/write-reports.js';
-import { type ExperimentStats } from '../stats/experiment-stats.js';
+import { experimentStats, type ExperimentStats } from '../stats/experiment-stats.js';
+import { asDiskFull } from '../util/disk.js';
 import { isFinal } from '../store/run-state.js';
 import type { Store } from '../store/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -65,8 +67,8 @@ export interface RunExperimentOptions {
 export interface ExperimentOutcome {
   expDir: string;
   status: 'completed' | 'interrupted' | 'budget_exhausted';
-  /** Why the experiment stopped early, in words (with how to resume). */
-  stopReason: string | null;
+  /** Why the experiment stopped early (describeStopReason says it in words, with how to resume). */
+  stopReason: StopReason | null;
   stats: ExperimentStats;
   resumed: boolean;
   /** Runs that ended as something other than a result in this invocation (redone on resume). */
@@ -77,18 +79,22 @@ export interface ExperimentOutcome {
 export async function runExperiment(opts: RunExperimentOptions): Promise<ExperimentOutcome> {
   const { config, testCase } = opts;
   const logger = opts.logger ?? silentLogger;
-  // Our own stop: the budget or an over-long rate-limit pause end the experiment (resumably).
+  // Our own stops: the budget or an over-long rate-limit pause end the experiment softly (running
+  // runs finish), a full disk at once; both resumably.
   const internalStop = new AbortController();
-  let stopReason: string | null = null;
-  const stop = (why: string) => {
+  const internalHardStop = new AbortController();
+  // Held in an object: the stop callbacks set it.
+  const stopped: { reason: StopReason | null } = { reason: null };
+  const stop = (why: StopReason, how: { hard?: boolean } = {}) => {
     if (!internalStop.signal.aborted) {
-      stopReason = why;
-      logger.warn(why);
+      stopped.reason = why;
+      logger.warn(describeStopReason(why));
       internalStop.abort();
     }
+    if (how.hard) internalHardStop.abort();
   };
   const softStop = AbortSignal.any([opts.softStop ?? new AbortController().signal, internalStop.signal]);
-  const hardStop = opts.hardStop ?? new AbortController().signal;
+  const hardStop = AbortSignal.any([opts.hardStop ?? new AbortController().signal, internalHardStop.signal]);
   const library = config.resourcesDir ? loadResourceLibrary(config.resourcesDir) : null;
   const tiers = discoverTiers(config.tiersDir, config.tiers, config.maxSubtests ?? undefined);
   const rubric = config.rubricFile ? loadRubric(config.rubricFile) : DEFAULT_RUBRIC;
@@ -156,6 +162,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       hardStop,
       softStop,
       env,
+      stopExperiment: stop,
     };
     opts.onContext?.(ctx);
     await validateOnce(ctx, opts.skipValidation === true);
@@ -180,13 +187,14 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       );
       unfinished += [...ends.values()].filter((e) => e.kind !== 'finalized').length;
       if ([...ends.values()].some((e) => e.kind === 'budget_exhausted'))
-        stop(
-          `budget exhausted: $${budget.spent().toFixed(4)} spent of the $${config.maxCostUsd} cap; ` +
-            'run again with a higher --max-cost-usd to continue',
-        );
+        stop({ kind: 'budget_exhausted', spentUsd: budget.spent(), capUsd: config.maxCostUsd ?? 0 });
       recordWinners(store, expDir, groupTiers);
     }
-    const stats = await writeReports(store, expDir, config, tiers);
+    // On a full disk the reports wait for the resume (they are made from the store at any time).
+    const diskFull = stopped.reason?.kind === 'disk_full';
+    const stats = diskFull
+      ? experimentStats(store, expDir, reportTiers(tiers))
+      : await writeReports(store, expDir, config, tiers);
     const allDone = tiers.every((t) =>
       t.subtests.every((s) =>
         store
@@ -195,19 +203,23 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
           .every((r) => isFinal(r.state)),
       ),
     );
-    const budgetOut = stopReason !== null && (stopReason as string).startsWith('budget');
-    const interrupted = softStop.aborted || hardStop.aborted;
-    const status = budgetOut ? 'budget_exhausted' : interrupted || !allDone ? 'interrupted' : 'completed';
-    store.setExperimentStatus(status);
-    return { expDir, status, stopReason, stats, resumed, unfinished };
+    // A user's stop is a reason too (the store and status show it).
+    const why: StopReason | null =
+      stopped.reason ??
+      (hardStop.aborted || softStop.aborted ? { kind: 'stop_requested', hard: hardStop.aborted } : null);
+    const status =
+      why?.kind === 'budget_exhausted' ? 'budget_exhausted' : why || !allDone ? 'interrupted' : 'completed';
+    bestEffort(() => store.setExperimentStatus(status, why));
+    return { expDir, status, stopReason: why, stats, resumed, unfinished };
   } catch (e) {
-    store.setExperimentStatus(e instanceof InterruptedError ? 'interrupted' : 'failed');
+    bestEffort(() => store.setExperimentStatus(e instanceof InterruptedError ? 'interrupted' : 'failed'));
     failedBeforeRuns = !resumed && !runsStarted;
-    throw e;
+    throw asDiskFull(e, expDir);
   } finally {
     closeLimits();
     clearInterval(heartbeat);
-    store.release(process.pid);
+    // With the disk full these may fail; `status` then tells a dead owner by its pid.
+    bestEffort(() => store.release(process.pid));
     store.close();
     // A new experiment that failed before its first run (repository, models, ...) holds nothing
     // worth keeping; leaving it would make the next invocation "resume" an empty experiment.
@@ -215,21 +227,28 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   }
 }
 
+const reportTiers = (tiers: Tier[]) =>
+  tiers.map((t) => ({
+    id: t.id,
+    subtests: t.subtests.map((s) => ({ id: s.id, name: s.name, description: s.description })),
+  }));
+
 function writeReports(
   store: Store,
   expDir: string,
   config: ExperimentConfig,
   tiers: Tier[],
 ): Promise<ExperimentStats> {
-  return writeAllReports({
-    store,
-    expDir,
-    config,
-    tiers: tiers.map((t) => ({
-      id: t.id,
-      subtests: t.subtests.map((s) => ({ id: s.id, name: s.name, description: s.description })),
-    })),
-  });
+  return writeAllReports({ store, expDir, config, tiers: reportTiers(tiers) });
+}
+
+/** A bookkeeping write that must not hide the error being reported (e.g. on a full disk). */
+function bestEffort(write: () => void): void {
+  try {
+    write();
+  } catch {
+    // the state stays as it was; resume and `status` cope with it
+  }
 }
 
 /** Check every model with one tiny request, once per experiment (a resume has checked them already). */
@@ -243,5 +262,5 @@ async function validateOnce(ctx: ExperimentContext, skip: boolean): Promise<void
     signal: ctx.hardStop,
     log: (m) => ctx.logger.warn(m),
   });
-  ctx.store.setKv('models_validated', JSON.stringify(r.checks));
+  ctx.store.setKv('models_validated', r.checks);
 }

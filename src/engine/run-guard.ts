@@ -1,7 +1,9 @@
 // Runs one run for the scheduler: a run's own (non-bug) errors become its infrastructure failure,
 // never the experiment's end, and every end is logged as one line.
 
-import { InterruptedError, ScyllaError } from '../errors.js';
+import { InterruptedError, ScyllaError, type DiskFullError } from '../errors.js';
+import { asDiskFull, isNoSpace } from '../util/disk.js';
+import { runLabel } from '../store/run-key.js';
 import { isFinal } from '../store/run-state.js';
 import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
 import { executeRun } from './run-pipeline.js';
@@ -14,12 +16,19 @@ export async function executeRunSafe(ctx: ExperimentContext, spec: RunSpec): Pro
     return end;
   } catch (e) {
     // A stop interrupts whatever stage was running; the run stays where it was and continues there.
+    // A full disk is the experiment's end, not this run's: everyone stops, the run stays resumable.
+    if (isNoSpace(e)) {
+      const full = asDiskFull(e, spec.runDir) as DiskFullError;
+      ctx.stopExperiment({ kind: 'disk_full', path: full.path, freeBytes: full.freeBytes }, { hard: true });
+      logRunEnd(ctx, spec, { kind: 'interrupted' });
+      return { kind: 'interrupted' };
+    }
     if (e instanceof InterruptedError || ctx.hardStop.aborted) {
       logRunEnd(ctx, spec, { kind: 'interrupted' });
       return { kind: 'interrupted' };
     }
     if (!(e instanceof ScyllaError) || e.code === 'INTERNAL') throw e;
-    ctx.logger.error(`run ${spec.tier}/${spec.subtest}/${spec.run} failed: ${e.message}`);
+    ctx.logger.error(`run ${runLabel(spec)} failed: ${e.message}`);
     const row = ctx.store.getRun(spec);
     if (row && !isFinal(row.state) && row.state !== 'infra_failed')
       ctx.store.transition(spec, row.state, 'infra_failed', {
@@ -32,20 +41,14 @@ export async function executeRunSafe(ctx: ExperimentContext, spec: RunSpec): Pro
 
 /** One line per run end: the progress of a non-terminal session, and the log file's record. */
 function logRunEnd(ctx: ExperimentContext, spec: RunSpec, end: RunEnd): void {
-  const name = `${spec.tier}/${spec.subtest}/run_${String(spec.run).padStart(2, '0')}`;
+  const name = runLabel(spec);
   if (end.kind === 'finalized') {
     const row = ctx.store.getRun(spec);
     // Its place in the order of finalisation, not the count now: runs in parallel end close together.
-    const done = ctx.store.db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM transitions WHERE to_state = 'finalized' AND id <= (
-           SELECT MAX(id) FROM transitions
-           WHERE tier = ? AND subtest = ? AND run = ? AND to_state = 'finalized')`,
-      )
-      .get(spec.tier, spec.subtest, spec.run) as { n: number };
-    const total = ctx.store.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number };
+    const done = ctx.store.finalizedOrdinal(spec) ?? 0;
+    const total = ctx.store.runCount();
     ctx.logger.info(
-      `${name}: ${end.passed ? 'PASS' : 'FAIL'} score ${end.score.toFixed(3)} cost $${(row?.cost_usd ?? 0).toFixed(4)} (${done.n}/${total.n} done)`,
+      `${name}: ${end.passed ? 'PASS' : 'FAIL'} score ${end.score.toFixed(3)} cost $${(row?.cost_usd ?? 0).toFixed(4)} (${done}/${total} done)`,
     );
   } else if (end.kind === 'rate_limited')
     ctx.logger.warn(`${name}: rate limited (${end.source}); will be redone`);

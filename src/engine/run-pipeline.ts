@@ -7,15 +7,20 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAgentResult, type AgentResult } from '../agent/result.js';
 import { InternalError } from '../errors.js';
+import { RESULT_OUTCOMES } from '../outcomes.js';
 import { buildTaskPrompt, materialize } from '../materialize/index.js';
 import { writeMcpConfig } from '../mcp/config-file.js';
 import { prepareMcp } from '../mcp/prepare.js';
 import { runPipeline, compareWithBaseline, type PipelineResult } from '../judge/pipeline.js';
 import { judgeRun } from './judge-run.js';
+import { endLeftovers, trackAgentProcess } from './leftovers.js';
+import { pauseMs } from './rate-limits.js';
 import { finalizeRun } from './finalize-run.js';
+import { runLabel } from '../store/run-key.js';
 import { resumeStage } from '../store/run-state.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { assertFreeSpace } from '../util/disk.js';
 import { runGit } from '../workspace/git.js';
 import { createWorktree, removeWorktree, resetWorktree, restoreWorktree } from '../workspace/worktree.js';
 import { captureDiff, commitAgentChanges, commitConfig } from '../workspace/diff.js';
@@ -26,11 +31,11 @@ import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
 /** Execute one run from wherever it stopped until it is finalized (or hits a non-result end). */
 export async function executeRun(ctx: ExperimentContext, spec: RunSpec): Promise<RunEnd> {
   const key: RunKey = { tier: spec.tier, subtest: spec.subtest, run: spec.run };
-  const log = ctx.logger.child({
-    run: `${spec.tier}/${spec.subtest}/run_${String(spec.run).padStart(2, '0')}`,
-  });
+  const log = ctx.logger.child({ run: runLabel(spec) });
   let row = current(ctx, key);
   if (row.state === 'cleaned') return finalizedEnd(row);
+  // A killed earlier Scylla may have left this run's agent running: end it before anything else.
+  await endLeftovers(ctx, spec, row);
 
   // Not-a-result ends of an earlier attempt: keep their artefacts in .failed/, start afresh.
   if (row.state === 'rate_limited' || row.state === 'infra_failed' || row.state === 'interrupted') {
@@ -42,7 +47,7 @@ export async function executeRun(ctx: ExperimentContext, spec: RunSpec): Promise
     row = current(ctx, key);
   }
 
-  const activeKey = `${spec.tier}/${spec.subtest}/${spec.run}`;
+  const activeKey = runLabel(spec);
   try {
     return await runStages(ctx, spec, key, row, activeKey, log);
   } finally {
@@ -105,7 +110,7 @@ async function runStages(
 
 function current(ctx: ExperimentContext, key: RunKey): RunRow {
   const row = ctx.store.getRun(key);
-  if (!row) throw new InternalError(`run ${key.tier}/${key.subtest}/${key.run} missing from the store`);
+  if (!row) throw new InternalError(`run ${runLabel(key)} missing from the store`);
   return row;
 }
 
@@ -117,25 +122,8 @@ function finalizedEnd(row: RunRow): RunEnd {
 async function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow): Promise<void> {
   await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
   if (existsSync(spec.runDir)) quarantineRunDir(spec.runDir);
-  // What the discarded attempt cost still counts against the budget.
-  const discarded = Number(ctx.store.getKv('discarded_cost_usd') ?? 0) + (row.cost_usd ?? 0);
-  ctx.store.setKv('discarded_cost_usd', String(discarded));
-  ctx.store.transition(
-    spec,
-    row.state,
-    'pending',
-    {
-      cost_usd: null,
-      agent_duration_ms: null,
-      attempt: row.attempt + 1,
-      config_commit: null,
-      agent_commit: null,
-      agent_failure: null,
-      failure: null,
-      failure_detail: null,
-    },
-    `redo after ${row.state}`,
-  );
+  // What the discarded attempt cost still counts against the budget (the store keeps it).
+  ctx.store.discardAttempt(spec, row.state, `redo after ${row.state}`);
 }
 
 // --- stage: workspace ----------------------------------------------------------------------
@@ -206,9 +194,6 @@ function writePrompt(ctx: ExperimentContext, spec: RunSpec, key: RunKey): void {
 
 // --- stage: agent --------------------------------------------------------------------------
 
-/** Agent ends that are results to judge; every other end is redone. */
-const RESULT_FAILURES = new Set(['completed', 'timed_out', 'agent_error']);
-
 async function runAgent(
   ctx: ExperimentContext,
   spec: RunSpec,
@@ -219,7 +204,7 @@ async function runAgent(
   const ws = await ensureWorktree(ctx, spec);
   // A complete agent result written just before a crash is reused, not paid for twice.
   let result: AgentResult | null = loadAgentResult(agentDir);
-  if (!result || !RESULT_FAILURES.has(result.failure)) {
+  if (!result || !RESULT_OUTCOMES.includes(result.failure)) {
     // Undo whatever a killed earlier attempt left in the worktree.
     await resetWorktree(ws, row.config_commit ?? 'HEAD');
     const started = await ctx.slots.agent.add(async () => {
@@ -228,7 +213,10 @@ async function runAgent(
       if (ctx.hardStop.aborted) return { kind: 'interrupted' as const };
       if (ctx.softStop.aborted) return { kind: 'not_started' as const };
       if (!ctx.budget.canStart()) return { kind: 'budget_exhausted' as const };
+      // No agent is paid for whose work could not be kept.
+      assertFreeSpace(ws);
       ctx.budget.started();
+      const proc = trackAgentProcess(ctx, spec);
       try {
         return await ctx.adapter.run({
           workspace: ws,
@@ -248,26 +236,33 @@ async function runAgent(
           useUserAuth: ctx.config.useUserAuth,
           extraArgs: ctx.config.agentArgs.length ? ctx.config.agentArgs : undefined,
           signal: ctx.hardStop,
+          onSpawn: proc.onSpawn,
           // The CLI retries a limit itself and goes on: the others pause now, not when it gives up.
           onRateLimitRetry: (r) =>
             ctx.reportRateLimit({
               kind: 'rate_limited',
               source: 'agent',
               limit: r.kind,
-              retryAfterMs: r.retryAfterMs ?? ctx.config.rateLimitWaitSeconds * 1000,
+              retryAfterMs: pauseMs(
+                r.retryAfterMs === null ? undefined : { retryAfterMs: r.retryAfterMs },
+                ctx.config,
+              ),
               message: r.message,
             }),
         });
       } finally {
+        proc.ended();
         ctx.budget.finished();
       }
     });
     if ('kind' in started) return started;
+    // An agent that ended on a full disk failed because of it: not a result (the run is redone).
+    assertFreeSpace(ws);
     result = started;
     if (result.failure !== 'rate_limited') ctx.slots.onAgentSuccess();
   }
   const patch = {
-    agent_failure: result.failure,
+    agent_outcome: result.failure,
     cost_usd: result.costUsd,
     agent_duration_ms: result.durationMs,
   };
@@ -282,7 +277,7 @@ async function runAgent(
       return {
         kind: 'rate_limited',
         source: 'agent',
-        retryAfterMs: rl && !rl.estimated ? rl.retryAfterMs : ctx.config.rateLimitWaitSeconds * 1000,
+        retryAfterMs: pauseMs(rl, ctx.config),
         limit: rl?.kind ?? 'rate_limit',
         message: rl?.message ?? 'rate limited',
       };

@@ -2,7 +2,7 @@
 // all subtests interleaved, each run holding a workspace slot while it is active. Agents, judges and
 // the build pipeline take their own slots inside the run. A rate limit closes the gate for everyone
 // and the run is redone after it; a stop request or an exhausted budget starts nothing new.
-import { ScyllaError } from '../errors.js';
+import { InfraFailureError } from '../errors.js';
 import type { Logger } from '../util/logger.js';
 import type { RunEnd, RunSpec } from './context.js';
 import type { Slots } from './slots.js';
@@ -21,17 +21,6 @@ export interface SchedulerHooks {
 
 /** Consecutive infrastructure failures (with no success between) that stop the experiment. */
 export const INFRA_FAILURE_LIMIT = 3;
-
-/** Raised when the infrastructure keeps failing (missing binary, bad credentials, ...). */
-export class InfraFailureError extends ScyllaError {
-  constructor(detail: string) {
-    super(
-      'INFRA',
-      `stopping: ${detail}. Nothing was counted; fix the cause and run the same command again to redo these runs.`,
-      1,
-    );
-  }
-}
 
 /** Split one subtest's runs into `lanes` sequences (run i in lane i mod lanes). */
 export function lanesOf(runs: RunSpec[], lanes: number): RunSpec[][] {

@@ -109,10 +109,7 @@ function checkUnchanged(
 
 /** Every recorded tier winner (what `inherit_best_from` merges). */
 function recordedWinners(store: Store): ResolvedConfig[] {
-  const rows = store.db.prepare('SELECT resolved_json FROM tier_winners ORDER BY tier').all() as {
-    resolved_json: string;
-  }[];
-  return rows.map((r) => ResolvedConfigSchema.parse(JSON.parse(r.resolved_json)));
+  return store.tierWinners().map((r) => ResolvedConfigSchema.parse(JSON.parse(r.resolved_json)));
 }
 
 /**
@@ -129,11 +126,9 @@ function previousGroupWinner(
   const groups = tierGroups(requested);
   const i = groups.findIndex((g) => g.includes(tier));
   if (i <= 0) return null;
-  // Written by recordWinners under the same key.
-  const recorded = store.getKv(`group_winner:${[...groups[i - 1]].sort().join(',')}`);
-  if (recorded === undefined) return 'pending';
-  const pick = JSON.parse(recorded) as { tier: string; subtest: string } | null;
-  if (!pick) return null;
+  const pick = store.groupWinner(groupKey(groups[i - 1]));
+  if (pick === undefined) return 'pending';
+  if (pick === null) return null;
   const w = store.tierWinner(pick.tier);
   return w ? ResolvedConfigSchema.parse(JSON.parse(w.resolved_json)) : null;
 }
@@ -158,12 +153,8 @@ export function recordWinners(store: Store, expDir: string, tiers: Tier[]): void
     const fp = store.subtestFingerprint(t.tier, t.selection.winner);
     if (fp) store.setTierWinner(t.tier, t.selection.winner, fp.resolved_json);
   }
-  // Read by previousGroupWinner under the same key.
-  const key = `group_winner:${tiers
-    .map((t) => t.id)
-    .sort()
-    .join(',')}`;
-  if (!groupDone || store.getKv(key) !== undefined) return;
+  const key = groupKey(tiers.map((t) => t.id));
+  if (!groupDone || store.groupWinner(key) !== undefined) return;
   const candidates = s.tiers
     .map((t) => ({ t, w: store.tierWinner(t.tier) }))
     .filter((c) => c.w !== undefined)
@@ -174,5 +165,10 @@ export function recordWinners(store: Store, expDir: string, tiers: Tier[]): void
         (a.t.tier < b.t.tier ? -1 : 1),
     );
   const best = candidates[0];
-  store.setKv(key, JSON.stringify(best ? { tier: best.t.tier, subtest: best.w!.subtest } : null));
+  store.setGroupWinner(key, best ? { tier: best.t.tier, subtest: best.w!.subtest } : null);
+}
+
+/** The key a tier group's winner is recorded under: its tiers, sorted (`T0,T1,T2`). */
+function groupKey(tiers: readonly string[]): string {
+  return [...tiers].sort().join(',');
 }

@@ -77,6 +77,7 @@ export function createClaudeCliTransport(opts: CliTransportOptions = {}): JudgeT
         if (limit)
           throw new RateLimitError(`judge rate limited: ${limit.message}`, {
             retryAfterMs: limit.retryAfterMs,
+            estimated: limit.estimated === true,
             source: 'judge',
             kind: limit.kind,
           });

@@ -1,5 +1,5 @@
 // The judge's user message: task, agent answer, workspace changes, diff, pipeline, criteria and rubric as Markdown.
-import type { AgentOutcome } from '../agent/result.js';
+import type { AgentOutcome } from '../outcomes.js';
 import { rubricItems, type Rubric } from '../config/rubric.js';
 import { fenced, truncateChars, truncateLines } from './markdown.js';
 

@@ -41,10 +41,12 @@ export async function postJson(req: PostJsonRequest): Promise<unknown> {
   }
   const kind = httpLimitKind(status);
   if (kind) {
+    // No stated wait: the engine's --rate-limit-wait applies.
     const wait = retryAfterMs(reply.headers ?? new Headers());
+    const retry = wait === null ? '' : `; retry in ${Math.ceil(wait / 1000)} s`;
     throw new RateLimitError(
-      `${req.label} judge API answered HTTP ${status}; retry in ${Math.ceil(wait / 1000)} s: ${redact(excerpt(reply.text))}`,
-      { retryAfterMs: wait, source: 'judge', kind },
+      `${req.label} judge API answered HTTP ${status}${retry}: ${redact(excerpt(reply.text))}`,
+      { retryAfterMs: wait ?? 0, estimated: wait === null, source: 'judge', kind },
     );
   }
   if (status < 200 || status >= 300)

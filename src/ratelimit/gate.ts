@@ -18,6 +18,8 @@ export interface PauseInfo {
 /** Notified when a pause starts and ends (the store records them, the progress view shows them). */
 export interface GateListener {
   onPause?: (p: PauseInfo) => void;
+  /** The active pause now lasts longer (a later limit, or a probe that was limited too). */
+  onExtend?: (p: PauseInfo) => void;
   onResume?: (p: PauseInfo) => void;
 }
 
@@ -62,7 +64,7 @@ export class RateLimitGate {
       this.pauses++;
       for (const l of [...this.listeners]) l.onPause?.(info);
       this.waiter = this.sleepUntilOpen();
-    }
+    } else for (const l of [...this.listeners]) l.onExtend?.(info);
   }
 
   private async sleepUntilOpen(): Promise<void> {
@@ -78,6 +80,7 @@ export class RateLimitGate {
       // A pause reported while probing may already reach further.
       const latest = this.current ?? pause;
       this.current = { ...latest, until: Math.max(latest.until, Date.now() + more) };
+      for (const l of [...this.listeners]) l.onExtend?.(this.current);
     }
     const ended = this.current;
     this.current = null;
@@ -89,11 +92,19 @@ export class RateLimitGate {
   async wait(signal?: AbortSignal): Promise<void> {
     while (this.waiter) {
       if (signal?.aborted) return;
-      await Promise.race([this.waiter, signal ? abortPromise(signal) : new Promise<void>(() => undefined)]);
+      await (signal ? Promise.race([this.waiter, whenAborted(signal)]) : this.waiter);
     }
   }
 }
 
-function abortPromise(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+const aborts = new WeakMap<AbortSignal, Promise<void>>();
+
+/** One promise (and one listener) per signal, however many workers wait on it at once. */
+function whenAborted(signal: AbortSignal): Promise<void> {
+  let p = aborts.get(signal);
+  if (!p) {
+    p = new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    aborts.set(signal, p);
+  }
+  return p;
 }

@@ -1,6 +1,5 @@
 // An HTTP API's rate-limit answer: which statuses are limits, and how long its headers ask us to wait
 // (retry-after in seconds or as a date, then the providers' rate-limit reset headers).
-import { DEFAULT_RETRY_AFTER_MS } from './retry-after.js';
 
 /** The limit an HTTP status stands for: 429 a rate limit, 503 and 529 an overloaded API; else null. */
 export function httpLimitKind(status: number): 'rate_limit' | 'overloaded' | null {
@@ -17,10 +16,11 @@ export interface HeaderSource {
 /**
  * Milliseconds to wait before retrying, from `retry-after-ms`, `retry-after` (seconds or HTTP date),
  * else the latest of `anthropic-ratelimit-*-reset` (RFC 3339 instants) and `x-ratelimit-reset-*`
- * (durations like `6m0s`, `20ms` or seconds), else 60 s. The latest reset is used because we cannot
- * tell which limit was hit, and waiting for the earliest could hit the other one again at once.
+ * (durations like `6m0s`, `20ms` or seconds); null when the response does not say (the engine's
+ * `--rate-limit-wait` then applies). The latest reset is used because we cannot tell which limit was
+ * hit, and waiting for the earliest could hit the other one again at once.
  */
-export function retryAfterMs(headers: HeaderSource, now = Date.now()): number {
+export function retryAfterMs(headers: HeaderSource, now = Date.now()): number | null {
   const ms = Number(headers.get('retry-after-ms'));
   if (headers.get('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return Math.ceil(ms);
   const ra = headers.get('retry-after')?.trim();
@@ -41,7 +41,7 @@ export function retryAfterMs(headers: HeaderSource, now = Date.now()): number {
     }
     if (wait !== undefined && (latest === undefined || wait > latest)) latest = wait;
   });
-  return latest ?? DEFAULT_RETRY_AFTER_MS;
+  return latest ?? null;
 }
 
 /** `1h2m3.5s`, `6m0s`, `20ms`, `1.5s` or a bare number of seconds → milliseconds; undefined if unreadable. */

@@ -2,7 +2,7 @@
 // and their CSV / JSONL encodings.
 import type { ExperimentStats } from '../stats/experiment-stats.js';
 import { isFinal } from '../store/run-state.js';
-import type { Store } from '../store/store.js';
+import type { StoreReader } from '../store/reader.js';
 import { runDir } from '../workspace/paths.js';
 import { tidyNumber } from '../util/tidy-number.js';
 import { loadRunResult } from '../stats/run-result.js';
@@ -11,7 +11,12 @@ import { loadRunResult } from '../stats/run-result.js';
 export type Row = Record<string, string | number | boolean | null>;
 
 /** One row per finalized run of the reported tiers, with judge and per-criterion columns. */
-export function runRows(experimentId: string, store: Store, expDir: string, stats: ExperimentStats): Row[] {
+export function runRows(
+  experimentId: string,
+  store: StoreReader,
+  expDir: string,
+  stats: ExperimentStats,
+): Row[] {
   const rows: Row[] = [];
   const judgeCount = Math.max(0, ...stats.agreement.judges.map((j) => j.judgeNumber));
   for (const t of stats.tiers)
@@ -31,7 +36,7 @@ export function runRows(experimentId: string, store: Store, expDir: string, stat
           score: r.score,
           passed: r.passed,
           grade: r.grade,
-          agent_failure: r.agentFailure,
+          agent_failure: r.agentOutcome,
           exit_code: r.exitCode,
           num_turns: r.numTurns,
           cost_usd: r.costUsd,
@@ -64,7 +69,7 @@ export function runRows(experimentId: string, store: Store, expDir: string, stat
 }
 
 /** One row per stored judgment (every attempt); `counted` marks those of the finalized attempt. */
-export function judgmentRows(experimentId: string, store: Store): Row[] {
+export function judgmentRows(experimentId: string, store: StoreReader): Row[] {
   const runs = new Map(store.runs().map((r) => [`${r.tier}/${r.subtest}/${r.run}`, r]));
   return store.judgments().map((j) => {
     const run = runs.get(`${j.tier}/${j.subtest}/${j.run}`);

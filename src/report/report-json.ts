@@ -89,7 +89,7 @@ export function subtestReportJson(tier: TierStats, s: SubtestEntry) {
       duration_seconds: r.durationSeconds,
       agent_duration_seconds: r.agentDurationSeconds,
       judge_duration_seconds: r.judgeDurationSeconds,
-      agent_failure: r.agentFailure,
+      agent_failure: r.agentOutcome,
       token_stats: tokensJson(r.tokens),
       criteria: r.criteria,
       report: `${runDirName(r.run)}/report.md`,

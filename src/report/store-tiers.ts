@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExperimentConfigSchema, TIER_IDS, type ExperimentConfig } from '../config/experiment-config.js';
 import type { SubtestInfo } from '../stats/experiment-stats.js';
-import type { Store } from '../store/store.js';
+import type { StoreReader } from '../store/reader.js';
 
 /** A tier with its subtests, as writeAllReports takes it. */
 export interface ReportTier {
@@ -26,16 +26,9 @@ export function sortTiers(tiers: readonly ReportTier[]): ReportTier[] {
 }
 
 /** Every subtest the store knows (table `subtests`, plus any that only have runs). */
-export function tiersFromStore(store: Store): ReportTier[] {
-  const rows = store.db.prepare('SELECT tier, subtest, resolved_json FROM subtests').all() as {
-    tier: string;
-    subtest: string;
-    resolved_json: string;
-  }[];
-  const runRows = store.db.prepare('SELECT DISTINCT tier, subtest FROM runs').all() as {
-    tier: string;
-    subtest: string;
-  }[];
+export function tiersFromStore(store: StoreReader): ReportTier[] {
+  const rows = store.subtests();
+  const runRows = store.runs();
   const tiers = new Map<string, Map<string, SubtestInfo>>();
   const add = (tier: string, info: SubtestInfo) => {
     if (!tiers.has(tier)) tiers.set(tier, new Map());
@@ -58,7 +51,7 @@ export function tiersFromStore(store: Store): ReportTier[] {
 }
 
 /** The experiment's configuration: experiment.json, else the copy in the store; null if neither parses. */
-export function loadExperimentConfig(expDir: string, store: Store): ExperimentConfig | null {
+export function loadExperimentConfig(expDir: string, store: StoreReader): ExperimentConfig | null {
   const candidates: string[] = [];
   const file = join(expDir, 'experiment.json');
   if (existsSync(file)) candidates.push(readFileSync(file, 'utf8'));

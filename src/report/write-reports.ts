@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { experimentStats, type ExperimentStats } from '../stats/experiment-stats.js';
 import { isFinal } from '../store/run-state.js';
-import type { Store } from '../store/store.js';
+import type { StoreReader } from '../store/reader.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runDir, subtestDir } from '../workspace/paths.js';
 import { renderExperimentReport } from './experiment-report.js';
@@ -23,7 +23,7 @@ export type ReportFormat = 'md' | 'json' | 'html';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'json', 'html'];
 
 export interface WriteReportsOptions {
-  store: Store;
+  store: StoreReader;
   expDir: string;
   /** The experiment's configuration (null: unknown; the reports leave it out). */
   config: ExperimentConfig | null;
@@ -34,7 +34,7 @@ export interface WriteReportsOptions {
 }
 
 /** Write run reports of finalized runs that have none (never rewriting existing ones). */
-function writeMissingRunReports(store: Store, expDir: string, formats: readonly ReportFormat[]): void {
+function writeMissingRunReports(store: StoreReader, expDir: string, formats: readonly ReportFormat[]): void {
   for (const row of store.runs()) {
     if (!isFinal(row.state)) continue;
     const dir = runDir(expDir, row.tier, row.subtest, row.run);

@@ -1,12 +1,12 @@
 // Collects finalized run outcomes from the store and the runs' run_result.json files.
 import { loadRunResult } from './run-result.js';
 import { isFinal } from '../store/run-state.js';
-import type { Store } from '../store/store.js';
+import type { StoreReader } from '../store/reader.js';
 import { runDir } from '../workspace/paths.js';
 import type { RunOutcome } from './subtest-stats.js';
 
 /** Outcomes of the finalized runs, grouped tier → subtest, in run order. */
-export function collectOutcomes(store: Store, expDir: string): Map<string, Map<string, RunOutcome[]>> {
+export function collectOutcomes(store: StoreReader, expDir: string): Map<string, Map<string, RunOutcome[]>> {
   const out = new Map<string, Map<string, RunOutcome[]>>();
   for (const row of store.runs()) {
     if (!isFinal(row.state)) continue;
@@ -29,7 +29,7 @@ export function collectOutcomes(store: Store, expDir: string): Map<string, Map<s
         rr?.duration_seconds ?? ((row.agent_duration_ms ?? 0) + (row.judge_duration_ms ?? 0)) / 1000,
       agentDurationSeconds: rr?.agent_duration_seconds ?? (row.agent_duration_ms ?? 0) / 1000,
       judgeDurationSeconds: rr?.judge_duration_seconds ?? (row.judge_duration_ms ?? 0) / 1000,
-      agentFailure: rr?.agent_failure ?? row.agent_failure,
+      agentOutcome: rr?.agent_failure ?? row.agent_outcome,
       exitCode: rr?.exit_code ?? null,
       numTurns: rr?.num_turns ?? null,
       criteria,

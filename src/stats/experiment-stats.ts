@@ -1,6 +1,6 @@
 // Experiment-level numbers: per-subtest stats, best subtest per tier, cost-of-pass, frontier tier,
 // each tier's best against T0's best, inter-judge agreement. Pure given the store and run artefacts.
-import type { Store } from '../store/store.js';
+import type { StoreReader } from '../store/reader.js';
 import { judgeAgreement, type AgreementStats } from './agreement.js';
 import { collectOutcomes } from './collect.js';
 import { compareRuns, type Comparison } from './compare.js';
@@ -71,7 +71,7 @@ export interface TierInput {
 }
 
 /** Compute the stats of `tiers` from the store's finalized runs and their run_result.json files. */
-export function experimentStats(store: Store, expDir: string, tiers: TierInput[]): ExperimentStats {
+export function experimentStats(store: StoreReader, expDir: string, tiers: TierInput[]): ExperimentStats {
   const outcomes = collectOutcomes(store, expDir);
   const tierStats: TierStats[] = tiers.map((t) => {
     const subtests: SubtestEntry[] = t.subtests.map((s) => {

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { AgentOutcomeSchema } from '../outcomes.js';
 
 const CriterionSchema = z.object({ score: z.number().nullable(), explanation: z.string() });
 
@@ -11,7 +12,7 @@ export const RunResultSchema = z.object({
   subtest: z.string(),
   run_number: z.number().int(),
   attempt: z.number().int(),
-  agent_failure: z.string(),
+  agent_failure: AgentOutcomeSchema,
   exit_code: z.number().nullable(),
   model: z.string(),
   token_stats: z.object({

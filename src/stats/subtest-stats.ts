@@ -2,6 +2,7 @@
 // consistency, cost, tokens, grades, per-criterion means, and seeded bootstrap CIs.
 // Only judged results count; infrastructure failures never do.
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
+import type { AgentOutcome } from '../outcomes.js';
 import { bootstrapCi, type Interval } from './bootstrap.js';
 
 /** Token counts (summed where aggregated). */
@@ -35,7 +36,7 @@ export interface RunOutcome {
   agentDurationSeconds: number;
   judgeDurationSeconds: number;
   /** How the agent ended (`none` when it finished normally). */
-  agentFailure: string | null;
+  agentOutcome: AgentOutcome | null;
   exitCode: number | null;
   numTurns: number | null;
   /** Consensus score per rubric item (null: not applicable). */

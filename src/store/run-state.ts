@@ -44,3 +44,40 @@ export function resumeStage(s: RunState): RunStage | null {
   if (s === 'rate_limited' || s === 'infra_failed' || s === 'interrupted') return 'pending';
   return s;
 }
+
+/**
+ * What a run in state `s` is doing (or waits to do) next, for people: a run whose state is
+ * `prompt_written` is running its agent. States name what is done; this names what is under way.
+ */
+export function runActivity(s: RunState): string {
+  switch (s) {
+    case 'pending':
+      return 'creating workspace';
+    case 'workspace_ready':
+      return 'committing configuration';
+    case 'config_committed':
+      return 'writing prompt';
+    case 'prompt_written':
+      return 'running agent';
+    case 'agent_done':
+      return 'capturing diff';
+    case 'diff_captured':
+      return 'running build pipeline';
+    case 'pipeline_done':
+      return 'judging';
+    case 'judged':
+      return 'finalizing';
+    case 'finalized':
+      return 'removing workspace';
+    case 'cleaned':
+      return 'done';
+    case 'rate_limited':
+      return 'rate limited, to redo';
+    case 'infra_failed':
+      return 'infrastructure failure, to redo';
+    case 'interrupted':
+      return 'interrupted, to redo';
+    case 'judge_failed':
+      return 'judges failed, to re-judge';
+  }
+}

@@ -91,4 +91,54 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // 2: typed outcomes (agent_outcome), the stop reason, discarded attempts and group winners as
+  // tables of their own instead of untyped key-value entries.
+  `
+  ALTER TABLE runs RENAME COLUMN agent_failure TO agent_outcome;
+  ALTER TABLE experiment ADD COLUMN stop_reason TEXT;
+  CREATE TABLE attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tier TEXT NOT NULL,
+    subtest TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    failure TEXT,
+    cost_usd REAL,
+    discarded_at TEXT NOT NULL,
+    reason TEXT NOT NULL
+  );
+  INSERT INTO attempts (tier, subtest, run, attempt, state, cost_usd, discarded_at, reason)
+    SELECT '', '', 0, 0, 'pending', CAST(value AS REAL), '', 'discarded before schema 2'
+    FROM kv WHERE key = 'discarded_cost_usd' AND CAST(value AS REAL) > 0;
+  DELETE FROM kv WHERE key = 'discarded_cost_usd';
+  CREATE TABLE group_winners (
+    group_key TEXT PRIMARY KEY,
+    tier TEXT,
+    subtest TEXT,
+    recorded_at TEXT NOT NULL
+  );
+  INSERT INTO group_winners (group_key, tier, subtest, recorded_at)
+    SELECT substr(key, 14), json_extract(value, '$.tier'), json_extract(value, '$.subtest'), ''
+    FROM kv WHERE key LIKE 'group_winner:%';
+  DELETE FROM kv WHERE key LIKE 'group_winner:%';
+  CREATE INDEX transitions_run ON transitions (tier, subtest, run);
+  CREATE INDEX transitions_to ON transitions (to_state, id);
+  `,
+  // 3: the processes each run attempt started, so a resume can end what a killed Scylla left running.
+  `
+  CREATE TABLE processes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tier TEXT NOT NULL,
+    subtest TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    pid INTEGER NOT NULL,
+    start_ticks INTEGER,
+    role TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT
+  );
+  CREATE INDEX processes_live ON processes (tier, subtest, run) WHERE ended_at IS NULL;
+  `,
 ];

@@ -1,169 +1,30 @@
-// The experiment store (scylla.db): experiment, subtests, runs and their stage transitions,
-// judgments, rate-limit pauses, tier winners. Every state change is one SQLite transaction.
-import { existsSync, linkSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
-import { z } from 'zod';
+// The experiment store (scylla.db), for writing: experiment, subtests, runs and their stage
+// transitions, judgments, discarded attempts, rate-limit pauses, tier winners. Every state change is
+// one named SQLite transaction; the database handle never leaves `src/store/`.
 import { InternalError } from '../errors.js';
-import { MIGRATIONS } from './schema.js';
-import { RunStateSchema, type RunState } from './run-state.js';
+import type { StopReason } from '../outcomes.js';
+import { openReadWrite } from './connection.js';
+import { KV_ENTRIES, type KvKey, type KvValue } from './kv.js';
+import { StoreReader } from './reader.js';
+import type { ExperimentStatus, JudgmentRow, PauseRow, ProcessRow, RunPatch, RunRow } from './rows.js';
+import { runLabel, type RunKey } from './run-key.js';
+import type { RunState } from './run-state.js';
 
-/** Experiment status as stored. */
-export const ExperimentStatusSchema = z.enum([
-  'running',
-  'completed',
-  'interrupted',
-  'failed',
-  'budget_exhausted',
-]);
-export type ExperimentStatus = z.infer<typeof ExperimentStatusSchema>;
-
-/** One run row. */
-export const RunRowSchema = z.object({
-  tier: z.string(),
-  subtest: z.string(),
-  run: z.number().int(),
-  state: RunStateSchema,
-  attempt: z.number().int(),
-  failure: z.string().nullable(),
-  failure_detail: z.string().nullable(),
-  branch: z.string().nullable(),
-  base_commit: z.string().nullable(),
-  config_commit: z.string().nullable(),
-  agent_commit: z.string().nullable(),
-  agent_failure: z.string().nullable(),
-  passed: z.number().int().nullable(),
-  score: z.number().nullable(),
-  grade: z.string().nullable(),
-  cost_usd: z.number().nullable(),
-  agent_duration_ms: z.number().nullable(),
-  judge_duration_ms: z.number().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  finalized_at: z.string().nullable(),
-});
-export type RunRow = z.infer<typeof RunRowSchema>;
-
-/** Identifies a run. */
-export interface RunKey {
-  tier: string;
-  subtest: string;
-  run: number;
-}
-
-/** Columns a transition may set alongside the new state. */
-export type RunPatch = Partial<
-  Pick<
-    RunRow,
-    | 'failure'
-    | 'failure_detail'
-    | 'branch'
-    | 'base_commit'
-    | 'config_commit'
-    | 'agent_commit'
-    | 'agent_failure'
-    | 'passed'
-    | 'score'
-    | 'grade'
-    | 'cost_usd'
-    | 'agent_duration_ms'
-    | 'judge_duration_ms'
-    | 'finalized_at'
-    | 'attempt'
-  >
->;
-
-/** Experiment row. */
-export interface ExperimentRow {
-  experiment_id: string;
-  config_json: string;
-  config_hash: string;
-  status: ExperimentStatus;
-  created_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-  owner_pid: number | null;
-  heartbeat_at: string | null;
-  scylla_version: string;
-}
-
-/** A stored judgment of one judge on one run attempt. */
-export interface JudgmentRow {
-  tier: string;
-  subtest: string;
-  run: number;
-  attempt: number;
-  judge_number: number;
-  model: string;
-  valid: number;
-  failure: string | null;
-  score: number | null;
-  passed: number | null;
-  grade: string | null;
-  json: string;
-  created_at: string;
-}
+export type * from './rows.js';
+export type { RunKey } from './run-key.js';
+export { ExperimentStatusSchema, RunRowSchema } from './rows.js';
 
 const now = () => new Date().toISOString();
 
-function openDb(file: string): Database.Database {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 10000');
-  return db;
-}
+/** The outcome of judging one run attempt, stored with its judgments in one transaction. */
+export type JudgingOutcome =
+  | { valid: true; passed: boolean; score: number | null; grade: string | null; judgeDurationMs: number }
+  | { valid: false; judgeDurationMs: number };
 
-/** Bring the schema up to date; each step re-reads the version inside its write transaction. */
-function migrate(db: Database.Database): void {
-  for (;;) {
-    const done = db
-      .transaction(() => {
-        const v = db.pragma('user_version', { simple: true }) as number;
-        if (v >= MIGRATIONS.length) return true;
-        db.exec(MIGRATIONS[v]);
-        db.pragma(`user_version = ${v + 1}`);
-        return false;
-      })
-      .immediate();
-    if (done) return;
-  }
-}
-
-/**
- * Make a new store file appear with its whole schema at once: it is built under a private name
- * and linked into place, so anyone who sees `scylla.db` (a `scylla status`, a user's sqlite3)
- * never finds it empty. If another process got there first, its file is kept.
- */
-function createComplete(file: string): void {
-  const tmp = `${file}.new-${process.pid}`;
-  rmSync(tmp, { force: true });
-  const db = openDb(tmp);
-  try {
-    migrate(db);
-  } finally {
-    db.close();
-  }
-  try {
-    linkSync(tmp, file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-  } finally {
-    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
-  }
-}
-
-/** Open handle on one experiment's scylla.db. */
-export class Store {
-  readonly db: Database.Database;
-
-  constructor(readonly file: string) {
-    if (!existsSync(file)) createComplete(file);
-    this.db = openDb(file);
-    migrate(this.db);
-  }
-
-  close(): void {
-    this.db.close();
+/** Read-write handle on one experiment's scylla.db (created with its whole schema if missing). */
+export class Store extends StoreReader {
+  constructor(file: string) {
+    super(file, openReadWrite(file));
   }
 
   // --- experiment ---------------------------------------------------------------------------
@@ -177,25 +38,39 @@ export class Store {
       .run(e.experimentId, e.configJson, e.configHash, now(), e.version);
   }
 
-  experiment(): ExperimentRow | undefined {
-    return this.db.prepare('SELECT * FROM experiment WHERE id = 1').get() as ExperimentRow | undefined;
-  }
-
-  setExperimentStatus(status: ExperimentStatus): void {
+  /** Record how the experiment ended this time (and why, when it stopped early). */
+  setExperimentStatus(status: ExperimentStatus, stopReason: StopReason | null = null): void {
     const completed = status === 'completed' ? now() : null;
     this.db
-      .prepare('UPDATE experiment SET status = ?, completed_at = COALESCE(?, completed_at) WHERE id = 1')
-      .run(status, completed);
+      .prepare(
+        'UPDATE experiment SET status = ?, stop_reason = ?, completed_at = COALESCE(?, completed_at) WHERE id = 1',
+      )
+      .run(status, stopReason ? JSON.stringify(stopReason) : null, completed);
   }
 
-  /** Take ownership for this process (pid + heartbeat) and mark the experiment running. */
-  claim(pid: number): void {
-    this.db
-      .prepare(
-        `UPDATE experiment SET owner_pid = ?, heartbeat_at = ?, status = 'running',
-         started_at = COALESCE(started_at, ?) WHERE id = 1`,
-      )
-      .run(pid, now(), now());
+  /**
+   * Take ownership for this process (pid + heartbeat) and mark the experiment running, unless
+   * `liveOwner` names another live owner: then nothing changes and that pid is returned. One
+   * IMMEDIATE transaction, so two processes can never both win.
+   */
+  claim(
+    pid: number,
+    liveOwner: (ownerPid: number | null, heartbeatAt: string | null) => number | null,
+  ): number | null {
+    return this.db
+      .transaction(() => {
+        const exp = this.experiment();
+        const other = liveOwner(exp?.owner_pid ?? null, exp?.heartbeat_at ?? null);
+        if (other !== null) return other;
+        this.db
+          .prepare(
+            `UPDATE experiment SET owner_pid = ?, heartbeat_at = ?, status = 'running', stop_reason = NULL,
+             started_at = COALESCE(started_at, ?) WHERE id = 1`,
+          )
+          .run(pid, now(), now());
+        return null;
+      })
+      .immediate();
   }
 
   heartbeat(pid: number): void {
@@ -207,15 +82,6 @@ export class Store {
   }
 
   // --- subtests -----------------------------------------------------------------------------
-
-  subtestFingerprint(
-    tier: string,
-    subtest: string,
-  ): { fingerprint: string; resolved_json: string } | undefined {
-    return this.db
-      .prepare('SELECT fingerprint, resolved_json FROM subtests WHERE tier = ? AND subtest = ?')
-      .get(tier, subtest) as { fingerprint: string; resolved_json: string } | undefined;
-  }
 
   putSubtest(tier: string, subtest: string, fingerprint: string, resolvedJson: string): void {
     this.db
@@ -238,22 +104,6 @@ export class Store {
     })();
   }
 
-  getRun(k: RunKey): RunRow | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM runs WHERE tier = ? AND subtest = ? AND run = ?')
-      .get(k.tier, k.subtest, k.run);
-    return row ? RunRowSchema.parse(row) : undefined;
-  }
-
-  runs(filter: { tier?: string; subtest?: string } = {}): RunRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM runs WHERE (? IS NULL OR tier = ?) AND (? IS NULL OR subtest = ?) ORDER BY tier, subtest, run`,
-      )
-      .all(filter.tier ?? null, filter.tier ?? null, filter.subtest ?? null, filter.subtest ?? null);
-    return rows.map((r) => RunRowSchema.parse(r));
-  }
-
   /**
    * Move a run from `from` to `to`, setting `patch` columns, in one transaction. Refuses (bug)
    * when the run is not in `from` — two writers can never both advance a run.
@@ -265,51 +115,111 @@ export class Store {
     patch: RunPatch = {},
     detail?: string,
   ): void {
+    this.db.transaction(() => this.transitionIn(k, from, to, patch, detail))();
+  }
+
+  /** The body of `transition`, for use inside another of this store's transactions. */
+  private transitionIn(
+    k: RunKey,
+    from: RunState | readonly RunState[],
+    to: RunState,
+    patch: RunPatch,
+    detail?: string,
+  ): RunRow {
     const froms = (Array.isArray(from) ? from : [from]) as RunState[];
+    const cur = this.getRun(k);
+    if (!cur) throw new InternalError(`run ${runLabel(k)} does not exist`);
+    if (!froms.includes(cur.state))
+      throw new InternalError(`run ${runLabel(k)} is ${cur.state}, expected ${froms.join('|')}`);
+    const cols = Object.keys(patch) as (keyof RunPatch)[];
+    const sets = ['state = ?', 'updated_at = ?', ...cols.map((c) => `${c} = ?`)].join(', ');
+    this.db
+      .prepare(`UPDATE runs SET ${sets} WHERE tier = ? AND subtest = ? AND run = ?`)
+      .run(to, now(), ...cols.map((c) => patch[c] ?? null), k.tier, k.subtest, k.run);
+    this.db
+      .prepare(
+        'INSERT INTO transitions (tier, subtest, run, from_state, to_state, at, detail) VALUES (?,?,?,?,?,?,?)',
+      )
+      .run(k.tier, k.subtest, k.run, cur.state, to, now(), detail ?? null);
+    return cur;
+  }
+
+  /**
+   * Discard the run's current attempt (its cost still counts) and start the next one at `pending`,
+   * in one transaction.
+   */
+  discardAttempt(k: RunKey, from: RunState | readonly RunState[], reason: string): void {
     this.db.transaction(() => {
-      const cur = this.getRun(k);
-      if (!cur) throw new InternalError(`run ${k.tier}/${k.subtest}/${k.run} does not exist`);
-      if (!froms.includes(cur.state))
-        throw new InternalError(
-          `run ${k.tier}/${k.subtest}/${k.run} is ${cur.state}, expected ${froms.join('|')}`,
-        );
-      const cols = Object.keys(patch) as (keyof RunPatch)[];
-      const sets = ['state = ?', 'updated_at = ?', ...cols.map((c) => `${c} = ?`)].join(', ');
-      this.db
-        .prepare(`UPDATE runs SET ${sets} WHERE tier = ? AND subtest = ? AND run = ?`)
-        .run(to, now(), ...cols.map((c) => patch[c] ?? null), k.tier, k.subtest, k.run);
+      const cur = this.transitionIn(
+        k,
+        from,
+        'pending',
+        {
+          cost_usd: null,
+          agent_duration_ms: null,
+          judge_duration_ms: null,
+          config_commit: null,
+          agent_commit: null,
+          agent_outcome: null,
+          failure: null,
+          failure_detail: null,
+          passed: null,
+          score: null,
+          grade: null,
+          finalized_at: null,
+        },
+        reason,
+      );
       this.db
         .prepare(
-          'INSERT INTO transitions (tier, subtest, run, from_state, to_state, at, detail) VALUES (?,?,?,?,?,?,?)',
+          `INSERT INTO attempts (tier, subtest, run, attempt, state, failure, cost_usd, discarded_at, reason)
+           VALUES (?,?,?,?,?,?,?,?,?)`,
         )
-        .run(k.tier, k.subtest, k.run, cur.state, to, now(), detail ?? null);
+        .run(k.tier, k.subtest, k.run, cur.attempt, cur.state, cur.failure, cur.cost_usd, now(), reason);
+      this.db
+        .prepare('UPDATE runs SET attempt = attempt + 1 WHERE tier = ? AND subtest = ? AND run = ?')
+        .run(k.tier, k.subtest, k.run);
     })();
   }
 
-  transitions(
-    k: RunKey,
-  ): { from_state: string | null; to_state: string; at: string; detail: string | null }[] {
-    return this.db
+  /** Record a process the run's current attempt started; returns its id for `processEnded`. */
+  processStarted(k: RunKey, p: { pid: number; startTicks: number | null; role: ProcessRow['role'] }): number {
+    const r = this.db
       .prepare(
-        'SELECT from_state, to_state, at, detail FROM transitions WHERE tier = ? AND subtest = ? AND run = ? ORDER BY id',
+        `INSERT INTO processes (tier, subtest, run, attempt, pid, start_ticks, role, started_at)
+         SELECT tier, subtest, run, attempt, ?, ?, ?, ? FROM runs WHERE tier = ? AND subtest = ? AND run = ?`,
       )
-      .all(k.tier, k.subtest, k.run) as {
-      from_state: string | null;
-      to_state: string;
-      at: string;
-      detail: string | null;
-    }[];
+      .run(p.pid, p.startTicks, p.role, now(), k.tier, k.subtest, k.run);
+    return Number(r.lastInsertRowid);
+  }
+
+  /** The process (and all it started) is gone. */
+  processEnded(id: number): void {
+    this.db.prepare('UPDATE processes SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(now(), id);
+  }
+
+  /** Every process of the run that was still recorded as live is now gone. */
+  processesEnded(k: RunKey): void {
+    this.db
+      .prepare(
+        'UPDATE processes SET ended_at = ? WHERE tier = ? AND subtest = ? AND run = ? AND ended_at IS NULL',
+      )
+      .run(now(), k.tier, k.subtest, k.run);
   }
 
   // --- judgments ----------------------------------------------------------------------------
 
-  addJudgments(rows: Omit<JudgmentRow, 'created_at'>[]): void {
+  /**
+   * Store every judgment of one judging of a run and move it on (`judged` when the consensus is
+   * valid, else `judge_failed`), in one transaction: a run is never judged twice.
+   */
+  recordJudging(k: RunKey, judgments: Omit<JudgmentRow, 'created_at'>[], outcome: JudgingOutcome): void {
     const ins = this.db.prepare(
       `INSERT INTO judgments (tier, subtest, run, attempt, judge_number, model, valid, failure, score, passed, grade, json, created_at)
        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
     this.db.transaction(() => {
-      for (const r of rows)
+      for (const r of judgments)
         ins.run(
           r.tier,
           r.subtest,
@@ -325,19 +235,24 @@ export class Store {
           r.json,
           now(),
         );
+      if (outcome.valid)
+        this.transitionIn(k, 'pipeline_done', 'judged', {
+          passed: outcome.passed ? 1 : 0,
+          score: outcome.score,
+          grade: outcome.grade,
+          judge_duration_ms: outcome.judgeDurationMs,
+        });
+      else
+        this.transitionIn(k, 'pipeline_done', 'judge_failed', {
+          failure: 'judge_failed',
+          judge_duration_ms: outcome.judgeDurationMs,
+        });
     })();
   }
 
-  judgments(k?: RunKey): JudgmentRow[] {
-    if (!k) return this.db.prepare('SELECT * FROM judgments ORDER BY id').all() as JudgmentRow[];
-    return this.db
-      .prepare('SELECT * FROM judgments WHERE tier = ? AND subtest = ? AND run = ? ORDER BY id')
-      .all(k.tier, k.subtest, k.run) as JudgmentRow[];
-  }
+  // --- pauses, winners, entries -------------------------------------------------------------
 
-  // --- pauses, winners, kv ------------------------------------------------------------------
-
-  addPause(p: { source: string; kind: string; until: string; reason: string }): number {
+  addPause(p: Pick<PauseRow, 'source' | 'kind' | 'until' | 'reason'>): number {
     const r = this.db
       .prepare('INSERT INTO pauses (source, kind, started_at, until, reason) VALUES (?,?,?,?,?)')
       .run(p.source, p.kind, now(), p.until, p.reason);
@@ -350,21 +265,10 @@ export class Store {
   }
 
   endPause(id: number): void {
-    this.db.prepare('UPDATE pauses SET ended_at = ? WHERE id = ?').run(now(), id);
+    this.db.prepare('UPDATE pauses SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(now(), id);
   }
 
-  pauses(): {
-    id: number;
-    source: string;
-    kind: string;
-    started_at: string;
-    until: string;
-    ended_at: string | null;
-    reason: string | null;
-  }[] {
-    return this.db.prepare('SELECT * FROM pauses ORDER BY id').all() as ReturnType<Store['pauses']>;
-  }
-
+  /** Record a tier's winner; the first recording stands. */
   setTierWinner(tier: string, subtest: string, resolvedJson: string): void {
     this.db
       .prepare(
@@ -374,21 +278,22 @@ export class Store {
       .run(tier, subtest, resolvedJson, now());
   }
 
-  tierWinner(tier: string): { subtest: string; resolved_json: string } | undefined {
-    return this.db.prepare('SELECT subtest, resolved_json FROM tier_winners WHERE tier = ?').get(tier) as
-      { subtest: string; resolved_json: string } | undefined;
+  /** Record the winner a finished tier group hands on (null: none); the first recording stands. */
+  setGroupWinner(groupKey: string, winner: { tier: string; subtest: string } | null): void {
+    this.db
+      .prepare(
+        `INSERT INTO group_winners (group_key, tier, subtest, recorded_at) VALUES (?,?,?,?)
+         ON CONFLICT (group_key) DO NOTHING`,
+      )
+      .run(groupKey, winner?.tier ?? null, winner?.subtest ?? null, now());
   }
 
-  getKv(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined)
-      ?.value;
-  }
-
-  setKv(key: string, value: string): void {
+  setKv<K extends KvKey>(key: K, value: KvValue<K>): void {
+    const checked: unknown = KV_ENTRIES[key].parse(value);
     this.db
       .prepare(
         'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       )
-      .run(key, value);
+      .run(key, JSON.stringify(checked));
   }
 }

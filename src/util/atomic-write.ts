@@ -1,20 +1,27 @@
 // Crash-safe file writes: temp file, fsync, rename, fsync the directory.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { asDiskFull } from './disk.js';
 
 let counter = 0;
 
 /** Write `data` to `file` so that after a crash the file is either the old or the new content. */
 export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): void {
   const dir = dirname(file);
-  mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(file)}.tmp-${process.pid}-${counter++}`);
-  const fd = openSync(tmp, 'w', mode);
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(tmp, 'w', mode);
+    try {
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    // A full disk leaves the old file as it was, and no half-written temp file behind.
+    rmSync(tmp, { force: true });
+    throw asDiskFull(e, file);
   }
   renameSync(tmp, file);
   const dfd = openSync(dir, 'r');

@@ -53,7 +53,11 @@ export function createLogger(opts: { sink?: LogSink; level?: LogLevel } = {}): L
   const make = (bound: Record<string, unknown>, state: FileState): Logger => {
     const emit = (level: LogLevel, msg: string, fields: Record<string, unknown> = {}) => {
       const all = redactFields({ ...bound, ...fields });
-      fileOf(state)?.[level](all, redactText(msg));
+      try {
+        fileOf(state)?.[level](all, redactText(msg));
+      } catch {
+        // The log file is a record, not the state: a full disk must not turn a log line into a crash.
+      }
       if (opts.sink && ORDER[level] >= min) {
         // On the terminal, a batch's lines say which test case they are about.
         const tags = [bound.experiment, bound.run].filter((t) => typeof t === 'string');
@@ -69,10 +73,9 @@ export function createLogger(opts: { sink?: LogSink; level?: LogLevel } = {}): L
       child: (f) => make({ ...bound, ...f }, { parent: state }),
       toFile: (file) => {
         mkdirSync(dirname(file), { recursive: true });
-        state.file = pino(
-          { level: 'debug', base: null },
-          pino.destination({ dest: file, sync: true, mkdir: true }),
-        );
+        const dest = pino.destination({ dest: file, sync: true, mkdir: true });
+        dest.on('error', () => undefined);
+        state.file = pino({ level: 'debug', base: null }, dest);
       },
     };
   };

@@ -61,6 +61,31 @@ function processTable(): Map<number, ProcEntry> {
   return table;
 }
 
+/** When `pid` started, in clock ticks since boot (/proc/PID/stat field 22); null if unknown or gone. */
+export function processStartTicks(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isFinite(ticks) ? ticks : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * End a process left over from an earlier Scylla (recorded when it started): its group and every
+ * group its descendants started, unless the pid now belongs to another process (start time differs).
+ * Returns whether it was still there.
+ */
+export async function endLeftoverProcess(pid: number, startTicks: number | null): Promise<boolean> {
+  const now = processStartTicks(pid);
+  if (now === null || (startTicks !== null && now !== startTicks)) return false;
+  const groups = [pid, ...descendantGroups(pid)];
+  for (const g of groups) killGroup(g, 'SIGKILL');
+  for (const g of groups) await waitGroupGone(g);
+  return true;
+}
+
 /**
  * Process groups of `pid`'s descendants other than its own: an agent CLI starts its tool commands
  * detached, in groups of their own, so killing the agent's group alone would leave them running.

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { asDiskFull } from './disk.js';
 import { descendantGroups, groupAlive, killGroup, reapProcessesIn, waitGroupGone } from './process-group.js';
 
 /** What to run and how. */
@@ -33,6 +34,8 @@ export interface RunProcessOptions {
    * tools left running in the background). Never for a shared directory such as the temp dir.
    */
   reapCwd?: boolean;
+  /** Told the child's pid as soon as it is started (the store records it for a later resume). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** How a process ended. Exactly one of exitCode / signal / spawnError describes the end. */
@@ -66,14 +69,19 @@ class TailBuffer {
   }
 }
 
-function openLog(file?: string): WriteStream | undefined {
+function openLog(file: string | undefined, failed: (e: Error) => void): WriteStream | undefined {
   if (!file) return undefined;
   mkdirSync(dirname(file), { recursive: true });
-  return createWriteStream(file);
+  // A log that cannot be written (disk full) is reported once the process ended, never a crash.
+  return createWriteStream(file).on('error', failed);
 }
 
 function closeLog(ws?: WriteStream): Promise<void> {
-  return new Promise((resolve) => (ws ? ws.end(() => resolve()) : resolve()));
+  return new Promise((resolve) => {
+    if (!ws || ws.destroyed) return resolve();
+    ws.once('error', () => resolve());
+    ws.end(() => resolve());
+  });
 }
 
 /** Run a process to completion. Never throws for the child's own failures: they are in the result. */
@@ -82,8 +90,9 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
   const max = opts.maxBufferBytes ?? DEFAULT_MAX_BUFFER;
   const out = new TailBuffer(max);
   const err = new TailBuffer(max);
-  const outLog = openLog(opts.stdoutFile);
-  const errLog = openLog(opts.stderrFile);
+  let logError: { file: string; error: Error } | null = null;
+  const outLog = openLog(opts.stdoutFile, (error) => (logError ??= { file: opts.stdoutFile!, error }));
+  const errLog = openLog(opts.stderrFile, (error) => (logError ??= { file: opts.stderrFile!, error }));
   let timedOut = false;
   let aborted = false;
   let pending = '';
@@ -95,6 +104,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
     stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
 
+  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   let killTimer: NodeJS.Timeout | undefined;
   // Groups the child's own children were started in (found while the child is alive, when we kill it).
   const detached = new Set<number>();
@@ -170,6 +180,8 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
   if (opts.onStdoutLine) pending += decoder.end();
   if (opts.onStdoutLine && pending.trim()) opts.onStdoutLine(pending);
   await Promise.all([closeLog(outLog), closeLog(errLog)]);
+  const broken = logError as { file: string; error: Error } | null;
+  if (broken) throw asDiskFull(broken.error, broken.file);
   return {
     exitCode: ended.code,
     signal: ended.sig,

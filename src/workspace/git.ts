@@ -1,7 +1,8 @@
 // The one way Scylla runs git: a sanitised environment (no user config, hooks, credential helpers or
 // prompts; fixed identity for our commits) and one failure style (GitError on a non-zero exit).
 import { existsSync } from 'node:fs';
-import { GitError } from '../errors.js';
+import { DiskFullError, GitError } from '../errors.js';
+import { freeBytes } from '../util/disk.js';
 import { runProcess } from '../util/process.js';
 
 /** Options of one git call. */
@@ -124,6 +125,9 @@ export async function runGit(cwd: string, args: string[], opts: RunGitOptions = 
     throw new GitError(shown, stderr, `git ${shown.join(' ')} timed out after ${timeoutMs} ms in ${cwd}`);
   }
   const exitCode = r.exitCode ?? 128;
+  // git reports a full disk in its own words (the errno text): the one condition, whoever hit it.
+  if (exitCode !== 0 && /No space left on device|Disk quota exceeded/.test(stderr))
+    throw new DiskFullError(cwd, freeBytes(cwd));
   if (exitCode !== 0 && !opts.allowFail) throw new GitError(shown, stderr);
   return { stdout: r.stdout, stderr: r.stderr, exitCode };
 }

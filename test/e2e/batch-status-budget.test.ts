@@ -113,7 +113,7 @@ describe('batches, status and the budget', () => {
     const results = tmpDir('scylla-results-');
     const args = runArgs(tiersDir, results, { runs: 1, parallel: 1 });
     const capped = await runScylla([...args, '--max-cost-usd', '0.015'], scyllaEnv(server.url));
-    expect(capped.code).toBe(1);
+    expect(capped.code).toBe(4); // stopped early, resumable
     expect(capped.stderr).toContain('budget exhausted');
     const expDir = join(
       results,

@@ -131,8 +131,8 @@ describe('scylla run: T0 + T5 + T6 baselines', () => {
       { tier: 'T5', subtest: expect.stringMatching(/^0[12]$/) },
       { tier: 'T6', subtest: '01' },
     ]);
-    expect(query(expDir, "SELECT value FROM kv WHERE key = 'group_winner:T0'")).toEqual([
-      { value: JSON.stringify({ tier: 'T0', subtest: '02' }) },
+    expect(query(expDir, "SELECT tier, subtest FROM group_winners WHERE group_key = 'T0'")).toEqual([
+      { tier: 'T0', subtest: '02' },
     ]);
     // The resumed T5 subtests resolved to the very same configurations.
     expect(

@@ -15,7 +15,7 @@ const row = (run: number, state: RunRow['state']): RunRow => ({
   base_commit: null,
   config_commit: null,
   agent_commit: null,
-  agent_failure: null,
+  agent_outcome: null,
   passed: null,
   score: null,
   grade: null,

@@ -2,6 +2,7 @@
 // (via ensureRuns + transition) and their run_result.json files, no agent or judge involved.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { ExperimentConfigSchema, type ExperimentConfig } from '../../src/config/experiment-config.js';
 import type { RunResult } from '../../src/stats/run-result.js';
 import { RUN_STAGES } from '../../src/store/run-state.js';
@@ -99,7 +100,10 @@ export function buildSyntheticExperiment(expDir: string, plan: SynthPlan = PLAN)
     configHash: 'h',
     version: '0.0.0',
   });
-  store.db.prepare("UPDATE experiment SET started_at = '2026-01-02T03:04:05.000Z'").run();
+  // A fixed start time for the golden reports (a test may poke the file; the product never does).
+  const raw = new Database(join(expDir, 'scylla.db'));
+  raw.prepare("UPDATE experiment SET started_at = '2026-01-02T03:04:05.000Z'").run();
+  raw.close();
   for (const [tier, subtests] of Object.entries(plan))
     for (const [subtest, runs] of Object.entries(subtests)) {
       store.putSubtest(
@@ -167,7 +171,7 @@ function finishRun(
     subtest,
     run_number: run,
     attempt: 1,
-    agent_failure: 'none',
+    agent_failure: 'completed',
     exit_code: 0,
     model: CONFIG.model,
     token_stats: {

@@ -18,7 +18,7 @@ const run = (n: number, score: number, passed: boolean, cost = 0.1): RunOutcome 
   durationSeconds: 1,
   agentDurationSeconds: 1,
   judgeDurationSeconds: 0,
-  agentFailure: 'none',
+  agentOutcome: 'completed',
   exitCode: 0,
   numTurns: 1,
   criteria: {},

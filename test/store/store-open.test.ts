@@ -58,8 +58,8 @@ describe('Store: a new scylla.db', () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => openInChild(file, at)));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     expect(existsSync(file)).toBe(true);
-    const reopened = new Store(file);
-    expect(reopened.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const reopened = new Database(file, { readonly: true });
+    expect(reopened.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     reopened.close();
     expect(readdirSync(dir).filter((f) => f.includes('.new-'))).toEqual([]);
   });

@@ -5,7 +5,8 @@ import { resolveExperimentConfig, type RunCliOptions } from '../../config/resolv
 import type { ExperimentContext } from '../../engine/context.js';
 import { runBatch } from '../../engine/run-batch.js';
 import { runExperiment } from '../../engine/run-experiment.js';
-import { UsageError } from '../../errors.js';
+import { EXIT_CODES, UsageError } from '../../errors.js';
+import { describeStopReason } from '../../outcomes.js';
 import { loadTestCase } from '../../fixture/load-test-case.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { createProgressView } from '../progress-view.js';
@@ -117,12 +118,14 @@ export async function run(opts: Opts): Promise<number> {
     view.stop();
     for (const [i, o] of outcomes.entries()) {
       if (o.outcome && !opts.quiet) printSummary(o.outcome, cases[i].config);
-      if (o.outcome?.stopReason) console.error(o.outcome.stopReason);
+      if (o.outcome?.stopReason && o.outcome.stopReason.kind !== 'stop_requested')
+        console.error(describeStopReason(o.outcome.stopReason));
       if (o.error) console.error(`error: ${o.id}: ${o.error}`);
     }
     if (cases.length > 1) console.log(`\nBatch summary: ${cases[0].config.resultsDir}/batch.md`);
-    if (stops.soft.aborted || stops.hard.aborted) return 130;
-    return outcomes.every((o) => o.outcome?.status === 'completed') ? 0 : 1;
+    if (stops.soft.aborted || stops.hard.aborted) return EXIT_CODES.interrupted;
+    if (outcomes.some((o) => o.error || o.outcome?.stopReason?.kind === 'disk_full')) return EXIT_CODES.error;
+    return outcomes.every((o) => o.outcome?.status === 'completed') ? EXIT_CODES.ok : EXIT_CODES.incomplete;
   } finally {
     view.stop();
     stops.dispose();

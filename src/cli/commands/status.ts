@@ -5,8 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DB_FILE } from '../../engine/experiment-dir.js';
 import { progressSnapshot, renderProgress } from '../../engine/progress.js';
 import { pidAlive } from '../../engine/liveness.js';
-import { ConfigError } from '../../errors.js';
-import { Store } from '../../store/store.js';
+import { NotAnExperimentError } from '../../errors.js';
+import { openStoreReader } from '../../store/reader.js';
 import { newestExperimentDir } from '../experiment-arg.js';
 
 export async function run(
@@ -15,11 +15,13 @@ export async function run(
 ): Promise<number> {
   const expDir = resolveExperimentDir(dir ?? 'results');
   for (;;) {
-    const store = new Store(join(expDir, DB_FILE));
+    const store = openStoreReader(join(expDir, DB_FILE));
     let alive: boolean;
     try {
       const s = progressSnapshot(store);
       alive = s.ownerPid !== null && pidAlive(s.ownerPid);
+      // "running" in the store with nobody running it: its owner died (kill -9, a full disk).
+      if (s.status === 'running' && !alive) s.status = 'stopped (owner gone)';
       if (opts.json) console.log(JSON.stringify({ dir: expDir, ownerAlive: alive, ...s }));
       else {
         if (opts.watch && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
@@ -40,9 +42,6 @@ export function resolveExperimentDir(dir: string): string {
   const abs = resolve(dir);
   if (existsSync(join(abs, DB_FILE))) return abs;
   const newest = newestExperimentDir(abs);
-  if (!newest)
-    throw new ConfigError('no experiment here (no scylla.db in it or in any directory below it)', {
-      file: abs,
-    });
+  if (!newest) throw new NotAnExperimentError(abs, 'no scylla.db in it or in any directory below it');
   return newest;
 }

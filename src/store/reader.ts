@@ -1,0 +1,228 @@
+// Reading an experiment's store: named queries that return typed rows. `status`, `report`, `view`
+// and `--dry-run` open it read-only (openStoreReader); the writer (Store) extends it.
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { NotAnExperimentError } from '../errors.js';
+import { openReadOnly, type Db } from './connection.js';
+import { KV_ENTRIES, type KvKey, type KvValue } from './kv.js';
+import {
+  AttemptRowSchema,
+  ExperimentRowSchema,
+  GroupWinnerRowSchema,
+  JudgmentRowSchema,
+  PauseRowSchema,
+  ProcessRowSchema,
+  RunRowSchema,
+  SubtestRowSchema,
+  TransitionRowSchema,
+  type AttemptRow,
+  type ExperimentRow,
+  type JudgmentRow,
+  type PauseRow,
+  type ProcessRow,
+  type RunRow,
+  type SubtestRow,
+  type TransitionRow,
+} from './rows.js';
+import type { RunKey } from './run-key.js';
+
+/** Which runs a query returns. */
+export interface RunFilter {
+  tier?: string;
+  subtest?: string;
+}
+
+export class StoreReader {
+  /** The handle is private to the store: nothing outside `src/store/` runs SQL. */
+  protected readonly db: Db;
+
+  protected constructor(
+    readonly file: string,
+    db: Db,
+  ) {
+    this.db = db;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /**
+   * A number that changes whenever any connection commits a change to this store: a cheap signal
+   * for live views (no re-reading until it moves).
+   */
+  changeCounter(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  // --- experiment ---------------------------------------------------------------------------
+
+  experiment(): ExperimentRow | undefined {
+    const row = this.db.prepare('SELECT * FROM experiment WHERE id = 1').get();
+    return row ? ExperimentRowSchema.parse(row) : undefined;
+  }
+
+  // --- subtests -----------------------------------------------------------------------------
+
+  subtestFingerprint(tier: string, subtest: string): SubtestRow | undefined {
+    const row = this.db.prepare('SELECT * FROM subtests WHERE tier = ? AND subtest = ?').get(tier, subtest);
+    return row ? SubtestRowSchema.parse(row) : undefined;
+  }
+
+  /** Every subtest recorded with its resolved configuration. */
+  subtests(): SubtestRow[] {
+    return this.db
+      .prepare('SELECT * FROM subtests ORDER BY tier, subtest')
+      .all()
+      .map((r) => SubtestRowSchema.parse(r));
+  }
+
+  // --- runs ---------------------------------------------------------------------------------
+
+  getRun(k: RunKey): RunRow | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM runs WHERE tier = ? AND subtest = ? AND run = ?')
+      .get(k.tier, k.subtest, k.run);
+    return row ? RunRowSchema.parse(row) : undefined;
+  }
+
+  runs(filter: RunFilter = {}): RunRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM runs WHERE (? IS NULL OR tier = ?) AND (? IS NULL OR subtest = ?) ORDER BY tier, subtest, run`,
+      )
+      .all(filter.tier ?? null, filter.tier ?? null, filter.subtest ?? null, filter.subtest ?? null);
+    return rows.map((r) => RunRowSchema.parse(r));
+  }
+
+  /** How many runs the experiment has. */
+  runCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
+  }
+
+  /** The run's place in the order of finalisation (1 = first finalized), or null if it is not. */
+  finalizedOrdinal(k: RunKey): number | null {
+    const r = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM transitions WHERE to_state = 'finalized' AND id <= (
+           SELECT MAX(id) FROM transitions
+           WHERE tier = ? AND subtest = ? AND run = ? AND to_state = 'finalized')`,
+      )
+      .get(k.tier, k.subtest, k.run) as { n: number };
+    return r.n > 0 ? r.n : null;
+  }
+
+  transitions(k: RunKey): TransitionRow[] {
+    return this.db
+      .prepare(
+        'SELECT from_state, to_state, at, detail FROM transitions WHERE tier = ? AND subtest = ? AND run = ? ORDER BY id',
+      )
+      .all(k.tier, k.subtest, k.run)
+      .map((r) => TransitionRowSchema.parse(r));
+  }
+
+  /** Attempts of runs that were discarded (in order). */
+  discardedAttempts(k?: RunKey): AttemptRow[] {
+    const rows = k
+      ? this.db
+          .prepare('SELECT * FROM attempts WHERE tier = ? AND subtest = ? AND run = ? ORDER BY id')
+          .all(k.tier, k.subtest, k.run)
+      : this.db.prepare('SELECT * FROM attempts ORDER BY id').all();
+    return rows.map((r) => AttemptRowSchema.parse(r));
+  }
+
+  /** USD spent so far: the current attempt of every run plus every discarded attempt. */
+  totalCostUsd(): number {
+    const r = this.db
+      .prepare(
+        `SELECT (SELECT COALESCE(SUM(cost_usd), 0) FROM runs) + (SELECT COALESCE(SUM(cost_usd), 0) FROM attempts) AS s`,
+      )
+      .get() as { s: number };
+    return r.s;
+  }
+
+  /** Mean cost of the agent runs that finished so far (0 before the first). */
+  meanAgentCostUsd(): number {
+    const r = this.db
+      .prepare('SELECT AVG(cost_usd) AS m FROM runs WHERE cost_usd IS NOT NULL AND agent_outcome IS NOT NULL')
+      .get() as { m: number | null };
+    return r.m ?? 0;
+  }
+
+  /** Processes of the run that were started and not seen to end (a killed Scylla's leftovers). */
+  liveProcesses(k: RunKey): ProcessRow[] {
+    return this.db
+      .prepare(
+        'SELECT * FROM processes WHERE tier = ? AND subtest = ? AND run = ? AND ended_at IS NULL ORDER BY id',
+      )
+      .all(k.tier, k.subtest, k.run)
+      .map((r) => ProcessRowSchema.parse(r));
+  }
+
+  // --- judgments ----------------------------------------------------------------------------
+
+  judgments(k?: RunKey): JudgmentRow[] {
+    const rows = k
+      ? this.db
+          .prepare('SELECT * FROM judgments WHERE tier = ? AND subtest = ? AND run = ? ORDER BY id')
+          .all(k.tier, k.subtest, k.run)
+      : this.db.prepare('SELECT * FROM judgments ORDER BY id').all();
+    return rows.map((r) => JudgmentRowSchema.parse(r));
+  }
+
+  // --- pauses, winners, entries -------------------------------------------------------------
+
+  pauses(): PauseRow[] {
+    return this.db
+      .prepare('SELECT * FROM pauses ORDER BY id')
+      .all()
+      .map((r) => PauseRowSchema.parse(r));
+  }
+
+  tierWinner(tier: string): { subtest: string; resolved_json: string } | undefined {
+    return this.db.prepare('SELECT subtest, resolved_json FROM tier_winners WHERE tier = ?').get(tier) as
+      { subtest: string; resolved_json: string } | undefined;
+  }
+
+  /** Every recorded tier winner, by tier. */
+  tierWinners(): { tier: string; subtest: string; resolved_json: string }[] {
+    return this.db.prepare('SELECT tier, subtest, resolved_json FROM tier_winners ORDER BY tier').all() as {
+      tier: string;
+      subtest: string;
+      resolved_json: string;
+    }[];
+  }
+
+  /**
+   * The winner a finished tier group handed on: undefined while it is not recorded, null when the
+   * group had none.
+   */
+  groupWinner(groupKey: string): { tier: string; subtest: string } | null | undefined {
+    const row = this.db.prepare('SELECT tier, subtest FROM group_winners WHERE group_key = ?').get(groupKey);
+    if (!row) return undefined;
+    const w = GroupWinnerRowSchema.parse(row);
+    return w.tier && w.subtest ? { tier: w.tier, subtest: w.subtest } : null;
+  }
+
+  getKv<K extends KvKey>(key: K): KvValue<K> | undefined {
+    const row = this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as
+      { value: string } | undefined;
+    return row ? (KV_ENTRIES[key].parse(JSON.parse(row.value)) as KvValue<K>) : undefined;
+  }
+}
+
+/** A read-only view of the store of the experiment directory `dir`. */
+class ReadOnlyStore extends StoreReader {
+  static open(file: string): ReadOnlyStore {
+    return new ReadOnlyStore(file, openReadOnly(file));
+  }
+}
+
+/**
+ * Open `file` (an experiment's scylla.db) for reading only: nothing is created, migrated on disk or
+ * written. A missing file is a NotAnExperimentError naming its directory.
+ */
+export function openStoreReader(file: string): StoreReader {
+  if (!existsSync(file)) throw new NotAnExperimentError(dirname(file));
+  return ReadOnlyStore.open(file);
+}
