@@ -47,7 +47,7 @@ const MAY_IMPORT = {
 const LEAVES = ['top-level', 'util', 'config'];
 
 const LEAF_PATH = {
-  // errors.ts, version.ts and any other top-level module except the public API.
+  // errors.ts, outcomes.ts, version.ts and any other top-level module except the public API.
   'top-level': '^src/(?!index\\.ts$)[^/]+\\.ts$',
   util: '^src/util/',
   config: '^src/config/',
