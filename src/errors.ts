@@ -1,5 +1,6 @@
 // Typed errors of Scylla: every user-facing failure is one of these, each condition with one exit
 // code (the table is EXIT_CODES; src/cli/main.ts is the only place that applies it).
+import { formatProblem, formatProblems, type Problem } from './config/problem.js';
 
 /** One exit code per condition, the same in every command (documented in the README). */
 export const EXIT_CODES = {
@@ -38,19 +39,41 @@ export class ScyllaError extends Error {
   }
 }
 
-/** A malformed or inconsistent input file; names the file, line and field. */
+/** A malformed or inconsistent input file; names the file, line, field and value of every problem. */
 export class ConfigError extends ScyllaError {
+  /** Every error found (at least one), each with its place and offending value. */
+  readonly problems: Problem[];
+  /** The first problem's place (most errors have one). */
   readonly file?: string;
   readonly line?: number;
   readonly field?: string;
-  constructor(message: string, where: { file?: string; line?: number; field?: string } = {}) {
-    const loc = where.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : '';
-    const fld = where.field ? `${where.field}: ` : '';
-    super('CONFIG', `${loc}${fld}${message}`, 1);
+  readonly value?: unknown;
+  constructor(
+    message: string,
+    where: { file?: string; line?: number; field?: string; value?: unknown } = {},
+  ) {
+    const problem: Problem = { severity: 'error', ...definedOnly(where), message };
+    super('CONFIG', formatProblem(problem), 1);
+    this.problems = [problem];
     this.file = where.file;
     this.line = where.line;
     this.field = where.field;
+    this.value = where.value;
   }
+
+  /** One error for several problems (all of them in the message, one a line). */
+  static of(problems: readonly Problem[]): ConfigError {
+    if (!problems.length) throw new InternalError('ConfigError.of() without problems');
+    const [{ file, line, field, value, message }] = problems;
+    const e = new ConfigError(message, { file, line, field, value });
+    (e as { problems: Problem[] }).problems = problems.map((p) => ({ ...p, severity: 'error' as const }));
+    e.message = formatProblems(problems);
+    return e;
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Wrong command-line usage (exit 2). */

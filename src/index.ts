@@ -23,7 +23,14 @@ export { SubtestConfigSchema, type SubtestConfig } from './config/subtest-schema
 
 // Test cases and their configurations
 export { loadTestCase, type TestCase } from './fixture/load-test-case.js';
-export { discoverTiers, type Tier, type Subtest } from './fixture/discover.js';
+export {
+  discoverTiers,
+  findSubtests,
+  type SubtestLayout,
+  type Tier,
+  type Subtest,
+} from './fixture/discover.js';
+export { ProblemSchema, formatProblem, type Problem } from './config/problem.js';
 export { loadResourceLibrary, type ResourceLibrary } from './fixture/resource-library.js';
 export { resolveSubtest } from './fixture/resolve-subtest.js';
 export { ResolvedConfigSchema, configFingerprint, type ResolvedConfig } from './fixture/resolved-config.js';

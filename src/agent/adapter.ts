@@ -40,6 +40,8 @@ export interface AgentRunRequest {
   /** MCP servers file; without it no MCP config is loaded at all. */
   mcpConfigFile?: string;
   thinking?: 'off' | 'low' | 'high' | 'max';
+  /** Claude Code's experimental agent teams (`CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS=1`). */
+  agentTeams?: boolean;
   /** Aborting kills the agent; the result is then `interrupted`. */
   signal?: AbortSignal;
   /**

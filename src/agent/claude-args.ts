@@ -73,6 +73,8 @@ export function buildClaudeEnv(req: AgentRunRequest, isRoot: boolean): NodeJS.Pr
     MCP_CONNECTION_NONBLOCKING: req.mcpConfigFile ? '0' : undefined,
     CLAUDE_CODE_DISABLE_THINKING: thinking === 'off' ? '1' : undefined,
     MAX_THINKING_TOKENS: thinking && thinking !== 'off' ? THINKING_TOKENS[thinking] : undefined,
+    // The original set it in .claude/settings.json `env`; the process environment is the same switch.
+    CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS: req.agentTeams ? '1' : undefined,
     // --use-user-auth: the copied credential file must win over any key in the environment.
     ...(req.useUserAuth ? { ANTHROPIC_API_KEY: undefined, ANTHROPIC_AUTH_TOKEN: undefined } : {}),
   });
@@ -99,5 +101,6 @@ export function describeAgentConfig(req: AgentRunRequest): Record<string, string
         : req.thinking
           ? `${req.thinking} (MAX_THINKING_TOKENS=${THINKING_TOKENS[req.thinking]})`
           : "the CLI's default",
+    ...(req.agentTeams ? { 'Agent teams': 'on (CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS=1)' } : {}),
   };
 }

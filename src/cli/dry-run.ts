@@ -1,10 +1,21 @@
-// Prints a DryRunPlan.
+// Prints a DryRunPlan: the experiment, which subtests were chosen, and each subtest's runs.
+import type { ExperimentConfig } from '../config/experiment-config.js';
 import type { DryRunPlan } from '../engine/dry-run.js';
 
-export function printDryRun(p: DryRunPlan, id: string): void {
+/** What of the experiment's subtests is left out, in words (null: nothing). */
+function chosen(c: Pick<ExperimentConfig, 'subtests' | 'skipAgentTeams'> | undefined): string | null {
+  const parts = [
+    ...(c?.subtests ? [`only ${c.subtests.join(', ')} (--subtests)`] : []),
+    ...(c?.skipAgentTeams ? ['no agent-teams subtests (--skip-agent-teams)'] : []),
+  ];
+  return parts.length ? `Subtests: ${parts.join('; ')}` : null;
+}
+
+export function printDryRun(p: DryRunPlan, id: string, config?: ExperimentConfig): void {
   const lines = [
     `Experiment ${id}: ${p.resumeDir ? `would resume ${p.resumeDir}` : 'would start a new experiment directory'}`,
     `Tier groups (each waits for the winners of the ones before): ${p.groups.map((g) => g.join(' ')).join(' → ')}`,
+    ...[chosen(config)].filter((l): l is string => l !== null),
   ];
   if (p.configChanges.length)
     lines.push(

@@ -71,6 +71,12 @@ export function buildProgram(): Command {
     )
     .option('--timeout <seconds>', 'agent timeout per run (default 3600 or test.yaml)', positive('--timeout'))
     .option('--max-subtests <n>', 'first N subtests of each tier', int('--max-subtests'))
+    .option('--subtests <list>', 'only these subtests or tiers, e.g. T0/00,T4/08,T2 (repeatable)', collect)
+    .option(
+      '--subtests-dir <dir>',
+      'shared subtests tN/NN-name.yaml for tiers the test case has no tN/ directory of',
+    )
+    .option('--skip-agent-teams', 'leave out subtests with agent_teams: true')
     .option('--max-turns <n>', 'agent turn limit', int('--max-turns'))
     .option('--model <id>', 'agent model (default claude-sonnet-4-5-20250929)')
     .option('--judge-model <id>', 'judge model; repeat or comma-separate for several', collect)
@@ -145,9 +151,12 @@ export function buildProgram(): Command {
       'load a test case, show what every subtest will receive, list every problem (exit 1 on errors)',
     )
     .requiredOption('--tiers-dir <dir>', 'test-case directory')
-    .option('--tiers <tiers...>', 'tiers to validate (default: every tier directory present)')
+    .option('--tiers <tiers...>', 'tiers to validate (default: every tier that has subtests)')
+    .option('--subtests <list>', 'only these subtests or tiers, e.g. T0/00,T4/08,T2 (repeatable)', collect)
+    .option('--subtests-dir <dir>', 'shared subtests tN/NN-name.yaml for tiers the test case has no tN/ of')
+    .option('--skip-agent-teams', 'leave out subtests with agent_teams: true')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { tiersDir: string; tiers?: string[]; json?: boolean }) => {
+    .action(async (opts: import('./commands/validate.js').ValidateOptions) => {
       const { run } = await import('./commands/validate.js');
       process.exitCode = await run(opts);
     });
@@ -168,7 +177,7 @@ export function buildProgram(): Command {
   program
     .command('schema')
     .description('print the JSON Schema of a file kind, or write all of them')
-    .argument('[kind]', 'test | subtest | rubric | experiment')
+    .argument('[kind]', 'test | subtest | tiers | rubric | experiment')
     .option('--write <dir>', 'write <kind>.schema.json files into this directory (e.g. schemas)')
     .action(async (kind: string | undefined, opts: { write?: string }) => {
       const { run } = await import('./commands/schema.js');

@@ -34,6 +34,16 @@ export const ExperimentConfigSchema = z.object({
   rubricFile: z.string().nullable(),
   referencePatch: z.string().nullable(),
   resourcesDir: z.string().nullable(),
+  /** Shared subtests `tN/NN-name.yaml` for tiers the test case has no `tN/` directory of. */
+  subtestsDir: z.string().nullable().default(null),
+  /** `--subtests`: only these subtests (`T4/08`) or whole tiers (`T2`); null = every subtest. */
+  subtests: z.array(z.string()).nullable().default(null),
+  /** `--skip-agent-teams`: leave out subtests with `agent_teams: true`. */
+  skipAgentTeams: z.boolean().default(false),
+  /** Tier names and descriptions from the shared tiers.yaml, for the reports. */
+  tierLabels: z
+    .record(z.string(), z.object({ name: z.string().optional(), description: z.string().optional() }))
+    .default({}),
   language: z.string(),
   tiers: z.array(z.enum(TIER_IDS)).min(1),
   runs: z.number().int().min(1),

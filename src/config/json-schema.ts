@@ -4,11 +4,16 @@ import { ExperimentFileSchema } from './resolve-experiment.js';
 import { RubricSchema } from './rubric.js';
 import { SubtestConfigSchema } from './subtest-schema.js';
 import { TestCaseSpecSchema } from './test-case-schema.js';
+import { TiersFileSchema } from './tiers-file.js';
 
 /** The files a user writes, by kind. */
 export const SCHEMA_KINDS = {
   test: { schema: TestCaseSpecSchema, title: 'Scylla test case (test.yaml)' },
-  subtest: { schema: SubtestConfigSchema, title: 'Scylla subtest (tN/NN-name/config.yaml)' },
+  subtest: {
+    schema: SubtestConfigSchema,
+    title: 'Scylla subtest (tN/NN-name/config.yaml, or a shared subtests/tN/NN-name.yaml)',
+  },
+  tiers: { schema: TiersFileSchema, title: 'Scylla tier names (the shared tiers.yaml)' },
   rubric: { schema: RubricSchema, title: 'Scylla rubric (expected/rubric.yaml)' },
   experiment: { schema: ExperimentFileSchema, title: 'Scylla experiment config (--config FILE)' },
 } as const;

@@ -1,8 +1,13 @@
-// Loads a YAML file against a zod schema; every problem becomes a ConfigError naming file, line and field.
+// Loads a YAML file against a zod schema; every problem becomes part of a ConfigError naming file, line,
+// field and value.
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import type { Problem } from './problem.js';
+import { issuesToProblems } from './yaml-issues.js';
+
+export { valueAt } from './yaml-issues.js';
 
 /** A parsed YAML document that can say on which line a path lives. */
 export interface YamlSource {
@@ -46,19 +51,21 @@ function rangeLine(node: unknown, lc: LineCounter): number | undefined {
   return range ? lc.linePos(range[0]).line : undefined;
 }
 
-/** Validate parsed YAML with a schema; the first issue becomes a ConfigError (file, line, field). */
-export function validateYaml<S extends z.ZodType>(src: YamlSource, schema: S): z.output<S> {
+/** Check parsed YAML against a schema: the value, or every issue as a problem (file, line, field, value). */
+export function checkYaml<S extends z.ZodType>(
+  src: YamlSource,
+  schema: S,
+): { ok: true; value: z.output<S> } | { ok: false; problems: Problem[] } {
   const result = schema.safeParse(src.data);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue.path.length ? issue.path.map(String).join('.') : undefined;
-  // An unknown key's path is its parent; point at the key itself.
-  const keyPath = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-  const fieldName =
-    issue.code === 'unrecognized_keys' ? [field, issue.keys[0]].filter(Boolean).join('.') : field;
-  const message =
-    issue.code === 'unrecognized_keys' ? `unknown key '${issue.keys.join("', '")}'` : issue.message;
-  throw new ConfigError(message, { file: src.file, line: src.lineOf(keyPath), field: fieldName });
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, problems: issuesToProblems(src, result.error.issues) };
+}
+
+/** Validate parsed YAML with a schema; every issue goes into one ConfigError. */
+export function validateYaml<S extends z.ZodType>(src: YamlSource, schema: S): z.output<S> {
+  const r = checkYaml(src, schema);
+  if (!r.ok) throw ConfigError.of(r.problems);
+  return r.value;
 }
 
 /** Read, parse and validate a YAML file. A missing file is a ConfigError too. */

@@ -1,75 +1,21 @@
 // Builds the ExperimentConfig from CLI options > --config file > test.yaml > defaults.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { z } from 'zod';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { resolveModelAlias } from './model-aliases.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import {
   DEFAULTS,
   ExperimentConfigSchema,
   TierIdSchema,
   type ExperimentConfig,
 } from './experiment-config.js';
+import { ExperimentFileSchema, loadTestLevelConfig, type ExperimentFile } from './experiment-file.js';
 import { loadYamlFile } from './load-yaml.js';
+import { parseSelection, selectionKey, selectionTiers } from './subtest-selection.js';
+import { loadTiersFile, tiersFileOf } from './tiers-file.js';
 
-/** The `--config` experiment YAML (keys of the original plus ours). */
-export const ExperimentFileSchema = z
-  .object({
-    experiment_id: z.string().optional(),
-    task_repo: z.string().optional(),
-    task_commit: z.string().optional(),
-    task_prompt_file: z.string().optional(),
-    runs_per_subtest: z.number().int().min(1).optional(),
-    tiers: z.array(TierIdSchema).optional(),
-    tiers_to_run: z.array(TierIdSchema).optional(),
-    models: z.array(z.string()).min(1).optional(),
-    model: z.string().optional(),
-    judge_models: z.array(z.string()).min(1).optional(),
-    judge_model: z.string().optional(),
-    judge_transport: z.enum(['api', 'cli']).optional(),
-    judge_timeout_seconds: z.number().positive().optional(),
-    parallel: z.number().int().min(1).optional(),
-    parallel_runs: z.number().int().min(1).optional(),
-    parallel_judges: z.number().int().min(1).optional(),
-    max_workspaces: z.number().int().min(1).optional(),
-    adaptive: z.boolean().optional(),
-    max_wait_seconds: z.number().positive().optional(),
-    rate_limit_wait_seconds: z.number().positive().optional(),
-    parallel_subtests: z.number().int().min(1).optional(),
-    timeout_seconds: z.number().positive().optional(),
-    max_turns: z.number().int().min(1).optional(),
-    max_subtests: z.number().int().min(1).optional(),
-    max_cost_usd: z.number().positive().optional(),
-    thinking: z.enum(['off', 'low', 'high', 'max']).optional(),
-    agent: z.string().optional(),
-    results_dir: z.string().optional(),
-    language: z.string().optional(),
-    tiebreaker_model: z.string().optional(),
-    agent_args: z.array(z.string()).optional(),
-  })
-  .strict();
-export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;
-
-/**
- * The test case's own `config.yaml` next to test.yaml (the original's test-level overrides, which it
- * never read): a layer between test.yaml and `--config`. Only run settings are taken from it; other
- * keys (the original's fixtures carry assorted ones) are ignored, never an error.
- */
-export const TestLevelConfigSchema = ExperimentFileSchema.pick({
-  timeout_seconds: true,
-  max_cost_usd: true,
-  max_turns: true,
-  thinking: true,
-  runs_per_subtest: true,
-  judge_models: true,
-  models: true,
-}).strip();
-
-function testLevelConfig(dir: string): ExperimentFile {
-  const file = join(dir, 'config.yaml');
-  return existsSync(file) ? loadYamlFile(file, TestLevelConfigSchema).value : {};
-}
+export { ExperimentFileSchema, TestLevelConfigSchema, type ExperimentFile } from './experiment-file.js';
 
 /** Options as given on the command line (undefined = not given). */
 export interface RunCliOptions {
@@ -104,6 +50,11 @@ export interface RunCliOptions {
   maxCostUsd?: number;
   resultsDir?: string;
   keepWorkspaces?: boolean;
+  /** `--subtests T0/00,T4/08,T2` (already split on commas). */
+  subtests?: string[];
+  /** `--subtests-dir`: shared subtests for tiers the test case has no directory of. */
+  subtestsDir?: string;
+  skipAgentTeams?: boolean;
 }
 
 /** What the experiment needs of a loaded test case. */
@@ -122,6 +73,7 @@ export interface TestCaseInputs {
   rubricFile?: string;
   referencePatch?: string;
   resourcesDir?: string;
+  subtestsDir?: string;
 }
 
 const sha = (file: string | null) =>
@@ -140,7 +92,7 @@ export function resolveExperimentConfig(
   cwd = process.cwd(),
 ): ExperimentConfig {
   const file: ExperimentFile = {
-    ...testLevelConfig(tc.dir),
+    ...(loadTestLevelConfig(tc.dir)?.value ?? {}),
     ...(cli.config ? loadYamlFile(resolve(cwd, cli.config), ExperimentFileSchema).value : {}),
   };
   const fileDir = cli.config ? dirname(resolve(cwd, cli.config)) : cwd;
@@ -164,11 +116,18 @@ export function resolveExperimentConfig(
       ? resolve(fileDir, file.task_prompt_file)
       : tc.promptFile;
   if (!existsSync(promptFile)) throw new ConfigError('prompt file not found', { file: promptFile });
-  const tiers = (cli.tiers ?? file.tiers ?? file.tiers_to_run ?? tc.spec.tiers ?? DEFAULTS.tiers).map((t) => {
+  const selection = cli.subtests?.length ? parseSelection(cli.subtests) : null;
+  if (selection?.bad.length) throw new UsageError(`--subtests: ${selection.bad.join('; ')}`);
+  // A selection runs part of the experiment its tiers define; the tiers it names belong to it too.
+  const tiers = [
+    ...(cli.tiers ?? file.tiers ?? file.tiers_to_run ?? tc.spec.tiers ?? DEFAULTS.tiers),
+    ...(selection ? selectionTiers(selection.entries) : []),
+  ].map((t) => {
     const r = TierIdSchema.safeParse(t);
     if (!r.success) throw new ConfigError(`unknown tier '${t}' (expected T0..T6)`, { field: 'tiers' });
     return r.data;
   });
+  const subtestsDir = cli.subtestsDir ? resolve(cwd, cli.subtestsDir) : (tc.subtestsDir ?? null);
   const judgeModels = cli.judgeModels?.length
     ? cli.judgeModels
     : (file.judge_models ?? (file.judge_model ? [file.judge_model] : DEFAULTS.judgeModels));
@@ -185,6 +144,10 @@ export function resolveExperimentConfig(
     rubricFile,
     referencePatch,
     resourcesDir: tc.resourcesDir ?? null,
+    subtestsDir,
+    subtests: selection ? selection.entries.map(selectionKey) : null,
+    skipAgentTeams: cli.skipAgentTeams === true,
+    tierLabels: subtestsDir ? Object.fromEntries(loadTiersFile(tiersFileOf(subtestsDir)).labels) : {},
     language: file.language ?? tc.spec.language ?? 'other',
     tiers: [...new Set(tiers)],
     runs: cli.runs ?? file.runs_per_subtest ?? tc.spec.runs_per_tier ?? DEFAULTS.runs,

@@ -24,40 +24,51 @@ export const ClaudeMdSpecSchema = z.strictObject({
 });
 
 /** Skills to link into `.claude/skills/`: whole categories and/or single skills by name. */
-export const SkillsSpecSchema = z.strictObject({
+const SkillsObjectSchema = z.strictObject({
   categories: z.array(SafeNameSchema).optional(),
   names: z.array(SafeNameSchema).optional(),
 });
+/** The object form, or (the original's earlier fixtures) a plain list of skill names. */
+export const SkillsSpecSchema = z.union([z.array(SafeNameSchema), SkillsObjectSchema], {
+  error: 'is not a list of skill names or { categories, names }',
+});
 
 /** Sub-agents to link into `.claude/agents/`: whole levels (0..5) and/or single agents by name. */
-export const AgentsSpecSchema = z.strictObject({
+const AgentsObjectSchema = z.strictObject({
   levels: z.array(z.number().int().min(0).max(5)).optional(),
   names: z.array(AgentNameSchema).optional(),
+});
+/** The object form, or a plain list of agent names. */
+export const AgentsSpecSchema = z.union([z.array(AgentNameSchema), AgentsObjectSchema], {
+  error: 'is not a list of agent names or { levels, names }',
 });
 
 /** Built-in tools: `all`, `none`, or a list (`enabled: [Read, Write]` or `names: [...]`). */
 export const ToolsSpecSchema = z.strictObject({
   enabled: z
     .union([z.enum(['all', 'none']), z.array(z.string().min(1))], {
-      error: "expected 'all', 'none' or a list of tool names",
+      error: "is not 'all', 'none' or a list of tool names",
     })
     .optional(),
   names: z.array(z.string().min(1)).optional(),
 });
 
 /** One MCP server; a bare string is shorthand for `{ name }`. */
-export const McpServerSpecSchema = z.union([
-  SafeNameSchema.transform((name) => ({ name })),
-  z.strictObject({
-    name: SafeNameSchema,
-    /** Package scope in the original (`npx -y @<source>/<name>`). */
-    source: z.string().optional(),
-    config_path: z.string().optional(),
-    command: z.string().min(1).optional(),
-    args: z.array(z.string()).optional(),
-    env: z.record(z.string(), z.string()).optional(),
-  }),
-]);
+export const McpServerSpecSchema = z.union(
+  [
+    SafeNameSchema.transform((name) => ({ name })),
+    z.strictObject({
+      name: SafeNameSchema,
+      /** Package scope in the original (`npx -y @<source>/<name>`). */
+      source: z.string().optional(),
+      config_path: z.string().optional(),
+      command: z.string().min(1).optional(),
+      args: z.array(z.string()).optional(),
+      env: z.record(z.string(), z.string()).optional(),
+    }),
+  ],
+  { error: 'is not an MCP server name or { name, source, config_path, command, args, env }' },
+);
 /** A normalised MCP server entry. */
 export interface McpServerSpec {
   name: string;
@@ -77,7 +88,13 @@ export const ResourcesSpecSchema = z.strictObject({
   mcp_servers: z.array(McpServerSpecSchema).optional(),
 });
 
-/** A subtest's `config.yaml`. Unknown keys are errors. */
+/** A remote or local `*_source` of the original's fixtures: where the resource came from; never fetched. */
+const SourceSchema = z.string().min(1);
+
+/**
+ * A subtest: `tN/NN-name/config.yaml` (a test case's own) or `subtests/tN/NN-name.yaml` (shared by every
+ * test case of a library). Unknown keys are errors.
+ */
 export const SubtestConfigSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
@@ -89,24 +106,35 @@ export const SubtestConfigSchema = z.strictObject({
   agents: AgentsSpecSchema.optional(),
   tools: ToolsSpecSchema.optional(),
   mcp_servers: z.array(McpServerSpecSchema).optional(),
+  /** Where the original fetched `skills` from; informational: the skills must be in the library. */
+  skills_source: SourceSchema.optional(),
   system_prompt_mode: z.enum(['none', 'default', 'custom']).optional(),
   /** T5: merge the winning configurations of these tiers (in this order). */
   inherit_best_from: z.array(TierIdSchema).optional(),
-  /** Main agent (run with `--agent`), e.g. for T4 hierarchies. */
+  /**
+   * The main agent (run with `--agent`), e.g. for T4 hierarchies. With `agent_source` (the original's
+   * earlier fixtures) it names one sub-agent instead, as the original meant it.
+   */
   agent: AgentNameSchema.optional(),
+  /** Where the original fetched `agent` from; informational: the agent must be in the library. */
+  agent_source: SourceSchema.optional(),
   thinking: z.enum(['off', 'low', 'high', 'max']).optional(),
+  /** Claude Code's experimental agent teams (`CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS=1`). */
+  agent_teams: z.boolean().optional(),
 });
 
 /** A parsed subtest `config.yaml`. */
 export type SubtestConfig = z.output<typeof SubtestConfigSchema>;
-export type SkillsSpec = z.output<typeof SkillsSpecSchema>;
-export type AgentsSpec = z.output<typeof AgentsSpecSchema>;
+export type SkillsSpec = z.output<typeof SkillsObjectSchema>;
+export type AgentsSpec = z.output<typeof AgentsObjectSchema>;
 export type ToolsSpec = z.output<typeof ToolsSpecSchema>;
 
 /** A value of the effective configuration plus the YAML path it came from (for error positions). */
 export interface Located<T> {
   value: T;
   path: string[];
+  /** Where the `names` list is: `[...path, 'names']`, or `path` itself for the list form (`skills: [a, b]`). */
+  namesPath?: string[];
 }
 
 /** The resource keys that apply, after root-level keys override `resources.*`. */
@@ -131,13 +159,36 @@ function pick<T>(root: T | undefined, nested: T | undefined, key: string): Locat
   return null;
 }
 
+/** `pick` for keys with a list form (`skills: [a, b]` = `skills: {names: [a, b]}`). */
+function pickNamed<T extends { names?: string[] }>(
+  root: T | string[] | undefined,
+  nested: T | string[] | undefined,
+  key: string,
+): Located<T> | null {
+  const got = pick<T | string[]>(root, nested, key);
+  if (!got) return null;
+  return Array.isArray(got.value)
+    ? { value: { names: got.value } as T, path: got.path, namesPath: got.path }
+    : { value: got.value, path: got.path, namesPath: [...got.path, 'names'] };
+}
+
+/** The main agent (`agent:` alone); null when there is none or `agent:` names a sub-agent (`agent_source`). */
+export function mainAgentOf(config: SubtestConfig): string | null {
+  return config.agent && !config.agent_source ? config.agent : null;
+}
+
+/** The one sub-agent `agent:` names in the original's form (`agent:` with `agent_source:`), else null. */
+export function subAgentOf(config: SubtestConfig): string | null {
+  return config.agent && config.agent_source ? config.agent : null;
+}
+
 /** Which resource keys apply: a non-empty root-level key overrides the same key under `resources`. */
 export function effectiveResources(config: SubtestConfig): EffectiveResources {
   const r = config.resources ?? {};
   return {
     claudeMd: pick(undefined, r.claude_md, 'claude_md'),
-    skills: pick(config.skills, r.skills, 'skills'),
-    agents: pick(config.agents, r.agents, 'agents'),
+    skills: pickNamed(config.skills, r.skills, 'skills'),
+    agents: pickNamed(config.agents, r.agents, 'agents'),
     tools: pick(config.tools, r.tools, 'tools'),
     mcpServers: pick(config.mcp_servers, r.mcp_servers, 'mcp_servers'),
   };

@@ -50,6 +50,7 @@ export const TEST_YAML_KEYS = [
   'tiers',
   'runs_per_tier',
   'resources_dir',
+  'subtests_dir',
   'validation',
   'pipeline',
   'models',
@@ -77,6 +78,11 @@ export const TestCaseSpecSchema = z.looseObject({
   runs_per_tier: z.number().int().positive().optional(),
   /** Shared resource library (blocks, skills, agents), relative to the test-case dir. */
   resources_dir: z.string().min(1).optional(),
+  /**
+   * Shared subtests `tN/NN-name.yaml` (the original's later layout), relative to the test-case dir; used
+   * for every tier without its own `tN/` directory. Default: `<resources_dir>/subtests`.
+   */
+  subtests_dir: z.string().min(1).optional(),
   validation: TestValidationSchema.prefault({}),
   pipeline: z.array(PipelineStepSchema).optional(),
   /** Per-tier model overrides or a model list; accepted, unused. */

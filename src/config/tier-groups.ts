@@ -30,3 +30,17 @@ export function tierGroups(tiers: readonly string[]): string[][] {
   }
   return groups;
 }
+
+/** Every tier `tier` depends on, directly or not (T6 → T5 → T0..T4): their winners come before it. */
+export function dependenciesOf(tier: string): string[] {
+  const out = new Set<string>();
+  const visit = (t: string) => {
+    for (const d of DEPENDS[t] ?? [])
+      if (!out.has(d)) {
+        out.add(d);
+        visit(d);
+      }
+  };
+  visit(tier);
+  return [...out].sort();
+}

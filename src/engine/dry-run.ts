@@ -7,7 +7,7 @@ import {
   hashedPart,
   type ExperimentConfig,
 } from '../config/experiment-config.js';
-import { discoverTiers } from '../fixture/discover.js';
+import { discoverExperiment } from '../fixture/discover.js';
 import { loadResourceLibrary } from '../fixture/resource-library.js';
 import { resolveSubtest } from '../fixture/resolve-subtest.js';
 import { openStoreReader } from '../store/reader.js';
@@ -38,7 +38,7 @@ function storedState(dir: string): { rows: RunRow[]; config: ExperimentConfig | 
 /** Plan the experiment `config` describes; nothing is written. */
 export function planExperiment(config: ExperimentConfig, opts: { fresh?: boolean } = {}): DryRunPlan {
   const library = config.resourcesDir ? loadResourceLibrary(config.resourcesDir) : null;
-  const tiers = discoverTiers(config.tiersDir, config.tiers, config.maxSubtests ?? undefined);
+  const tiers = discoverExperiment(config);
   const resumeDir = opts.fresh
     ? null
     : (findLatestExperimentDir(config.resultsDir, config.experimentId) ?? null);

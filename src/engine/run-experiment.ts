@@ -7,7 +7,7 @@ import type { ExperimentConfig } from '../config/experiment-config.js';
 import { DEFAULT_RUBRIC, loadRubric } from '../config/rubric.js';
 import { InterruptedError } from '../errors.js';
 import { describeStopReason, type StopReason } from '../outcomes.js';
-import { discoverTiers, type Tier } from '../fixture/discover.js';
+import { discoverExperiment, type Tier } from '../fixture/discover.js';
 import type { TestCase } from '../fixture/load-test-case.js';
 import { loadResourceLibrary } from '../fixture/resource-library.js';
 import type { RateLimitGate } from '../ratelimit/gate.js';
@@ -96,7 +96,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   const softStop = AbortSignal.any([opts.softStop ?? new AbortController().signal, internalStop.signal]);
   const hardStop = AbortSignal.any([opts.hardStop ?? new AbortController().signal, internalHardStop.signal]);
   const library = config.resourcesDir ? loadResourceLibrary(config.resourcesDir) : null;
-  const tiers = discoverTiers(config.tiersDir, config.tiers, config.maxSubtests ?? undefined);
+  const tiers = discoverExperiment(config);
   const rubric = config.rubricFile ? loadRubric(config.rubricFile) : DEFAULT_RUBRIC;
 
   // A CLAUDE.md in any parent of the results would reach every agent: refuse before creating anything.

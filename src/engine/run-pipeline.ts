@@ -233,6 +233,7 @@ async function runAgent(
           mcpConfigFile: writeMcpConfig(agentDir, spec.resolved.mcpServers, { onlyIfMissing: true }),
           // A subtest's own thinking level wins over the experiment's.
           thinking: spec.resolved.thinking ?? ctx.config.thinking ?? undefined,
+          agentTeams: spec.resolved.agentTeams,
           useUserAuth: ctx.config.useUserAuth,
           extraArgs: ctx.config.agentArgs.length ? ctx.config.agentArgs : undefined,
           signal: ctx.hardStop,

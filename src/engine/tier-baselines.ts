@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import { runDir } from '../workspace/paths.js';
 import { branchName } from '../workspace/worktree.js';
 import type { ExperimentContext, RunSpec } from './context.js';
+import { dependenciesOf } from '../config/tier-groups.js';
 import { planRuns, tierGroups } from './planner.js';
 
 /**
@@ -29,8 +30,9 @@ export function resolveTier(
   const requested = config.tiers.map((t) => t.toUpperCase());
   const previous = previousGroupWinner(store, tier.id, requested);
   const groups = tierGroups(requested);
-  const earlier = new Set(
-    groups
+  // Earlier groups, and every tier this one depends on even when it is not run now (`--subtests T5/02`).
+  const earlier = new Set([
+    ...groups
       .slice(
         0,
         Math.max(
@@ -39,7 +41,8 @@ export function resolveTier(
         ),
       )
       .flat(),
-  );
+    ...dependenciesOf(tier.id),
+  ]);
   // Only earlier groups' winners: a same-group winner recorded by an earlier invocation must not
   // change what a resumed subtest resolves to.
   const winners = recordedWinners(store).filter((w) => earlier.has(w.tierId));
@@ -59,7 +62,8 @@ export function resolveTier(
     if (missing.length) {
       ensure();
       ctx.logger.warn(
-        `${tier.id}/${st.id} waits for the recorded winner of ${missing.join(', ')} (unfinished runs); run again to resume`,
+        `${tier.id}/${st.id} waits for the recorded winner of ${missing.join(', ')}: none is recorded yet ` +
+          '(its runs are unfinished, or were not selected); run that tier to the end, then run again',
       );
       continue;
     }
@@ -147,7 +151,9 @@ export function recordWinners(store: Store, expDir: string, tiers: Tier[]): void
   let groupDone = true;
   for (const t of s.tiers) {
     const runs = store.runs({ tier: t.tier });
-    const done = runs.length > 0 && runs.every((r) => isFinal(r.state));
+    // A tier run in part (`--subtests T4/08`) has no winner yet: its other subtests did not compete.
+    const partial = tiers.some((x) => x.id === t.tier && x.partial);
+    const done = !partial && runs.length > 0 && runs.every((r) => isFinal(r.state));
     if (!done) groupDone = false;
     if (!done || !t.selection) continue;
     const fp = store.subtestFingerprint(t.tier, t.selection.winner);

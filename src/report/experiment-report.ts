@@ -74,7 +74,7 @@ export function renderExperimentReport(
     "★ = best tier. Cost-of-pass = mean cost per run / pass rate of the tier's best subtest (— when nothing passed).",
   ];
   for (const t of s.tiers) {
-    out.push('', `### ${t.tier}`, '');
+    out.push('', `### ${t.tier}${t.name ? ` — ${t.name}` : ''}`, '');
     out.push(
       table(
         ['Subtest', 'Name', 'Runs', 'Pass rate', 'Median', 'Mean', 'Mean cost', 'Cost-of-pass'],

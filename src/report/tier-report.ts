@@ -8,8 +8,9 @@ import { ci, footer, link, money, num, pct, secs, signed, table } from './markdo
 export function renderTierReport(tierDir: string, t: TierStats): string {
   const sel = t.selection;
   const out = [
-    `# Tier Report: ${t.tier}`,
+    `# Tier Report: ${t.tier}${t.name ? ` — ${t.name}` : ''}`,
     '',
+    ...(t.description ? [t.description, ''] : []),
     'Up: [experiment](../report.md)',
     '',
     table(

@@ -56,6 +56,7 @@ export async function writeAllReports(opts: WriteReportsOptions): Promise<Experi
   const json = formats.includes('json');
   const experimentId = config?.experimentId ?? store.experiment()?.experiment_id ?? 'experiment';
   const stats = experimentStats(store, expDir, sortTiers(opts.tiers));
+  for (const t of stats.tiers) Object.assign(t, config?.tierLabels?.[t.tier] ?? {});
 
   writeMissingRunReports(store, expDir, formats);
   for (const t of stats.tiers) {

@@ -31,6 +31,9 @@ export interface SubtestEntry extends SubtestInfo {
 
 export interface TierStats {
   tier: string;
+  /** Name and description from the shared tiers.yaml, when it has them. */
+  name?: string;
+  description?: string;
   /** Subtests in directory order. */
   subtests: SubtestEntry[];
   selection: Selection | null;

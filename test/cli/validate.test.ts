@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run as init } from '../../src/cli/commands/init.js';
 import { render, run as validate } from '../../src/cli/commands/validate.js';
+import { formatProblem } from '../../src/config/problem.js';
 import type { ValidationReport } from '../../src/fixture/validate.js';
 import { validateTestCase } from '../../src/fixture/validate.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
@@ -62,7 +63,7 @@ describe('scylla validate', () => {
         severity: 'error',
         file: f('t0', '02-missing-block'),
         line: lineOf(f('t0', '02-missing-block'), 'B09'),
-        text: 'block B09',
+        text: 'resources.claude_md.blocks.1: "B09" is not a block of',
       },
       {
         severity: 'warning',
@@ -75,35 +76,36 @@ describe('scylla validate', () => {
         severity: 'error',
         file: f('t1', '01-missing-skill'),
         line: lineOf(f('t1', '01-missing-skill'), 'no-such-skill'),
-        text: "skill 'no-such-skill'",
+        text: 'resources.skills.names.1: "no-such-skill" is not a skill of',
       },
       {
         severity: 'error',
         file: f('t1', '02-traversal'),
         line: lineOf(f('t1', '02-traversal'), 'etc'),
-        text: 'plain name',
+        text: 'resources.skills.names.0: "../../../etc" must be a plain name',
       },
-      { severity: 'warning', file: f('t3', '02-level-3'), line: 1, text: 'same configuration as T3/01' },
     ];
+    const all = r.problems.map((p) => formatProblem(p)).join('\n');
     for (const e of expected) {
-      const hit = r.problems.find((p) => p.file === e.file && p.message.includes(e.text));
-      expect(
-        hit,
-        `${e.text} in ${r.problems.map((p) => `${p.file}:${p.line} ${p.message}`).join('\n')}`,
-      ).toBeDefined();
+      const hit = r.problems.find((p) => p.file === e.file && formatProblem(p).includes(e.text));
+      expect(hit, `${e.text} in\n${all}`).toBeDefined();
       expect(hit!.severity).toBe(e.severity);
       expect(hit!.line).toBe(e.line);
       expect(e.line).toBeGreaterThan(0);
     }
+    // Subtests with one configuration: one warning for the tier, naming the groups.
+    const same = r.problems.find((p) => p.message.includes('distinct configuration'));
+    expect(same).toMatchObject({ severity: 'warning', file: join(tiersDir, 't3') });
+    expect(same!.message).toContain('T3: 2 subtests, 1 distinct configuration: T3/01 = T3/02');
     expect(r.errors).toBe(4);
     expect(r.warnings).toBe(2);
 
     // The text form: a table per tier and every problem as file:line.
     const text = render(r, tiersDir);
-    expect(text).toContain('T0 (4 subtests)');
+    expect(text).toContain('T0 (5 subtests)'); // the duplicate id is listed (and checked) too
     expect(text).toMatch(/00 empty\s+-\s+-\s+-\s+default\s+-\s+none/);
     expect(text).toContain(
-      `error   t1/01-missing-skill/config.yaml:${expected[3].line}: resources.skills.names.1: skill 'no-such-skill'`,
+      `error   t1/01-missing-skill/config.yaml:${expected[3].line}: resources.skills.names.1: "no-such-skill" is not a skill`,
     );
     expect(text).toContain('4 errors, 2 warnings');
   });

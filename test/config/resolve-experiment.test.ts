@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configHash } from '../../src/config/experiment-config.js';
 import { resolveExperimentConfig } from '../../src/config/resolve-experiment.js';
-import { ConfigError } from '../../src/errors.js';
+import { loadTestLevelConfig } from '../../src/config/experiment-file.js';
+import { formatProblem } from '../../src/config/problem.js';
+import { configError } from '../helpers/config-error.js';
 import { loadTestCase } from '../../src/fixture/load-test-case.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
@@ -76,10 +78,17 @@ describe('resolveExperimentConfig', () => {
     const c = resolveExperimentConfig({ tiersDir }, loadTestCase(tiersDir));
     expect(c.timeoutSeconds).toBe(10);
     expect(c.repo).not.toBe('/elsewhere');
-    writeFileSync(join(tiersDir, 'config.yaml'), 'timeout_seconds: soon\n');
-    expect(() => resolveExperimentConfig({ tiersDir }, loadTestCase(tiersDir))).toThrow(ConfigError);
-    expect(() => resolveExperimentConfig({ tiersDir }, loadTestCase(tiersDir))).toThrow(
-      /config\.yaml:1: timeout_seconds/,
-    );
+    // validate warns about each key that is not read, at its line.
+    const read = loadTestLevelConfig(tiersDir)!;
+    expect(read.warnings.map((w) => [w.line, w.field])).toEqual([
+      [2, 'task_repo'],
+      [3, 'notes'],
+    ]);
+    writeFileSync(join(tiersDir, 'config.yaml'), 'timeout_seconds: soon\nmax_cost_usd: -1\n');
+    const err = configError(() => resolveExperimentConfig({ tiersDir }, loadTestCase(tiersDir)));
+    expect(err.problems.map((p) => formatProblem(p))).toEqual([
+      `${join(tiersDir, 'config.yaml')}:1: timeout_seconds: "soon" is not a number`,
+      `${join(tiersDir, 'config.yaml')}:2: max_cost_usd: -1 is too small: expected number to be >0`,
+    ]);
   });
 });

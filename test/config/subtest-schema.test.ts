@@ -31,7 +31,7 @@ describe('subtest config.yaml schema', () => {
         'thinking: high',
       ].join('\n'),
     );
-    expect(c.resources?.agents?.names).toEqual(['reviewer']);
+    expect(effectiveResources(c).agents?.value.names).toEqual(['reviewer']);
     expect(c.mcp_servers).toEqual([{ name: 'filesystem' }, { name: 'git', source: 'modelcontextprotocol' }]);
     expect(c.inherit_best_from).toEqual(['T0', 'T1']);
     expect(c.agent).toBe('chief');
@@ -58,7 +58,7 @@ describe('subtest config.yaml schema', () => {
     expect(configError(() => parse('agents: {levels: [6]}\n')).field).toBe('agents.levels.0');
     expect(configError(() => parse('thinking: ultra\n')).field).toBe('thinking');
     expect(configError(() => parse('tools: {enabled: some}\n')).message).toContain(
-      "expected 'all', 'none' or a list",
+      "is not 'all', 'none' or a list",
     );
   });
 
@@ -79,7 +79,7 @@ describe('subtest config.yaml schema', () => {
         'resources:\n  skills: {categories: [a]}\n  tools: {enabled: all}\nskills: {names: [x]}\ntools: {}\n',
       ),
     );
-    expect(eff.skills).toEqual({ value: { names: ['x'] }, path: ['skills'] });
+    expect(eff.skills).toEqual({ value: { names: ['x'] }, path: ['skills'], namesPath: ['skills', 'names'] });
     // An empty root-level key does not override.
     expect(eff.tools).toEqual({ value: { enabled: 'all' }, path: ['resources', 'tools'] });
     expect(eff.agents).toBeNull();

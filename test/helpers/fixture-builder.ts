@@ -3,6 +3,7 @@
 //   const repo = gitdir({ 'README.md': '# task\n' });
 //   const { tiersDir, resourcesDir } = buildTestCase({ repo });              // T0 00/01/02 + T1 01
 //   const tc = buildTestCase({ repo, tiers: { T0: { '00-empty': {}, '03-two': { resources: { claude_md: { blocks: ['B01', 'B02'] } } } } } });
+//   const later = buildTestCase({ repo, layout: 'shared' });   // subtests in <lib>/subtests/t0/00-empty.yaml, no t0/ in the case
 //
 // Default library: blocks B01..B03, skill category `quality` with `lint-fix` and `test-first`,
 // agents L2/`designer` and L3/`reviewer`. Default task: create hello.py printing "Hello, World!".
@@ -73,8 +74,10 @@ export const DEFAULT_TIERS: Record<string, Record<string, object | null>> = {
 
 export interface BuildTestCaseOptions {
   /** `resources_dir`: library at `<case>/resources` (test.yaml `resources_dir: resources`); `original`:
-   *  case at `<tmp>/tests/fixtures/tests/test-001`, library at `<tmp>/tests/claude-code/shared`. */
-  layout?: 'resources_dir' | 'original';
+   *  case at `<tmp>/tests/fixtures/tests/test-001`, library at `<tmp>/tests/claude-code/shared`;
+   *  `shared`: the original's later layout, as `original` but every subtest is one file
+   *  `<library>/subtests/tN/NN-name.yaml` and the case has no `tN/` directories. */
+  layout?: 'resources_dir' | 'original' | 'shared';
   /** The task repo, e.g. from `gitdir()`; becomes `source.repo` / `source.hash`. */
   repo: { path: string; commit: string };
   /** Tier → subtest dir name → config.yaml content (`null` = no config.yaml). */
@@ -95,6 +98,12 @@ export interface BuildTestCaseOptions {
   extraTestYaml?: Record<string, unknown>;
   /** Extra files, relative to the test-case dir (e.g. `t5/06-all/CLAUDE.md`). */
   files?: Record<string, string>;
+  /** Extra files, relative to the library dir (e.g. `tiers.yaml`). */
+  libraryFiles?: Record<string, string>;
+  /** The test case's own `config.yaml` (test-level run settings), as text. */
+  testConfig?: string;
+  /** Test-case id (default `test-001`; also the directory name). */
+  id?: string;
 }
 
 function write(path: string, content: string): void {
@@ -105,12 +114,14 @@ function write(path: string, content: string): void {
 /** Write a complete test case into a fresh temp dir; returns the test-case dir and the library dir. */
 export function buildTestCase(opts: BuildTestCaseOptions): { tiersDir: string; resourcesDir: string } {
   const root = tmpDir('scylla-case-');
-  const original = opts.layout === 'original';
-  const tiersDir = original ? join(root, 'tests', 'fixtures', 'tests', 'test-001') : join(root, 'test-001');
+  const id = opts.id ?? 'test-001';
+  const shared = opts.layout === 'shared';
+  const original = opts.layout === 'original' || shared;
+  const tiersDir = original ? join(root, 'tests', 'fixtures', 'tests', id) : join(root, id);
   const resourcesDir = original ? join(root, 'tests', 'claude-code', 'shared') : join(tiersDir, 'resources');
 
   const testYaml: Record<string, unknown> = {
-    id: 'test-001',
+    id,
     name: 'Hello world',
     language: opts.language ?? 'python',
     source: { repo: opts.repo.path, hash: opts.repo.commit },
@@ -125,14 +136,23 @@ export function buildTestCase(opts: BuildTestCaseOptions): { tiersDir: string; r
   if (criteria !== null) write(join(tiersDir, 'expected', 'criteria.md'), criteria);
   if (rubric !== null) write(join(tiersDir, 'expected', 'rubric.yaml'), rubric);
 
+  if (opts.testConfig !== undefined) write(join(tiersDir, 'config.yaml'), opts.testConfig);
+
   for (const [tier, subtests] of Object.entries(opts.tiers ?? DEFAULT_TIERS)) {
     for (const [dirName, config] of Object.entries(subtests)) {
+      if (shared) {
+        const file = join(resourcesDir, 'subtests', tier.toLowerCase(), `${dirName}.yaml`);
+        write(file, config === null ? '' : stringify(config));
+        continue;
+      }
       const dir = join(tiersDir, tier.toLowerCase(), dirName);
       mkdirSync(dir, { recursive: true });
       if (config !== null) write(join(dir, 'config.yaml'), stringify(config));
     }
   }
   for (const [rel, content] of Object.entries(opts.files ?? {})) write(join(tiersDir, rel), content);
+  for (const [rel, content] of Object.entries(opts.libraryFiles ?? {}))
+    write(join(resourcesDir, rel), content);
 
   for (const [stem, content] of Object.entries(opts.blocks ?? DEFAULT_BLOCKS))
     write(join(resourcesDir, 'blocks', `${stem}.md`), content);

@@ -1,12 +1,14 @@
 // `scylla run`: resolve the configuration of each test case, run or resume the experiment (or a
 // batch of them under shared slots), print the summary.
 import { resolve } from 'node:path';
+import { formatProblem } from '../../config/problem.js';
 import { resolveExperimentConfig, type RunCliOptions } from '../../config/resolve-experiment.js';
 import type { ExperimentContext } from '../../engine/context.js';
 import { runBatch } from '../../engine/run-batch.js';
 import { runExperiment } from '../../engine/run-experiment.js';
 import { EXIT_CODES, UsageError } from '../../errors.js';
 import { describeStopReason } from '../../outcomes.js';
+import { checkExperimentSubtests } from '../../fixture/check-experiment.js';
 import { loadTestCase } from '../../fixture/load-test-case.js';
 import { createLogger, type Logger } from '../../util/logger.js';
 import { createProgressView } from '../progress-view.js';
@@ -65,6 +67,9 @@ function cliLayer(tiersDir: string, opts: Opts): RunCliOptions {
     maxCostUsd: num(opts.maxCostUsd),
     resultsDir: str(opts.resultsDir),
     keepWorkspaces: opts.keepWorkspaces === true,
+    subtests: opts.subtests as string[] | undefined,
+    subtestsDir: str(opts.subtestsDir),
+    skipAgentTeams: opts.skipAgentTeams === true ? true : undefined,
   };
 }
 
@@ -75,8 +80,11 @@ function asPath(bin: string | undefined): string | undefined {
 
 function prepare(tiersDir: string, opts: Opts, logger: Logger) {
   const testCase = loadTestCase(tiersDir);
-  for (const w of testCase.warnings) logger.warn(`warning: ${w}`);
-  return { testCase, config: resolveExperimentConfig(cliLayer(tiersDir, opts), testCase) };
+  for (const w of testCase.warnings) logger.warn(`warning: ${formatProblem(w)}`);
+  const config = resolveExperimentConfig(cliLayer(tiersDir, opts), testCase);
+  // Every subtest must resolve before anything is created (all problems at once).
+  checkExperimentSubtests(config);
+  return { testCase, config };
 }
 
 export async function run(opts: Opts): Promise<number> {
@@ -93,7 +101,7 @@ export async function run(opts: Opts): Promise<number> {
   const cases = dirs.map((d) => prepare(d, opts, logger));
   if (opts.dryRun) {
     for (const c of cases)
-      printDryRun(planExperiment(c.config, { fresh: opts.fresh === true }), c.config.experimentId);
+      printDryRun(planExperiment(c.config, { fresh: opts.fresh === true }), c.config.experimentId, c.config);
     return 0;
   }
   const stops = installStopHandlers(logger);

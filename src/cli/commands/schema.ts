@@ -5,7 +5,7 @@ import { SCHEMA_KINDS, schemaFileName, schemaFileText, type SchemaKind } from '.
 import { writeFileAtomic } from '../../util/atomic-write.js';
 
 export interface SchemaOptions {
-  /** test | subtest | rubric | experiment; omitted with `write`. */
+  /** test | subtest | tiers | rubric | experiment; omitted with `write`. */
   kind?: string;
   /** Write every schema into this directory instead of printing one. */
   write?: string;

@@ -1,15 +1,14 @@
-// `scylla validate --tiers-dir DIR [--tiers ...] [--json]`: what every subtest will receive, and every problem.
-import { relative } from 'node:path';
-import {
-  validateTestCase,
-  type Problem,
-  type SubtestView,
-  type ValidationReport,
-} from '../../fixture/validate.js';
+// `scylla validate --tiers-dir DIR [--tiers ...] [--subtests ...] [--json]`: what every subtest will
+// receive, and every problem (with file, line, field and value).
+import { formatProblem } from '../../config/problem.js';
+import { validateTestCase, type SubtestView, type ValidationReport } from '../../fixture/validate.js';
 
 export interface ValidateOptions {
   tiersDir: string;
   tiers?: string[];
+  subtests?: string[];
+  subtestsDir?: string;
+  skipAgentTeams?: boolean;
   json?: boolean;
 }
 
@@ -20,7 +19,12 @@ export function run(opts: ValidateOptions): Promise<number> {
 }
 
 function execute(opts: ValidateOptions): number {
-  const report = validateTestCase(opts.tiersDir, { tiers: opts.tiers });
+  const report = validateTestCase(opts.tiersDir, {
+    tiers: opts.tiers,
+    subtests: opts.subtests,
+    subtestsDir: opts.subtestsDir,
+    skipAgentTeams: opts.skipAgentTeams,
+  });
   if (opts.json) console.log(JSON.stringify(report, null, 2));
   else console.log(render(report));
   return report.errors > 0 ? 1 : 0;
@@ -37,7 +41,7 @@ function row(s: SubtestView): string[] {
     list(s.agents) + (s.mainAgent ? ` (main: ${s.mainAgent})` : ''),
     s.tools,
     list(s.mcp),
-    s.systemPrompt + (s.thinking ? `, thinking ${s.thinking}` : ''),
+    s.systemPrompt + (s.thinking ? `, thinking ${s.thinking}` : '') + (s.agentTeams ? ', agent teams' : ''),
     s.base ?? '-',
   ];
 }
@@ -53,29 +57,25 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
-function where(p: Problem, cwd: string): string {
-  if (!p.file) return '';
-  const rel = relative(cwd, p.file);
-  const file = rel && !rel.startsWith('..') ? rel : p.file;
-  return `${file}${p.line ? `:${p.line}` : ''}: `;
-}
-
 /** Human-readable report. */
 export function render(r: ValidationReport, cwd = process.cwd()): string {
   const out: string[] = [
     `Test case ${r.testId ?? '?'} (${r.dir})`,
     `Resources: ${r.resourcesDir ?? 'none'}`,
+    ...(r.tiers.some((t) => t.origin === 'shared') ? [`Shared subtests: ${r.subtestsDir}`] : []),
     '',
   ];
-  const header = ['subtest', 'blocks', 'skills', 'agents', 'tools', 'MCP', 'system prompt', 'base'];
+  const header = ['subtest', 'blocks', 'skills', 'agents', 'tools', 'MCP', 'settings', 'base'];
   for (const t of r.tiers) {
-    out.push(`${t.id} (${t.subtests.length} subtest${t.subtests.length === 1 ? '' : 's'})`);
+    const count = `${t.subtests.length} subtest${t.subtests.length === 1 ? '' : 's'}`;
+    const from = t.origin === 'shared' ? `, shared: ${t.dir}` : '';
+    out.push(
+      `${t.id}${t.name ? ` ${t.name}` : ''} (${count}${from})${t.description ? ` — ${t.description}` : ''}`,
+    );
     out.push(...table(header, t.subtests.map(row)), '');
   }
   for (const p of r.problems)
-    out.push(
-      `${p.severity === 'error' ? 'error  ' : 'warning'} ${where(p, cwd)}${p.field ? `${p.field}: ` : ''}${p.message}`,
-    );
+    out.push(`${p.severity === 'error' ? 'error  ' : 'warning'} ${formatProblem(p, cwd)}`);
   out.push(
     `${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}`,
   );
