@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import type { Problem } from './problem.js';
+import type { Problem } from '../problem.js';
 import { issuesToProblems } from './yaml-issues.js';
 
 export { valueAt } from './yaml-issues.js';

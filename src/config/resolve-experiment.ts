@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { resolveModelAlias } from '../agent/models.js';
+import { resolveModelAlias } from './model-aliases.js';
 import { ConfigError, UsageError } from '../errors.js';
 import {
   DEFAULTS,

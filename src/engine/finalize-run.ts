@@ -8,12 +8,12 @@ import { InternalError } from '../errors.js';
 import type { Consensus } from '../judge/consensus.js';
 import type { PipelineResult } from '../judge/pipeline.js';
 import type { Judgment } from '../judge/judgment.js';
+import { runPipelineResult } from '../judge/pipeline.js';
 import { writeRunReports } from '../report/run-report.js';
-import type { RunResult } from '../report/run-result.js';
+import type { RunResult } from '../stats/run-result.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { ExperimentContext, RunSpec } from './context.js';
-import { runPipelineResult } from './run-pipeline.js';
 
 export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): void {
   const consensusFile = join(spec.runDir, 'judge', 'result.json');

@@ -8,7 +8,7 @@ import { loadAgentResult } from '../agent/result.js';
 import { RateLimitError } from '../errors.js';
 import { consensus, type Consensus } from '../judge/consensus.js';
 import { buildJudgeContext, type PipelineStepView } from '../judge/context.js';
-import type { PipelineResult } from '../judge/pipeline.js';
+import { runPipelineResult, type PipelineResult } from '../judge/pipeline.js';
 import { runJudge } from '../judge/run-judge.js';
 import type { Judgment } from '../judge/judgment.js';
 import { JUDGE_SYSTEM_PROMPT } from '../judge/system-prompt.js';
@@ -17,7 +17,6 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { ChangedFile } from '../workspace/diff.js';
 import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
 import { pauseMs } from './rate-limits.js';
-import { runPipelineResult } from './run-pipeline.js';
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
 
@@ -34,7 +33,7 @@ export function judgeContextFor(
   return buildJudgeContext({
     taskPrompt: read(join(spec.runDir, 'task_prompt.md')),
     agentResult: agent?.resultText ?? '',
-    agentFailure: agent && agent.failure !== 'completed' ? agent.failure : undefined,
+    agentOutcome: agent && agent.failure !== 'completed' ? agent.failure : undefined,
     changedFiles: files.map((f) => ({ path: f.path, status: f.status })),
     diff: read(join(spec.runDir, 'diff.patch')),
     deletedFiles: files.filter((f) => f.status === 'deleted').map((f) => f.path),

@@ -27,7 +27,7 @@ import { openExperiment } from './open-experiment.js';
 import { tierGroups } from './planner.js';
 import { schedule } from './scheduler.js';
 import { assertNoParentClaudeMd } from '../agent/isolation.js';
-import { validateModels } from '../agent/validate-models.js';
+import { validateModels } from './validate-models.js';
 import type { Slots } from './slots.js';
 import { openSession, type Session } from './session.js';
 
@@ -214,7 +214,7 @@ function bestEffort(write: () => void): void {
 async function validateOnce(ctx: ExperimentContext, skip: boolean): Promise<void> {
   if (skip || ctx.store.getKv('models_validated')) return;
   const r = await validateModels({
-    agent: ctx.config.agent,
+    adapter: ctx.adapter,
     agentModel: ctx.config.model,
     judges: ctx.judges,
     env: ctx.env,

@@ -11,12 +11,7 @@ import { RESULT_OUTCOMES } from '../outcomes.js';
 import { buildTaskPrompt, materialize } from '../materialize/index.js';
 import { writeMcpConfig } from '../mcp/config-file.js';
 import { prepareMcp } from '../mcp/prepare.js';
-import {
-  runPipeline,
-  compareWithBaseline,
-  loadPipelineResult,
-  type PipelineResult,
-} from '../judge/pipeline.js';
+import { runPipeline, compareWithBaseline, type PipelineResult } from '../judge/pipeline.js';
 import { judgeRun } from './judge-run.js';
 import { endLeftovers, trackAgentProcess } from './leftovers.js';
 import { pauseMs } from './rate-limits.js';
@@ -347,11 +342,6 @@ async function runBuildPipeline(
   const result: PipelineResult = compareWithBaseline(raw, ctx.pipelineBaseline);
   writeJsonAtomic(join(spec.runDir, 'judge', 'pipeline.json'), result);
   ctx.store.transition(key, 'diff_captured', 'pipeline_done');
-}
-
-/** The stored pipeline result of a run (null when the stage produced none). */
-export function runPipelineResult(runDir: string): PipelineResult | null {
-  return loadPipelineResult(join(runDir, 'judge', 'pipeline.json'));
 }
 
 // --- stage: clean --------------------------------------------------------------------------

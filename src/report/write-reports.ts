@@ -13,7 +13,7 @@ import { renderExperimentReport } from './experiment-report.js';
 import { renderHtmlReport } from './html/html-report.js';
 import { experimentReportJson, subtestReportJson, tierReportJson } from './report-json.js';
 import { renderRunReport, runReportJson } from './run-report.js';
-import { loadRunResult } from './run-result.js';
+import { loadRunResult } from '../stats/run-result.js';
 import { sortTiers, type ReportTier } from './store-tiers.js';
 import { renderSubtestReport } from './subtest-report.js';
 import { renderTierReport } from './tier-report.js';

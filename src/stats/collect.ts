@@ -1,9 +1,9 @@
 // Collects finalized run outcomes from the store and the runs' run_result.json files.
-import { loadRunResult } from '../report/run-result.js';
+import { loadRunResult } from './run-result.js';
 import { isFinal } from '../store/run-state.js';
 import type { StoreReader } from '../store/reader.js';
 import { runDir } from '../workspace/paths.js';
-import { runResultDir } from '../report/judge-set-files.js';
+import { runResultDir } from './judge-set-files.js';
 import type { RunOutcome } from './subtest-stats.js';
 
 /**

@@ -1,7 +1,7 @@
 // `scylla run`: resolve the configuration of each test case, run or resume the experiment (or a
 // batch of them under shared slots), print the summary.
 import { resolve } from 'node:path';
-import { formatProblem } from '../../config/problem.js';
+import { formatProblem } from '../../problem.js';
 import { resolveExperimentConfig, type RunCliOptions } from '../../config/resolve-experiment.js';
 import type { ExperimentContext } from '../../engine/context.js';
 import { runBatch } from '../../engine/run-batch.js';

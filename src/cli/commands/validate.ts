@@ -1,6 +1,6 @@
 // `scylla validate --tiers-dir DIR [--tiers ...] [--subtests ...] [--json]`: what every subtest will
 // receive, and every problem (with file, line, field and value).
-import { formatProblem } from '../../config/problem.js';
+import { formatProblem } from '../../problem.js';
 import { validateTestCase, type SubtestView, type ValidationReport } from '../../fixture/validate.js';
 
 export interface ValidateOptions {
