@@ -1,8 +1,8 @@
 // Builds the ExperimentConfig from CLI options > --config file > test.yaml > defaults.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { resolveModelAlias } from './model-aliases.js';
+import { fileSha256 } from '../util/hash.js';
 import { ConfigError, UsageError } from '../errors.js';
 import {
   DEFAULTS,
@@ -76,8 +76,7 @@ export interface TestCaseInputs {
   subtestsDir?: string;
 }
 
-const sha = (file: string | null) =>
-  file && existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : null;
+const sha = fileSha256;
 
 /** Resolve a repo given relative to `base` unless it is a URL or absolute. */
 function resolveRepo(repo: string, base: string): string {

@@ -327,6 +327,21 @@ async function runBuildPipeline(
   key: RunKey,
   row: RunRow,
 ): Promise<void> {
+  const result = await buildPipelineOf(ctx, spec, row, join(spec.runDir, 'judge'));
+  writeJsonAtomic(join(spec.runDir, 'judge', 'pipeline.json'), result);
+  ctx.store.transition(key, 'diff_captured', 'pipeline_done');
+}
+
+/**
+ * The build/lint/test pipeline on the run's agent commit (its worktree restored from the branch if
+ * it was removed), compared with the experiment's baseline; scripts are saved under `judgeDir`.
+ */
+export async function buildPipelineOf(
+  ctx: ExperimentContext,
+  spec: RunSpec,
+  row: RunRow,
+  judgeDir: string,
+): Promise<PipelineResult> {
   const ws = await ensureWorktree(ctx, spec);
   // Runs after the diff was captured, so its caches can never pollute the agent's diff.
   await resetWorktree(ws, row.agent_commit ?? 'HEAD', { keepUntracked: true });
@@ -335,13 +350,11 @@ async function runBuildPipeline(
       workspace: ws,
       language: ctx.config.language,
       declared: ctx.declaredPipeline,
-      scriptsDir: join(spec.runDir, 'judge', 'commands'),
+      scriptsDir: join(judgeDir, 'commands'),
       signal: ctx.hardStop,
     }),
   );
-  const result: PipelineResult = compareWithBaseline(raw, ctx.pipelineBaseline);
-  writeJsonAtomic(join(spec.runDir, 'judge', 'pipeline.json'), result);
-  ctx.store.transition(key, 'diff_captured', 'pipeline_done');
+  return compareWithBaseline(raw, ctx.pipelineBaseline);
 }
 
 // --- stage: clean --------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { NotAnExperimentError } from '../errors.js';
-import { openReadOnly, type Db } from './connection.js';
+import { fileStamp, openReadOnly, type Db } from './connection.js';
 import { KV_ENTRIES, type KvKey, type KvValue } from './kv.js';
 import {
   AttemptRowSchema,
@@ -51,6 +51,14 @@ export class StoreReader {
 
   close(): void {
     this.db.close();
+  }
+
+  /**
+   * A read-only view of a store nobody was writing is a snapshot: true once the file has changed
+   * since (reopen to see it). A live view (and the writer) is never outdated.
+   */
+  outdated(): boolean {
+    return false;
   }
 
   /**
@@ -234,11 +242,13 @@ export class StoreReader {
       .map((r) => RerunRowSchema.parse(r));
   }
 
-  /** The runs a rerun selected. */
-  rerunRuns(id: number): RunKey[] {
+  /** The runs a rerun selected, with the attempt each was at then. */
+  rerunRuns(id: number): (RunKey & { attempt: number })[] {
     return this.db
-      .prepare('SELECT tier, subtest, run FROM rerun_runs WHERE rerun_id = ? ORDER BY tier, subtest, run')
-      .all(id) as RunKey[];
+      .prepare(
+        'SELECT tier, subtest, run, from_attempt AS attempt FROM rerun_runs WHERE rerun_id = ? ORDER BY tier, subtest, run',
+      )
+      .all(id) as (RunKey & { attempt: number })[];
   }
 
   // --- pauses, winners, entries -------------------------------------------------------------
@@ -284,8 +294,22 @@ export class StoreReader {
 
 /** A read-only view of the store of the experiment directory `dir`. */
 class ReadOnlyStore extends StoreReader {
+  private constructor(
+    file: string,
+    db: Db,
+    private readonly snapshotOf: string | null,
+  ) {
+    super(file, db);
+  }
+
   static open(file: string): ReadOnlyStore {
-    return new ReadOnlyStore(file, openReadOnly(file));
+    const stamp = fileStamp(file);
+    const { db, snapshot } = openReadOnly(file);
+    return new ReadOnlyStore(file, db, snapshot ? stamp : null);
+  }
+
+  override outdated(): boolean {
+    return this.snapshotOf !== null && fileStamp(this.file) !== this.snapshotOf;
   }
 }
 

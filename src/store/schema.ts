@@ -189,6 +189,7 @@ export const MIGRATIONS: readonly string[] = [
     tier TEXT NOT NULL,
     subtest TEXT NOT NULL,
     run INTEGER NOT NULL,
+    from_attempt INTEGER NOT NULL,
     PRIMARY KEY (rerun_id, tier, subtest, run)
   );
   `,

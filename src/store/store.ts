@@ -345,7 +345,8 @@ export class Store extends StoreReader {
   startRerun(r: {
     kind: RerunRow['kind'];
     request: unknown;
-    runs: RunKey[];
+    /** The selected runs, with the attempt each was at when selected. */
+    runs: (RunKey & { attempt: number })[];
     user: string | null;
     host: string | null;
   }): number {
@@ -360,9 +361,9 @@ export class Store extends StoreReader {
           .lastInsertRowid,
       );
       const ins = this.db.prepare(
-        'INSERT INTO rerun_runs (rerun_id, tier, subtest, run) VALUES (?, ?, ?, ?)',
+        'INSERT INTO rerun_runs (rerun_id, tier, subtest, run, from_attempt) VALUES (?, ?, ?, ?, ?)',
       );
-      for (const k of r.runs) ins.run(id, k.tier, k.subtest, k.run);
+      for (const k of r.runs) ins.run(id, k.tier, k.subtest, k.run, k.attempt);
       return id;
     })();
   }

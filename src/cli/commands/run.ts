@@ -7,6 +7,7 @@ import type { ExperimentContext } from '../../engine/context.js';
 import { runBatch } from '../../engine/run-batch.js';
 import { runExperiment } from '../../engine/run-experiment.js';
 import { EXIT_CODES, UsageError } from '../../errors.js';
+import type { RunState } from '../../store/run-state.js';
 import { describeStopReason } from '../../outcomes.js';
 import { checkExperimentSubtests } from '../../fixture/check-experiment.js';
 import { loadTestCase } from '../../fixture/load-test-case.js';
@@ -73,6 +74,20 @@ function cliLayer(tiersDir: string, opts: Opts): RunCliOptions {
   };
 }
 
+/** `--until` stages and the state a run waits in. */
+const UNTIL: Record<string, RunState> = {
+  workspace: 'prompt_written',
+  agent: 'diff_captured',
+  pipeline: 'pipeline_done',
+};
+
+function untilState(v: unknown): RunState | undefined {
+  if (typeof v !== 'string') return undefined;
+  const state = UNTIL[v];
+  if (!state) throw new UsageError(`--until: unknown stage '${v}' (known: ${Object.keys(UNTIL).join(', ')})`);
+  return state;
+}
+
 /** A command with a slash is a path relative to this directory; a bare name stays a name for PATH. */
 function asPath(bin: string | undefined): string | undefined {
   return bin?.includes('/') ? resolve(bin) : bin;
@@ -108,6 +123,8 @@ export async function run(opts: Opts): Promise<number> {
   try {
     const common = {
       fresh: opts.fresh === true,
+      until: untilState(opts.until),
+      skipValidation: opts.skipValidation === true,
       logger,
       softStop: stops.soft,
       hardStop: stops.hard,
@@ -133,7 +150,10 @@ export async function run(opts: Opts): Promise<number> {
     if (cases.length > 1) console.log(`\nBatch summary: ${cases[0].config.resultsDir}/batch.md`);
     if (stops.soft.aborted || stops.hard.aborted) return EXIT_CODES.interrupted;
     if (outcomes.some((o) => o.error || o.outcome?.stopReason?.kind === 'disk_full')) return EXIT_CODES.error;
-    return outcomes.every((o) => o.outcome?.status === 'completed') ? EXIT_CODES.ok : EXIT_CODES.incomplete;
+    // --until: stopping at the stage is what was asked for.
+    const asked = (o: (typeof outcomes)[number]) =>
+      o.outcome?.status === 'completed' || o.outcome?.stopReason?.kind === 'stage_limit';
+    return outcomes.every(asked) ? EXIT_CODES.ok : EXIT_CODES.incomplete;
   } finally {
     view.stop();
     stops.dispose();
