@@ -1,6 +1,6 @@
 // Opening scylla.db: read-write (created whole, migrated once under a write lock) or read-only
 // (never writes; a store of an older schema is migrated in a private in-memory copy).
-import { existsSync, linkSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ScyllaError } from '../errors.js';
 import { MIGRATIONS } from './schema.js';
@@ -103,4 +103,23 @@ export function openReadOnly(file: string): Db {
   for (let i = v; i < MIGRATIONS.length; i++) copy.exec(MIGRATIONS[i]);
   copy.pragma(`user_version = ${MIGRATIONS.length}`);
   return copy;
+}
+
+/**
+ * An in-memory copy of a store file that no process has open (its WAL is checkpointed into it):
+ * reading it creates no file. The copy's header is switched from WAL to rollback mode, which an
+ * in-memory database needs; an older schema is migrated in the copy.
+ */
+export function openSnapshot(file: string): Db {
+  const bytes = readFileSync(file);
+  if (bytes.length >= 20) bytes[18] = bytes[19] = 1;
+  const db = tune(new Database(bytes));
+  const v = versionOf(db);
+  if (v > MIGRATIONS.length) {
+    db.close();
+    throw new StoreTooNewError(file, v);
+  }
+  for (let i = v; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i]);
+  if (v < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  return db;
 }

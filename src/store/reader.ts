@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { NotAnExperimentError } from '../errors.js';
-import { openReadOnly, type Db } from './connection.js';
+import { openReadOnly, openSnapshot, type Db } from './connection.js';
 import { KV_ENTRIES, type KvKey, type KvValue } from './kv.js';
 import {
   AttemptRowSchema,
@@ -23,6 +23,16 @@ import {
   type TransitionRow,
 } from './rows.js';
 import type { RunKey } from './run-key.js';
+import {
+  ACTIVE_RUNS_SQL,
+  RUN_COUNTS_SQL,
+  RunCountsSchema,
+  RunListRowSchema,
+  runPageSql,
+  type RunCounts,
+  type RunListRow,
+  type RunPageQuery,
+} from './run-page.js';
 
 /** Which runs a query returns. */
 export interface RunFilter {
@@ -197,6 +207,32 @@ export class StoreReader {
       { value: string } | undefined;
     return row ? (KV_ENTRIES[key].parse(JSON.parse(row.value)) as KvValue<K>) : undefined;
   }
+
+  // --- pages of runs (the viewer) -------------------------------------------------------------
+
+  /** One page of runs matching `q`, sorted, with the number of all runs that match. */
+  runsPage(q: RunPageQuery): { rows: RunListRow[]; total: number } {
+    const sql = runPageSql(q);
+    const rows = this.db
+      .prepare(sql.page)
+      .all(...sql.params, q.limit, q.offset ?? 0)
+      .map((r) => RunListRowSchema.parse(r));
+    const total = (this.db.prepare(sql.count).get(...sql.params) as { n: number }).n;
+    return { rows, total };
+  }
+
+  /** How many runs are done, passed, under way, waiting and to redo (one aggregate query). */
+  runCounts(): RunCounts {
+    return RunCountsSchema.parse(this.db.prepare(RUN_COUNTS_SQL).get());
+  }
+
+  /** The runs under way (neither waiting, nor finished, nor to redo), oldest change first. */
+  activeRuns(): RunRow[] {
+    return this.db
+      .prepare(ACTIVE_RUNS_SQL)
+      .all()
+      .map((r) => RunRowSchema.parse(r));
+  }
 }
 
 /** A read-only view of the store of the experiment directory `dir`. */
@@ -213,4 +249,25 @@ class ReadOnlyStore extends StoreReader {
 export function openStoreReader(file: string): StoreReader {
   if (!existsSync(file)) throw new NotAnExperimentError(dirname(file));
   return ReadOnlyStore.open(file);
+}
+
+/**
+ * Open `file` for reading without leaving any file beside it. While no process has the store open
+ * (no `-wal` file), it is read into memory whole — a plain read-only open would create SQLite's
+ * `-shm`/`-wal` index files next to it; with a writer present it is opened read-only as usual
+ * (those files are the writer's). `snapshot` says which happened: a snapshot never changes.
+ */
+export function openStoreSnapshot(file: string): { store: StoreReader; snapshot: boolean } {
+  if (!existsSync(file)) throw new NotAnExperimentError(dirname(file));
+  const db = existsSync(`${file}-wal`) ? null : openSnapshot(file);
+  if (db && !existsSync(`${file}-wal`)) return { store: new SnapshotStore(file, db), snapshot: true };
+  db?.close();
+  return { store: ReadOnlyStore.open(file), snapshot: false };
+}
+
+/** A store read into memory: see openStoreSnapshot. */
+class SnapshotStore extends StoreReader {
+  constructor(file: string, db: Db) {
+    super(file, db);
+  }
 }
