@@ -30,7 +30,11 @@ export interface RunPageQuery {
 /** A run row with its judges' agreement on the current attempt. */
 export const RunListRowSchema = RunRowSchema.extend({
   /** Valid judgments with a score. */
-  valid_judges: z.number().int().nullable().transform((n) => n ?? 0),
+  valid_judges: z
+    .number()
+    .int()
+    .nullable()
+    .transform((n) => n ?? 0),
   /** max − min of the valid judges' scores (null: fewer than two). */
   score_spread: z.number().nullable(),
 });

@@ -38,7 +38,7 @@ export class LiveHub {
     for (const name of l.watch ?? this.catalog.list().map((h) => h.name)) this.versionOf(name, true);
     this.listeners.add(l);
     this.send(l, 'hello', { watching: l.watch ? [...l.watch] : 'all' });
-    req.on('close', () => {
+    res.on('close', () => {
       this.listeners.delete(l);
       if (this.listeners.size === 0) this.stop();
     });

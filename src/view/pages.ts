@@ -27,7 +27,7 @@ export function page(p: PageSpec): string {
   const scripts = (p.scripts ?? []).map((s) => `<script src="${esc(s)}" defer></script>`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(p.title)} · Scylla</title>
+<title>${esc(p.title)} · Scylla</title><link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 ${styles.join('\n')}
 ${scripts.join('\n')}
 <script type="module" src="/assets/${esc(p.script)}"></script>

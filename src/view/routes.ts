@@ -227,5 +227,6 @@ export function buildRoutes(catalog: Catalog, hub: LiveHub): Router {
   }));
   r.get('/raw/:exp/*', (ctx) => rawFile(exp(ctx), ctx.rest));
   r.get('/assets/*', (ctx) => asset(ctx.rest));
+  r.get('/favicon.ico', () => asset(['favicon.svg']));
   return r;
 }

@@ -94,8 +94,9 @@ export async function readTranscriptWindow(
     const size = (await fh.stat()).size;
     const events: TranscriptEvent[] = [];
     let pos = Math.max(0, Math.min(from, size));
-    while (pos < size && pos - from < budget) {
-      const want = Math.min(size - pos, Math.max(budget - (pos - from), 64 * 1024));
+    // One read of `budget` bytes, cut at its last newline; a line longer than that is read whole.
+    while (pos < size && events.length === 0) {
+      const want = Math.min(size - pos, budget);
       const buf = Buffer.alloc(want);
       const { bytesRead } = await fh.read(buf, 0, want, pos);
       const chunk = buf.subarray(0, bytesRead);

@@ -159,13 +159,18 @@ function summary(d) {
   fill(
     boxes.files,
     d.files.length
-      ? table(
-          [{ title: 'File' }, { title: 'Size', cls: 'n' }],
-          d.files.map((f) => [
-            h('a', { href: rawUrl(exp, f.path) }, f.path.slice(d.dir.length + 1)),
-            kb(f.size),
-          ]),
-          { id: 'files' },
+      ? h(
+          'details',
+          {},
+          h('summary', {}, `${d.files.length} files (raw, as written)`),
+          table(
+            [{ title: 'File' }, { title: 'Size', cls: 'n' }],
+            d.files.map((f) => [
+              h('a', { href: rawUrl(exp, f.path) }, f.path.slice(d.dir.length + 1)),
+              kb(f.size),
+            ]),
+            { id: 'files' },
+          ),
         )
       : h('p', { class: 'muted' }, 'No files.'),
   );
