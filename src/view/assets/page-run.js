@@ -129,7 +129,7 @@ function summary(d) {
   fill(
     boxes.provenance,
     p.model
-      ? h('details', { open: true }, h('summary', {}, 'MODEL.md'), h('pre', { id: 'model-md' }, p.model.text))
+      ? h('details', {}, h('summary', {}, 'MODEL.md'), h('pre', { id: 'model-md' }, p.model.text))
       : h('p', { class: 'muted' }, 'No MODEL.md.'),
     p.replay
       ? h(
