@@ -192,10 +192,10 @@ describe('scylla view in headless Chromium', () => {
       const count = async () => Number((await page.locator('#done-count').textContent())?.split('/')[0]);
       const first = await count();
       expect(first).toBeLessThan(9);
-      await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+      await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
       await expect.poll(count, { timeout: 30_000 }).toBeGreaterThan(first);
       // Still the same page: it was never reloaded.
-      expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+      expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
       expect(await page.locator('#live').isVisible()).toBe(true);
       await page.close();
     } finally {
