@@ -27,8 +27,11 @@ import {
   ACTIVE_RUNS_SQL,
   RUN_COUNTS_SQL,
   RunCountsSchema,
+  RunKeyRowSchema,
+  runKeysSql,
   RunListRowSchema,
   runPageSql,
+  type RunKeyRow,
   type RunCounts,
   type RunListRow,
   type RunPageQuery,
@@ -219,6 +222,15 @@ export class StoreReader {
       .map((r) => RunListRowSchema.parse(r));
     const total = (this.db.prepare(sql.count).get(...sql.params) as { n: number }).n;
     return { rows, total };
+  }
+
+  /** Keys (and states) of every run matching the filter of `q`, in run order. */
+  runKeys(q: Omit<RunPageQuery, 'limit'>): RunKeyRow[] {
+    const sql = runKeysSql(q);
+    return this.db
+      .prepare(sql.sql)
+      .all(...sql.params)
+      .map((r) => RunKeyRowSchema.parse(r));
   }
 
   /** How many runs are done, passed, under way, waiting and to redo (one aggregate query). */

@@ -109,19 +109,49 @@ const JUDGE_AGREEMENT = `LEFT JOIN (
   FROM judgments WHERE valid = 1 AND score IS NOT NULL GROUP BY tier, subtest, run, attempt
 ) j ON j.tier = r.tier AND j.subtest = r.subtest AND j.run = r.run AND j.attempt = r.attempt`;
 
-/** The page query and the count query of `q` (same filter), with their parameters. */
+/** Valid scored judgments of a run's current attempt (`p` is the run), as a correlated subquery. */
+const JUDGES_OF = (what: string) =>
+  `(SELECT ${what} FROM judgments j WHERE j.tier = p.tier AND j.subtest = p.subtest AND j.run = p.run
+    AND j.attempt = p.attempt AND j.valid = 1 AND j.score IS NOT NULL)`;
+
+/**
+ * The page query and the count query of `q` (same filter), with their parameters. Sorted by judge
+ * agreement, every run's agreement is needed (one aggregate over the judgments); otherwise the page
+ * is cut first and only its runs' judgments are read.
+ */
 export function runPageSql(q: RunPageQuery): { page: string; count: string; params: unknown[] } {
   const w = where(q);
   const dir = q.desc ? 'DESC' : 'ASC';
   const sort = q.sort ?? 'run';
-  const order =
+  const order = (col: string) =>
     sort === 'run'
-      ? SORT_SQL.run.replace(/,|$/g, (m) => ` ${dir}${m}`)
-      : `${SORT_SQL[sort]} ${dir} NULLS LAST, ${SORT_SQL.run}`;
+      ? SORT_SQL.run.replace(/r\./g, `${col}.`).replace(/,|$/g, (m) => ` ${dir}${m}`)
+      : `${SORT_SQL[sort].replace(/r\./g, `${col}.`)} ${dir} NULLS LAST, ${SORT_SQL.run.replace(/r\./g, `${col}.`)}`;
+  const page =
+    sort === 'agreement'
+      ? `SELECT r.*, j.n AS valid_judges, CASE WHEN j.n >= 2 THEN j.spread END AS score_spread
+         FROM runs r ${JUDGE_AGREEMENT} ${w.sql} ORDER BY ${order('r')} LIMIT ? OFFSET ?`
+      : `WITH p AS (SELECT r.* FROM runs r ${w.sql} ORDER BY ${order('r')} LIMIT ? OFFSET ?)
+         SELECT p.*, ${JUDGES_OF('COUNT(*)')} AS valid_judges,
+           ${JUDGES_OF('CASE WHEN COUNT(*) >= 2 THEN MAX(j.score) - MIN(j.score) END')} AS score_spread
+         FROM p AS p ORDER BY ${order('p')}`;
+  return { page, count: `SELECT COUNT(*) AS n FROM runs r ${w.sql}`, params: w.params };
+}
+
+/** A run's key and state (what sorting by a value from outside the store needs). */
+export const RunKeyRowSchema = z.object({
+  tier: z.string(),
+  subtest: z.string(),
+  run: z.number().int(),
+  state: z.string(),
+});
+export type RunKeyRow = z.infer<typeof RunKeyRowSchema>;
+
+/** `SELECT` of the keys of every run matching the filter of `q`, in run order. */
+export function runKeysSql(q: Omit<RunPageQuery, 'limit'>): { sql: string; params: unknown[] } {
+  const w = where({ ...q, limit: 0 });
   return {
-    page: `SELECT r.*, j.n AS valid_judges, CASE WHEN j.n >= 2 THEN j.spread END AS score_spread
-      FROM runs r ${JUDGE_AGREEMENT} ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    count: `SELECT COUNT(*) AS n FROM runs r ${w.sql}`,
+    sql: `SELECT r.tier, r.subtest, r.run, r.state FROM runs r ${w.sql} ORDER BY ${SORT_SQL.run}`,
     params: w.params,
   };
 }

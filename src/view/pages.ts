@@ -1,6 +1,12 @@
 // The HTML of each page: a small server-rendered shell (title, breadcrumbs, where the data lives)
 // whose module script fills it from the JSON API. No inline script or style: the CSP forbids both.
-import { esc } from '../report/html/html-report.js';
+/** HTML-escape text (the report's own `esc` lives beside vega, which the server loads only for charts). */
+export function esc(s: string | number): string {
+  return String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
 
 /** A page: which module renders it, its title, breadcrumbs and data attributes. */
 export interface PageSpec {

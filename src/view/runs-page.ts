@@ -13,6 +13,8 @@ import {
 import { isFinal, runActivity } from '../store/run-state.js';
 import { loadRunResult } from '../report/run-result.js';
 import type { RunOutcome } from '../stats/subtest-stats.js';
+import type { StoreReader } from '../store/reader.js';
+import type { RunKey } from '../store/run-key.js';
 import type { ExperimentHandle } from './experiment-handle.js';
 import { HttpError } from './router.js';
 import { outcomesOf } from './stats-view.js';
@@ -91,6 +93,20 @@ function toRow(r: RunListRow, turns: number | null): z.infer<typeof RunsPageRowS
   };
 }
 
+/** One run as a list row (its judges' agreement read for it alone). */
+function listRow(store: StoreReader, k: RunKey): RunListRow {
+  const row = store.getRun(k)!;
+  const scores = store
+    .judgments(k)
+    .filter((j) => j.attempt === row.attempt && j.valid === 1 && j.score !== null)
+    .map((j) => j.score!);
+  return {
+    ...row,
+    valid_judges: scores.length,
+    score_spread: scores.length >= 2 ? Math.max(...scores) - Math.min(...scores) : null,
+  };
+}
+
 /** Turns of a row on a plain page: from statistics when they are at hand, else its run_result.json. */
 function shownTurns(h: ExperimentHandle, r: RunListRow): number | null {
   if (!isFinal(r.state)) return null;
@@ -132,23 +148,29 @@ export function runsPage(h: ExperimentHandle, q: RunsQuery): RunsPage {
       rows: page.rows.map((r) => toRow(r, shownTurns(h, r))),
     };
   }
-  const all = store.runsPage({
-    ...base,
-    sort: q.sort === 'turns' ? 'run' : q.sort,
-    limit: -1,
-    offset: 0,
-  }).rows;
-  let rows = all.map((r) => ({ r, turns: turnsOf(r) }));
-  if (q.minTurns !== undefined) rows = rows.filter((x) => x.turns !== null && x.turns >= q.minTurns!);
-  if (q.maxTurns !== undefined) rows = rows.filter((x) => x.turns !== null && x.turns <= q.maxTurns!);
+  let keys = store.runKeys(base).map((k) => ({ k, turns: turnsOf(k) }));
+  if (q.minTurns !== undefined) keys = keys.filter((x) => x.turns !== null && x.turns >= q.minTurns!);
+  if (q.maxTurns !== undefined) keys = keys.filter((x) => x.turns !== null && x.turns <= q.maxTurns!);
   if (q.sort === 'turns') {
     const sign = q.order === 'desc' ? -1 : 1;
-    rows.sort((a, b) => (a.turns === null ? 1 : b.turns === null ? -1 : sign * (a.turns - b.turns)));
+    keys.sort((a, b) =>
+      a.turns === null ? (b.turns === null ? 0 : 1) : b.turns === null ? -1 : sign * (a.turns - b.turns),
+    );
+  } else if (q.sort !== 'run') {
+    // Another sort with a turns filter: the store sorts, the filter keeps its order.
+    const order = new Map(
+      store
+        .runsPage({ ...base, sort: q.sort, limit: -1, offset: 0 })
+        .rows.map((r, i) => [`${r.tier}/${r.subtest}/${r.run}`, i]),
+    );
+    keys.sort(
+      (a, b) =>
+        order.get(`${a.k.tier}/${a.k.subtest}/${a.k.run}`)! -
+        order.get(`${b.k.tier}/${b.k.subtest}/${b.k.run}`)!,
+    );
   }
-  return {
-    total: rows.length,
-    offset: q.offset,
-    limit: q.limit,
-    rows: rows.slice(q.offset, q.offset + q.limit).map((x) => toRow(x.r, x.turns)),
-  };
+  const rows = keys
+    .slice(q.offset, q.offset + q.limit)
+    .map(({ k, turns }) => toRow(listRow(store, k), turns));
+  return { total: keys.length, offset: q.offset, limit: q.limit, rows };
 }

@@ -4,10 +4,10 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ScyllaError } from '../errors.js';
-import { esc } from '../report/html/html-report.js';
 import { checkAccess, securityHeaders } from './access.js';
 import { Catalog } from './catalog.js';
 import { LiveHub } from './live.js';
+import { esc } from './pages.js';
 import { PORT_TRIES, resolveViewOptions, type ViewOptions } from './options.js';
 import { HttpError, type Reply, type Router } from './router.js';
 import { buildRoutes } from './routes.js';

@@ -1,6 +1,6 @@
 // The experiment's numbers as the report computes them — per-subtest statistics, the tier
 // comparison, judge agreement — computed once per store version, and its charts as SVG images.
-import { heatmapChart, scatterChart, tierCharts, type Chart } from '../report/html/charts.js';
+import type { Chart } from '../report/html/charts.js';
 import { experimentReportJson, subtestSummaryJson } from '../report/report-json.js';
 import { tiersFromStore } from '../report/store-tiers.js';
 import { experimentStats, type ExperimentStats } from '../stats/experiment-stats.js';
@@ -70,6 +70,8 @@ export const CHART_IDS = [
 /** The report's charts, rendered once per store version. */
 export function chartsOf(h: ExperimentHandle): Promise<Chart[]> {
   return h.memoAsync('charts', async () => {
+    // vega is large: loaded when the first chart is asked for, not when the server starts.
+    const { heatmapChart, scatterChart, tierCharts } = await import('../report/html/charts.js');
     const s = statsOf(h);
     const [tiers, scatter, heatmap] = await Promise.all([tierCharts(s), scatterChart(s), heatmapChart(s)]);
     return [...tiers, ...(scatter ? [scatter] : []), ...(heatmap ? [heatmap] : [])];
