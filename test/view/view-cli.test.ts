@@ -2,7 +2,7 @@
 // files and diff2html served from the checkout and node_modules): prints its URL, takes the next
 // port when the asked one is busy, stops on SIGTERM; a directory that is not an experiment is exit 2.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,15 @@ describe('scylla view', () => {
     expect(await v.url).toMatch(/\?token=given-token-123$/);
     v.child.kill('SIGTERM');
     await v.exit;
+  });
+
+  it('ships what it serves: the browser files in the package, diff2html as a runtime dependency', () => {
+    const pkg = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'),
+    );
+    expect(pkg.files).toContain('src/view/assets');
+    expect(pkg.dependencies).toHaveProperty('diff2html');
+    expect(pkg.devDependencies ?? {}).not.toHaveProperty('diff2html');
   });
 
   it('exits 2 for a directory that is not an experiment', async () => {
