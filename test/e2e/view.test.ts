@@ -176,6 +176,26 @@ describe('scylla view in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('opens the tier, subtest and run-comparison pages: configuration, transcript search, two runs', async () => {
+    const tier = await open(`/e/${demo}/T1`);
+    await tier.locator('#subtests tbody tr').first().waitFor();
+    expect(await tier.locator('#subtests tbody tr').count()).toBe(2);
+    await tier.close();
+    const sub = await open(`/e/${demo}/T1/01`);
+    await sub.locator('#config').waitFor();
+    expect(await sub.locator('#config').textContent()).toContain('code-review');
+    await sub.locator('#search-q').fill('notes.txt');
+    await sub.locator('#search button').click();
+    await expect.poll(() => sub.locator('#search-results').textContent()).toContain('T1/01/run_01');
+    await sub.close();
+    const two = await open(`/compare/runs?a=${demo}/T0/00/run_01&b=${demo}/T1/01/run_01`);
+    await two.locator('#run-a .d2h-file-wrapper').first().waitFor();
+    await two.locator('#run-b .d2h-file-wrapper').first().waitFor();
+    await expect.poll(() => two.locator('#run-a [data-loaded]').count()).toBe(1);
+    await two.close();
+    expect(errors).toEqual([]);
+  });
+
   it('shows a running experiment whose finished count rises without a reload', async () => {
     slow = await startModelServer({ ...demoScript(), delayMs: 250 });
     const live = startScylla(
