@@ -1,4 +1,4 @@
-// Compare two experiments (or, once stores record them, two judge sets of one): per tier each
+// Compare two experiments (or two judge sets of one): per tier each
 // side's best subtest, per subtest both sides, with A − B differences, bootstrap CIs and Fisher p.
 import { compareJson } from '../report/compare-report.js';
 import { comparisonJson, rounded, subtestSummaryJson } from '../report/report-json.js';
@@ -9,18 +9,17 @@ import { HttpError } from './router.js';
 import { statsOf } from './stats-view.js';
 import { configOf } from './summaries.js';
 
-/**
- * The judge sets an experiment's store records. Today every store has one: the judges the
- * experiment ran with (set 1). A later `rerun --judges` adds numbered sets; compare takes the set
- * as a parameter already, so only this function has to learn about them.
- */
-export function judgeSets(_h: ExperimentHandle): number[] {
-  return [1];
+/** The judge sets an experiment's store records: 1 (its own judges), then each `rerun --judges`. */
+export function judgeSets(h: ExperimentHandle): number[] {
+  return h
+    .store()
+    .judgeSets()
+    .map((s) => s.id);
 }
 
 function pickSet(h: ExperimentHandle, raw: string | null): number {
   const sets = judgeSets(h);
-  if (raw === null || raw === '') return sets[0];
+  if (raw === null || raw === '') return h.store().currentJudgeSet();
   const n = Number(raw);
   if (!sets.includes(n))
     throw new HttpError(404, `${h.name} has no judge set '${raw}' (it records: ${sets.join(', ')})`);
@@ -50,7 +49,7 @@ function subtestRows(a: ExperimentStats, b: ExperimentStats) {
   });
 }
 
-/** The comparison of A against B (judge sets as given, else each side's first). */
+/** The comparison of A against B (judge sets as given, else each side's current one). */
 export function compareExperiments(
   a: ExperimentHandle,
   b: ExperimentHandle,
@@ -58,8 +57,8 @@ export function compareExperiments(
 ) {
   const setA = pickSet(a, sets.a);
   const setB = pickSet(b, sets.b);
-  const sa = statsOf(a);
-  const sb = statsOf(b);
+  const sa = statsOf(a, setA);
+  const sb = statsOf(b, setB);
   const tiers = compareJson(
     { label: a.name, model: configOf(a)?.model ?? null, stats: sa },
     { label: b.name, model: configOf(b)?.model ?? null, stats: sb },

@@ -2,7 +2,8 @@
 // and explanations — with the consensus and the links to each judge's prompt and reply. The
 // verdicts come from the store (the run's current attempt); the judge set is a parameter.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { judgeSetDir } from '../stats/judge-set-files.js';
 import { z } from 'zod';
 import { readJson } from './artefacts.js';
 import type { ExperimentHandle } from './experiment-handle.js';
@@ -67,7 +68,7 @@ export const RunJudgesSchema = z.object({
 });
 export type RunJudges = z.infer<typeof RunJudgesSchema>;
 
-/** The judges of run `key` (in `runDir`) in judge set `setParam` (default: the first). */
+/** The judges of run `key` (in `runDir`) in judge set `setParam` (default: the current one). */
 export function runJudges(
   h: ExperimentHandle,
   key: RunKey,
@@ -76,12 +77,13 @@ export function runJudges(
   setParam: string | null,
 ): RunJudges {
   const sets = judgeSets(h);
-  const set = setParam ? Number(setParam) : sets[0];
+  const set = setParam ? Number(setParam) : h.store().currentJudgeSet();
   if (!sets.includes(set)) throw new HttpError(404, `${h.name} has no judge set '${setParam}'`);
   const store = h.store();
   const row = store.getRun(key);
   if (!row) throw new HttpError(404, `no run ${relDir}`);
-  const rows = store.judgments(key).filter((j) => j.attempt === row.attempt);
+  const rows = store.judgments(key, set).filter((j) => j.attempt === row.attempt);
+  const setDir = relative(runDir, judgeSetDir(runDir, set));
   const criteria: string[] = [];
   const judges = rows.map((j) => {
     let parsed: unknown = {};
@@ -92,7 +94,7 @@ export function runJudges(
     }
     const v = VerdictSchema.parse(parsed);
     for (const id of Object.keys(v.criteria)) if (!criteria.includes(id)) criteria.push(id);
-    const dir = `judge/judge_${String(j.judge_number).padStart(2, '0')}`;
+    const dir = `${setDir}/judge_${String(j.judge_number).padStart(2, '0')}`;
     const files = ['prompt.md', 'response.txt', 'judgment.json', 'MODEL.md', 'timing.json']
       .map((f) => `${dir}/${f}`)
       .filter((f) => existsSync(join(runDir, f)))
@@ -113,7 +115,7 @@ export function runJudges(
       files,
     };
   });
-  const consensusRaw = readJson(join(runDir, 'judge', 'result.json'));
+  const consensusRaw = readJson(join(judgeSetDir(runDir, set), 'result.json'));
   const consensus = consensusRaw === null ? null : ConsensusSchema.parse(consensusRaw);
   for (const id of Object.keys(consensus?.criteria ?? {})) if (!criteria.includes(id)) criteria.push(id);
   const scores = judges.filter((j) => j.valid && j.score !== null).map((j) => j.score!);

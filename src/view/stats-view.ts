@@ -10,8 +10,11 @@ import { HttpError } from './router.js';
 import { configOf } from './summaries.js';
 
 /** Statistics of every tier and subtest (reads each finalized run's run_result.json once per version). */
-export function statsOf(h: ExperimentHandle): ExperimentStats {
-  return h.memo('stats', (store) => experimentStats(store, h.dir, tiersFromStore(store)));
+/** The experiment's statistics as judge set `judgeSet` (default: the current one) judged it. */
+export function statsOf(h: ExperimentHandle, judgeSet?: number): ExperimentStats {
+  return h.memo(`stats:${judgeSet ?? 'current'}`, (store) =>
+    experimentStats(store, h.dir, tiersFromStore(store), judgeSet ?? store.currentJudgeSet()),
+  );
 }
 
 /** The experiment's report.json, as `scylla report` would write it now. */
