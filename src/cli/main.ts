@@ -242,6 +242,28 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('repair')
+    .description("check an experiment's store against its run directories, or rebuild it from them (--apply)")
+    .argument('<dir>', 'experiment directory')
+    .option('--apply', 'write the rebuilt store (the old one is kept aside)')
+    .action(async (dir: string, opts: { apply?: boolean }) => {
+      const { run } = await import('./commands/repair.js');
+      process.exitCode = await run(dir, opts);
+    });
+
+  program
+    .command('clean')
+    .description(
+      'remove worktrees and scratch directories of finished runs; keep every diff, artefact and commit',
+    )
+    .argument('<dir>', 'experiment directory')
+    .option('--dry-run', 'list what would be removed and the space it would free')
+    .action(async (dir: string, opts: { dryRun?: boolean }) => {
+      const { run } = await import('./commands/clean.js');
+      process.exitCode = await run(dir, opts);
+    });
+
+  program
     .command('status')
     .description('progress of a running or finished experiment')
     .argument('[dir]', 'experiment directory, or a results directory (its newest experiment)', 'results')

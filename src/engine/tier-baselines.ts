@@ -142,7 +142,11 @@ function previousGroupWinner(
  * group's winner: the tier winner with the lowest cost-of-pass (then the higher score, then the lower
  * tier). First recordings win, so a resumed experiment inherits exactly the same baselines.
  */
-export function recordWinners(store: Store, expDir: string, tiers: Tier[]): void {
+export function recordWinners(
+  store: Store,
+  expDir: string,
+  tiers: readonly { id: string; subtests: readonly { id: string }[]; partial?: boolean }[],
+): void {
   const s = experimentStats(
     store,
     expDir,

@@ -87,6 +87,11 @@ export class StoreReader {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
+  /** SQLite's own integrity check passes. */
+  integrityOk(): boolean {
+    return this.db.pragma('integrity_check', { simple: true }) === 'ok';
+  }
+
   // --- experiment ---------------------------------------------------------------------------
 
   experiment(): ExperimentRow | undefined {

@@ -40,13 +40,20 @@ export class Store extends StoreReader {
 
   // --- experiment ---------------------------------------------------------------------------
 
-  initExperiment(e: { experimentId: string; configJson: string; configHash: string; version: string }): void {
+  initExperiment(e: {
+    experimentId: string;
+    configJson: string;
+    configHash: string;
+    version: string;
+    /** When it first started (a repaired store takes it from the experiment's log). */
+    startedAt?: string | null;
+  }): void {
     this.db
       .prepare(
-        `INSERT INTO experiment (id, experiment_id, config_json, config_hash, status, created_at, scylla_version)
-         VALUES (1, ?, ?, ?, 'running', ?, ?)`,
+        `INSERT INTO experiment (id, experiment_id, config_json, config_hash, status, created_at, started_at, scylla_version)
+         VALUES (1, ?, ?, ?, 'running', ?, ?, ?)`,
       )
-      .run(e.experimentId, e.configJson, e.configHash, now(), e.version);
+      .run(e.experimentId, e.configJson, e.configHash, now(), e.startedAt ?? null, e.version);
     this.db
       .prepare(
         `INSERT OR IGNORE INTO judge_sets (id, created_at, completed_at, spec_json) VALUES (1, ?, ?, '{}')`,
@@ -336,6 +343,47 @@ export class Store extends StoreReader {
         .prepare('UPDATE judge_sets SET completed_at = COALESCE(completed_at, ?) WHERE id = ?')
         .run(now(), id);
       this.db.prepare('UPDATE experiment SET current_judge_set = ? WHERE id = 1').run(id);
+    })();
+  }
+
+  /**
+   * `scylla repair`: put back a run found on disk (its row in `state` with its results, its
+   * judgments and verdicts per judge set), with one transition saying so; all in one transaction.
+   */
+  restoreRun(
+    row: Omit<RunRow, 'created_at' | 'updated_at'>,
+    judgings: { judgeSet: number; judgments: NewJudgment[]; outcome: JudgingOutcome }[],
+  ): void {
+    const cols = Object.keys(row) as (keyof typeof row)[];
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO runs (${cols.join(', ')}, created_at, updated_at) VALUES (${cols.map(() => '?').join(', ')}, ?, ?)`,
+        )
+        .run(...cols.map((c) => row[c]), now(), now());
+      this.db
+        .prepare(
+          'INSERT INTO transitions (tier, subtest, run, from_state, to_state, at, detail) VALUES (?,?,?,?,?,?,?)',
+        )
+        .run(
+          row.tier,
+          row.subtest,
+          row.run,
+          null,
+          row.state,
+          now(),
+          'restored by scylla repair from the run directory',
+        );
+      for (const j of judgings) {
+        if (j.judgeSet > 1)
+          this.db
+            .prepare(
+              `INSERT OR IGNORE INTO judge_sets (id, created_at, completed_at, spec_json) VALUES (?, ?, ?, '{}')`,
+            )
+            .run(j.judgeSet, now(), now());
+        this.insertJudgments(j.judgments, j.judgeSet);
+        this.putVerdict(row, j.judgeSet, row.attempt, j.outcome);
+      }
     })();
   }
 

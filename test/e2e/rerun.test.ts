@@ -4,13 +4,13 @@
 // every run judged once per set; --agents --status re-runs exactly the chosen runs; --until agent
 // then run gives what one run gives; more tiers and runs add only the new work.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELLO_AGENT, PASS_VERDICT, dbRows, experimentDirs, runArgs } from '../helpers/e2e.js';
 import { waitFor } from '../helpers/e2e-runs.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
-import { gitdir } from '../helpers/gitdir.js';
+import { git, gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
 import { runScylla, scyllaEnv, startScylla } from '../helpers/scylla-cli.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -239,6 +239,63 @@ describe('scylla rerun', () => {
     expect(results(splitDir)).toEqual(results(experimentDirs(one)[0]));
     const diff = (d: string) => readFileSync(join(d, 'T0/01/run_01/diff.patch'), 'utf8');
     expect(diff(splitDir)).toBe(diff(experimentDirs(one)[0]));
-    cpSync(splitDir, tmpDir('scylla-copy-'), { recursive: true }); // (the copy is for repair's test)
+  });
+
+  it('repair rebuilds an equivalent store from the run directories; clean frees worktrees and keeps every diff', async () => {
+    const results = tmpDir('scylla-results-');
+    const made = await runScylla(
+      runArgs(tiersDir, results, { runs: 1, parallel: 3 }, '--keep-workspaces'),
+      scyllaEnv(server.url),
+    );
+    expect(made.code, made.stderr).toBe(0);
+    const [expDir] = experimentDirs(results);
+    const copy = join(tmpDir('scylla-copy-'), 'exp');
+    cpSync(expDir, copy, { recursive: true });
+    rmSync(join(copy, 'scylla.db'));
+    const check = await runScylla(['repair', copy], scyllaEnv(server.url));
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toContain('store missing');
+    expect(existsSync(join(copy, 'scylla.db'))).toBe(false); // nothing changed without --apply
+    const fixed = await runScylla(['repair', copy, '--apply'], scyllaEnv(server.url));
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const cols =
+      'tier, subtest, run, state, attempt, passed, score, grade, cost_usd, agent_outcome, branch, agent_commit';
+    const q = `SELECT ${cols} FROM runs ORDER BY tier, subtest, run`;
+    expect(dbRows(copy, q)).toEqual(dbRows(expDir, q));
+    // The same report, but for when it started: a rebuilt store takes that from the log's first line.
+    const report = (d: string) => ({
+      ...JSON.parse(readFileSync(join(d, 'report.json'), 'utf8')),
+      started_at: null,
+    });
+    expect(report(copy)).toEqual(report(expDir));
+    const started = (d: string) =>
+      Date.parse(JSON.parse(readFileSync(join(d, 'report.json'), 'utf8')).started_at);
+    expect(Math.abs(started(copy) - started(expDir))).toBeLessThan(5000);
+    expect(readFileSync(join(copy, 'T0/report.md'), 'utf8')).toBe(
+      readFileSync(join(expDir, 'T0/report.md'), 'utf8'),
+    );
+    const again = await runScylla(['repair', copy], scyllaEnv(server.url));
+    expect(again.stdout).toContain('nothing to repair');
+
+    const diffs = ['01', '02', '03'].map((s) =>
+      readFileSync(join(expDir, `T0/${s}/run_01/diff.patch`), 'utf8'),
+    );
+    const dry = await runScylla(['clean', expDir, '--dry-run'], scyllaEnv(server.url));
+    expect(dry.stdout).toMatch(/Would free \d+\.\d MiB/);
+    expect(existsSync(join(expDir, 'T0/01/run_01/workspace'))).toBe(true);
+    const clean = await runScylla(['clean', expDir], scyllaEnv(server.url));
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toMatch(/Freed \d+\.\d MiB/);
+    for (const s of ['01', '02', '03'])
+      expect(existsSync(join(expDir, `T0/${s}/run_01/workspace`))).toBe(false);
+    expect(
+      ['01', '02', '03'].map((s) => readFileSync(join(expDir, `T0/${s}/run_01/diff.patch`), 'utf8')),
+    ).toEqual(diffs);
+    expect(dbRows(expDir, 'SELECT DISTINCT state FROM runs')).toEqual([{ state: 'cleaned' }]);
+    for (const r of dbRows<{ branch: string; agent_commit: string }>(
+      expDir,
+      'SELECT branch, agent_commit FROM runs',
+    ))
+      expect(git(join(expDir, 'repo'), 'rev-parse', r.branch)).toBe(r.agent_commit);
   });
 });
