@@ -24,7 +24,10 @@ export function parseYaml(text: string, file: string): YamlSource {
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const line = err.pos ? lineCounter.linePos(err.pos[0]).line : undefined;
-    throw new ConfigError(`invalid YAML: ${err.message.split('\n')[0]}`, { file, line });
+    const why = err.message.split('\n')[0];
+    // The parser recurses per nesting level; a file nested thousands deep exhausts the stack.
+    const said = /call stack/i.test(why) ? 'nested too deeply' : why;
+    throw new ConfigError(`invalid YAML: ${said}`, { file, line });
   }
   const lineOf = (path: readonly PropertyKey[]): number | undefined => {
     let node: unknown = doc.contents;

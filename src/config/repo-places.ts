@@ -61,11 +61,12 @@ export function localRepoPath(repo: string): string | null {
 export function localRepoProblem(repo: string, at: NamedPlace): Problem | null {
   const path = localRepoPath(repo);
   if (path === null) return null;
-  const problem = (message: string): Problem => ({ severity: 'error', ...at, message });
-  if (!existsSync(path)) return problem(`does not exist: ${path}`);
-  if (!statSync(path).isDirectory()) return problem(`is not a git repository (a file): ${path}`);
-  if (!isGitRepository(path))
-    return problem(`is not a git repository (no .git, not a bare repository): ${path}`);
+  // The path as resolved, when it is not what the value says already.
+  const shown = at.value === path ? '' : `: ${path}`;
+  const problem = (message: string): Problem => ({ severity: 'error', ...at, message: message + shown });
+  if (!existsSync(path)) return problem('does not exist');
+  if (!statSync(path).isDirectory()) return problem('is not a git repository (a file)');
+  if (!isGitRepository(path)) return problem('is not a git repository (no .git, not a bare repository)');
   return null;
 }
 

@@ -46,7 +46,7 @@ export function checkDirectory(dir: string, at: ProblemPlace & { value?: unknown
   } catch (e) {
     reason = errnoReason(e);
   }
-  if (reason) throw new ConfigError(`${reason}: ${dir}`, at);
+  if (reason) throw new ConfigError(at.value === dir ? reason : `${reason}: ${dir}`, at);
   return dir;
 }
 
@@ -54,7 +54,9 @@ export function checkDirectory(dir: string, at: ProblemPlace & { value?: unknown
 export function readTextFile(file: string, opts: ReadTextOptions = {}): string {
   const where = opts.namedAt ?? { file };
   const reason = unreadableReason(file);
-  if (reason) throw new ConfigError(opts.namedAt ? `${reason}: ${file}` : reason, where);
+  // Named elsewhere: the path as resolved, unless the value says it already.
+  const shown = opts.namedAt && opts.namedAt.value !== file ? `: ${file}` : '';
+  if (reason) throw new ConfigError(reason + shown, where);
   const size = statSync(file).size;
   if (size > MAX_INPUT_BYTES)
     throw new ConfigError(`is ${size} bytes; the limit is ${LIMIT_TEXT} (${MAX_INPUT_BYTES} bytes)`, {

@@ -1,6 +1,6 @@
 // Bad-input corpus, part 1: the test case's own files — test.yaml, the prompt, expected/criteria.md and
 // expected/rubric.yaml. Each case breaks a fresh valid test case; bad-input.test.ts runs them.
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aliasBomb, editYaml, lineIn, write, type BadCase, type CaseCtx } from './bad-input-kit.js';
 
@@ -444,7 +444,54 @@ export const CASE_FILES: BadCase[] = [
     says: /UTF-8/,
   },
 
+  {
+    name: 'test.yaml: a symlink loop',
+    setup: (c) => (rmSync(c.testYaml), symlinkSync('test.yaml', c.testYaml)),
+    exit: 1,
+    at: (c) => ({ file: c.testYaml }),
+    says: /symlink loop/,
+  },
+  testYaml(
+    'empty prompt_file',
+    (y) => (y.task.prompt_file = ''),
+    { needle: 'prompt_file:', field: 'task.prompt_file', value: '' },
+    /too small/,
+  ),
+  testYaml(
+    'reference_patch outside the test case',
+    (y) => (y.validation = { reference_patch: '../../../../../../etc/hostname' }),
+    {
+      needle: 'reference_patch:',
+      field: 'validation.reference_patch',
+      value: '../../../../../../etc/hostname',
+    },
+    /outside the test case/,
+  ),
+  {
+    name: 'reference patch: binary',
+    setup: (c) => (
+      write(join(c.tiersDir, 'expected', 'ref.patch'), Buffer.from([0x1f, 0x8b, 0x08, 0x00])),
+      editYaml(c.testYaml, (y) => (y.validation = { reference_patch: 'expected/ref.patch' }))
+    ),
+    exit: 1,
+    at: (c) => ({ file: join(c.tiersDir, 'expected', 'ref.patch'), line: 1 }),
+    says: /not text/,
+  },
+
   // Accepted on purpose
+  {
+    name: 'test.yaml and prompt with a UTF-8 BOM (accepted: the BOM is dropped)',
+    setup: (c) => (
+      write(c.testYaml, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(c.testYaml)])),
+      write(prompt(c), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('# Task\n\nSay hi.\n')]))
+    ),
+    exit: 0,
+  },
+  {
+    name: 'test.yaml with CRLF line ends (accepted)',
+    setup: (c) => write(c.testYaml, readFileSync(c.testYaml, 'utf8').replace(/\n/g, '\r\n')),
+    exit: 0,
+  },
   {
     name: 'test.yaml: unknown top-level key (accepted with a warning)',
     setup: (c) => editYaml(c.testYaml, (y) => (y.owner = 'me')),

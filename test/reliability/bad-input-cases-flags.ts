@@ -178,6 +178,15 @@ export const FLAG_INPUTS: BadCase[] = [
     says: /not found/,
   },
 
+  {
+    name: 'flag --tests-dir: not a directory',
+    flags: (c) => ['--tests-dir', join(c.root, 'nope')],
+    validateFlags: null,
+    exit: 2,
+    at: (c) => ({ file: join(c.root, 'nope') }),
+    says: /--tests-dir .* is not a directory/,
+  },
+
   // The results directory
   {
     name: 'results directory is a file',

@@ -4,7 +4,7 @@
 // same problem from `validate`, no stack trace, and nothing created: no experiment directory, no lock
 // file, no agent started. The few inputs accepted on purpose (README "Bad input") warn, naming them.
 // In-process (`main([...])`): the whole corpus takes seconds.
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gitdir } from '../helpers/gitdir.js';
 import { CASE_FILES } from './bad-input-cases-case.js';
@@ -55,6 +55,9 @@ describe('reliability: the bad-input corpus', () => {
         ...extra,
       ]);
       const place = placePieces(bc.at?.(c) ?? {});
+      // SCYLLA_BAD_INPUT_LOG=FILE: every case's messages, for reading them all at once.
+      if (process.env.SCYLLA_BAD_INPUT_LOG)
+        appendFileSync(process.env.SCYLLA_BAD_INPUT_LOG, `## ${bc.name} (run: ${run.code})\n${run.out}\n`);
       expect(run.code, run.out).toBe(bc.exit);
       for (const piece of place) expect(run.out).toContain(piece);
       if (bc.says) expect(run.out).toMatch(bc.says);
