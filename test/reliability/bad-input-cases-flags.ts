@@ -1,4 +1,4 @@
-// Bad-input corpus, part 3: the `--config FILE` experiment YAML, command-line flags (a bad value is a
+// Bad-input corpus, part 4: the `--config FILE` experiment YAML, command-line flags (a bad value is a
 // usage error, exit 2, naming the flag and the value) and the results directory.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Bad-input corpus, part 2: subtests in both layouts (a test case's own `tN/NN-name/config.yaml`, the
+// Bad-input corpus, part 3: subtests in both layouts (a test case's own `tN/NN-name/config.yaml`, the
 // shared `subtests/tN/NN-name.yaml` and `tiers.yaml`), the test case's own config.yaml, and the
 // resource library (blocks, skills, agents, presets, MCP servers).
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';

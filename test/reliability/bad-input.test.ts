@@ -7,12 +7,13 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gitdir } from '../helpers/gitdir.js';
-import { CASE_FILES } from './bad-input-cases-case.js';
+import { TEST_YAML } from './bad-input-cases-test-yaml.js';
+import { TEXTS } from './bad-input-cases-texts.js';
 import { FLAG_INPUTS } from './bad-input-cases-flags.js';
 import { SUBTEST_FILES } from './bad-input-cases-subtests.js';
 import { cli, createdIn, makeCase, markingAgent, placePieces, type BadCase } from './bad-input-kit.js';
 
-const CORPUS: BadCase[] = [...CASE_FILES, ...SUBTEST_FILES, ...FLAG_INPUTS];
+const CORPUS: BadCase[] = [...TEST_YAML, ...TEXTS, ...SUBTEST_FILES, ...FLAG_INPUTS];
 const NO_CRASH = /internal error|\n\s+at .*:\d+:\d+|Error: /;
 
 describe('reliability: the bad-input corpus', () => {
