@@ -1,6 +1,6 @@
 // Typed errors of Scylla: every user-facing failure is one of these, each condition with one exit
 // code (the table is EXIT_CODES; src/cli/main.ts is the only place that applies it).
-import { formatProblem, formatProblems, type Problem } from './config/problem.js';
+import { formatProblem, formatProblems, type Problem } from './problem.js';
 
 /** One exit code per condition, the same in every command (documented in the README). */
 export const EXIT_CODES = {

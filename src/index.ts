@@ -30,7 +30,7 @@ export {
   type Tier,
   type Subtest,
 } from './fixture/discover.js';
-export { ProblemSchema, formatProblem, type Problem } from './config/problem.js';
+export { ProblemSchema, formatProblem, type Problem } from './problem.js';
 export { loadResourceLibrary, type ResourceLibrary } from './fixture/resource-library.js';
 export { resolveSubtest } from './fixture/resolve-subtest.js';
 export { ResolvedConfigSchema, configFingerprint, type ResolvedConfig } from './fixture/resolved-config.js';
@@ -43,9 +43,17 @@ export { progressSnapshot, renderProgress, type ProgressSnapshot } from './engin
 
 // Agents and judges (extension points: name → factory maps)
 export { agentAdapters, type AgentAdapterFactory } from './agent/registry.js';
-export type { AgentAdapter, AgentRunRequest, AgentResult, AgentFailure } from './agent/adapter.js';
-export { resolveModelAlias } from './agent/models.js';
-export { judgeTransports, createJudgeTransport, type JudgeTransport } from './judge/transport.js';
+export type { AgentAdapter, AgentRunRequest, AgentResult, AgentOutcome } from './agent/adapter.js';
+export {
+  processAdapter,
+  type AgentProcessSpec,
+  type AgentLaunch,
+  type AgentReport,
+} from './agent/run-agent-process.js';
+export { httpProbe, unchecked, type ModelProbe, type ProbeOutcome } from './agent/model-probe.js';
+export { resolveModelAlias } from './config/model-aliases.js';
+export type { JudgeTransport } from './judge/transport.js';
+export { judgeTransports, createJudgeTransport } from './judge/transport-registry.js';
 export { runJudge } from './judge/run-judge.js';
 export { consensus, type Consensus } from './judge/consensus.js';
 export type { Judgment } from './judge/judgment.js';
@@ -53,7 +61,7 @@ export type { Judgment } from './judge/judgment.js';
 // State and results
 export { Store, type RunRow } from './store/store.js';
 export { RUN_STAGES, type RunState } from './store/run-state.js';
-export { RunResultSchema, loadRunResult, type RunResult } from './report/run-result.js';
+export { RunResultSchema, loadRunResult, type RunResult } from './stats/run-result.js';
 export { writeAllReports } from './report/write-reports.js';
 export { experimentStats, type ExperimentStats } from './stats/experiment-stats.js';
 export { createLogger, type Logger } from './util/logger.js';

@@ -1,9 +1,11 @@
 // The AgentAdapter interface: what the engine asks of any coding agent (Claude Code, a generic command, ...).
 import { existsSync } from 'node:fs';
 import { AgentError } from '../errors.js';
+import type { ModelProbe } from './model-probe.js';
 import type { AgentResult } from './result.js';
 
-export type { AgentFailure, AgentResult, AgentUsage } from './result.js';
+export type { AgentOutcome } from '../outcomes.js';
+export type { AgentResult, AgentUsage } from './result.js';
 
 /** Which tools the agent gets. `none` sends no tools; `list` exactly `names`; `all` the agent's default. */
 export interface ToolSelection {
@@ -66,6 +68,11 @@ export interface AgentAdapter {
   version(env: NodeJS.ProcessEnv): Promise<string>;
   /** Throw an AgentError saying what to fix when the agent cannot be started at all (e.g. no binary). */
   preflight(env: NodeJS.ProcessEnv): void;
+  /**
+   * The check of the model a run of `requested` would use (alias resolved the agent's way): one tiny
+   * request to the agent's provider with the keys of `env`, or why it cannot be checked from here.
+   */
+  probeModel(requested: string, env: NodeJS.ProcessEnv): ModelProbe;
 }
 
 /** A rate limit the agent retries by itself (see `AgentRunRequest.onRateLimitRetry`). */

@@ -3,13 +3,44 @@ import { fileURLToPath } from 'node:url';
 import { AgentError } from '../errors.js';
 import { findExecutable } from '../util/which.js';
 
-/** How to fix a missing Claude Code binary. */
-export const CLAUDE_BIN_HINT =
-  'install the Claude Code CLI (npm package @anthropic-ai/claude-code), or name it with --agent-bin or SCYLLA_CLAUDE_BIN';
+/** Where an agent's executable comes from: `--agent-bin`, else `envVar`, else `name` (defaultAgentBin). */
+export interface AgentBinSource {
+  /** The variable that names the executable (`SCYLLA_CLAUDE_BIN`). */
+  envVar: string;
+  /** The default executable; without one the user must name it. */
+  name?: string;
+  /** What to install when it is missing (for the hint). */
+  install?: string;
+}
 
-/** How to fix a missing Codex binary. */
-export const CODEX_BIN_HINT =
-  'install the Codex CLI (npm package @openai/codex), or name it with --agent-bin or SCYLLA_CODEX_BIN';
+export const CLAUDE_BIN: AgentBinSource = {
+  envVar: 'SCYLLA_CLAUDE_BIN',
+  name: 'claude',
+  install: 'the Claude Code CLI (npm package @anthropic-ai/claude-code)',
+};
+
+export const CODEX_BIN: AgentBinSource = {
+  envVar: 'SCYLLA_CODEX_BIN',
+  name: 'codex',
+  install: 'the Codex CLI (npm package @openai/codex)',
+};
+
+/** The generic command agent has no default: the user names it. */
+export const COMMAND_BIN: AgentBinSource = { envVar: 'SCYLLA_AGENT_BIN' };
+
+/** How to fix an executable that cannot be run. */
+export function binHint(src: AgentBinSource): string {
+  const name = `name it with --agent-bin or ${src.envVar}`;
+  return src.install ? `install ${src.install}, or ${name}` : name;
+}
+
+/** The executable: `given` (`--agent-bin`), else `env[envVar]`, else the default; an AgentError when none. */
+export function agentBin(src: AgentBinSource, given: string | undefined, env: NodeJS.ProcessEnv): string {
+  const bin =
+    given ?? env[src.envVar] ?? (src.name === undefined ? undefined : defaultAgentBin(src.name, env));
+  if (!bin) throw new AgentError(`the agent needs an executable: set --agent-bin or ${src.envVar}`);
+  return bin;
+}
 
 /** `node_modules/.bin` of the Scylla package itself (src/agent or dist/agent → two levels up). */
 const OWN_BIN_DIR = fileURLToPath(new URL('../../node_modules/.bin/', import.meta.url));

@@ -1,25 +1,11 @@
-// Turns a finished agent process plus its parsed output into a failure kind (data, never guessed later).
-import { detectRateLimit, type RateLimitInfo } from '../ratelimit/detect.js';
+// Turns a finished Claude Code process plus its parsed output into a verdict (data, never guessed later).
+import { detectRateLimit } from '../ratelimit/detect.js';
 import type { ProcessResult } from '../util/process.js';
-import { CLAUDE_BIN_HINT } from './agent-bin.js';
 import type { ClaudeOutput } from './claude-output.js';
-import type { AgentFailure } from './result.js';
-
-/** The verdict on one run. */
-export interface Classification {
-  failure: AgentFailure;
-  isError: boolean;
-  rateLimit?: RateLimitInfo;
-  errorMessage?: string;
-}
+import { tail, verdict, type Classification } from './verdict.js';
 
 /** What the CLI prints as root without IS_SANDBOX=1. */
 const ROOT_REFUSAL = /cannot be used with root\/sudo privileges/i;
-
-const tail = (text: string, n = 500): string => {
-  const t = text.trim();
-  return t.length > n ? `…${t.slice(-n)}` : t;
-};
 
 function resultErrors(out: ClaudeOutput): string | undefined {
   const r = out.result;
@@ -33,33 +19,16 @@ const tokens = (o: ClaudeOutput): number =>
   o.usage.inputTokens + o.usage.outputTokens + o.usage.cacheCreationTokens + o.usage.cacheReadTokens;
 
 /**
- * Classify a finished run. Order matters: a start failure, an abort and a timeout are facts about the
- * process; a rate limit is read only from a failed call; then success vs. the agent's own error.
+ * Classify a run that ended (one that never started is the runner's verdict). Order matters: an abort
+ * and a timeout are facts about the process; a rate limit is read only from a failed call; then
+ * success vs. the agent's own error.
  */
-export function classifyRun(
-  proc: ProcessResult,
-  out: ClaudeOutput,
-  bin: string,
-  now = new Date(),
-): Classification {
-  if (proc.spawnError !== undefined) {
-    return {
-      failure: 'infra_failed',
-      isError: true,
-      errorMessage: `cannot start agent binary "${bin}": ${proc.spawnError} (${CLAUDE_BIN_HINT})`,
-    };
-  }
-  if (proc.aborted)
-    return {
-      failure: 'interrupted',
-      isError: true,
-      errorMessage: 'interrupted: the agent was stopped by a signal',
-    };
-  if (proc.timedOut)
-    return { failure: 'timed_out', isError: true, errorMessage: `timed out after ${proc.durationMs} ms` };
+export function classifyRun(proc: ProcessResult, out: ClaudeOutput, now = new Date()): Classification {
+  if (proc.aborted) return verdict.interrupted();
+  if (proc.timedOut) return verdict.timedOut(proc.durationMs);
   if (ROOT_REFUSAL.test(proc.stderr) || (ROOT_REFUSAL.test(proc.stdout) && !out.result)) {
     return {
-      failure: 'infra_failed',
+      outcome: 'infra_failed',
       isError: true,
       errorMessage:
         'the agent CLI refused to run as root with --dangerously-skip-permissions; it accepts that only with ' +
@@ -80,20 +49,13 @@ export function classifyRun(
     },
     now,
   );
-  if (rateLimit)
-    return { failure: 'rate_limited', isError: true, rateLimit, errorMessage: rateLimit.message };
-  if (proc.exitCode === 0 && !isError && (r || out.lastText.trim()))
-    return { failure: 'completed', isError: false };
-  // No tokens at all: the model was never reached (API error, request timeout, bad flag), not the agent's doing.
+  if (rateLimit) return verdict.rateLimited(rateLimit);
+  if (proc.exitCode === 0 && !isError && (r || out.lastText.trim())) return verdict.completed();
+  // No tokens at all: the model was never reached (API error, request timeout, bad flag).
   if (tokens(out) === 0 && (r ? r.is_error === true : out.numTurns === 0)) {
     const said =
       (r?.is_error ? r.result : undefined) || tail(proc.stderr) || tail(proc.stdout) || 'no output';
-    return {
-      failure: 'infra_failed',
-      isError: true,
-      errorMessage: `agent exited with code ${proc.exitCode} without using the model: ${said}`,
-    };
+    return verdict.modelNeverReached(proc.exitCode, said);
   }
-  const why = resultErrors(out) ?? (tail(proc.stderr) || `exit code ${proc.exitCode}`);
-  return { failure: 'agent_error', isError: true, errorMessage: why };
+  return verdict.agentError(resultErrors(out) ?? (tail(proc.stderr) || `exit code ${proc.exitCode}`));
 }

@@ -1,18 +1,13 @@
 // The Claude Code command line and environment for one run (prompt first: variadic flags swallow a trailing one).
 import { join } from 'node:path';
-import { buildChildEnv } from '../util/env.js';
+import { buildChildEnv, PROXY_ENV_ALLOW, SHELL_ENV_ALLOW } from '../util/env.js';
 import type { AgentRunRequest } from './adapter.js';
 
 /** Variables of the parent environment a Claude Code child may see: basics, provider credentials, proxies. */
 export const CLAUDE_ENV_ALLOW: readonly string[] = [
-  'PATH',
-  'LANG',
-  'LC_ALL',
-  'TZ',
+  ...SHELL_ENV_ALLOW,
+  ...PROXY_ENV_ALLOW,
   'TMPDIR',
-  'TERM',
-  'SHELL',
-  'USER',
   'ANTHROPIC_API_KEY',
   'ANTHROPIC_AUTH_TOKEN',
   'ANTHROPIC_BASE_URL',
@@ -24,13 +19,15 @@ export const CLAUDE_ENV_ALLOW: readonly string[] = [
   'CLAUDE_CODE_USE_VERTEX',
   'AWS_*',
   'GOOGLE_*',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
 ];
+
+/** Keeps a Claude Code child quiet: no telemetry, update checks or error reports, only its model API. */
+export const CLAUDE_QUIET_ENV: Readonly<Record<string, string>> = {
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  DISABLE_TELEMETRY: '1',
+  DISABLE_AUTOUPDATER: '1',
+  DISABLE_ERROR_REPORTING: '1',
+};
 
 /** Thinking budget per level (`off` disables thinking instead). */
 const THINKING_TOKENS = { low: '4000', high: '16000', max: '31999' } as const;
@@ -66,10 +63,7 @@ export function buildClaudeEnv(req: AgentRunRequest, isRoot: boolean): NodeJS.Pr
     HOME: home,
     CLAUDE_CONFIG_DIR: req.configDir,
     CLAUDE_CODE_TMPDIR: tmp,
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_TELEMETRY: '1',
-    DISABLE_AUTOUPDATER: '1',
-    DISABLE_ERROR_REPORTING: '1',
+    ...CLAUDE_QUIET_ENV,
     // A harness that pauses every worker on a limit wants the CLI to give up early, not wait minutes.
     CLAUDE_CODE_MAX_RETRIES: req.baseEnv.SCYLLA_AGENT_MAX_RETRIES ?? '1',
     // As root the CLI refuses --dangerously-skip-permissions unless IS_SANDBOX is exactly "1".

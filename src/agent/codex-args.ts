@@ -1,25 +1,10 @@
 // The Codex CLI command line, environment and per-run CODEX_HOME/config.toml (offline-safe, no retries).
 import { join } from 'node:path';
-import { buildChildEnv } from '../util/env.js';
+import { buildChildEnv, PROXY_ENV_ALLOW, SHELL_ENV_ALLOW } from '../util/env.js';
 import type { AgentRunRequest } from './adapter.js';
 
 /** Variables of the parent environment a Codex child may see: basics, the OpenAI key, proxies. */
-export const CODEX_ENV_ALLOW: readonly string[] = [
-  'PATH',
-  'LANG',
-  'LC_ALL',
-  'TZ',
-  'TERM',
-  'SHELL',
-  'USER',
-  'OPENAI_API_KEY',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-];
+export const CODEX_ENV_ALLOW: readonly string[] = [...SHELL_ENV_ALLOW, ...PROXY_ENV_ALLOW, 'OPENAI_API_KEY'];
 
 /** Where the OpenAI API lives when neither SCYLLA_CODEX_BASE_URL nor OPENAI_BASE_URL says otherwise. */
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';

@@ -1,14 +1,9 @@
-// The OpenAI Codex CLI adapter: runs `codex exec --json` headless, offline-safe and isolated, parses its
-// events, writes the same artefacts as the Claude Code adapter.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The OpenAI Codex CLI adapter: runs `codex exec --json` headless, offline-safe and isolated, and reads
+// its JSONL events.
 import { join } from 'node:path';
-
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
-import { buildChildEnv } from '../util/env.js';
-import { runProcess } from '../util/process.js';
-import { assertRunnable, CODEX_BIN_HINT, defaultAgentBin } from './agent-bin.js';
-import { checkRunRequest, type AdapterOptions, type AgentAdapter, type AgentRunRequest } from './adapter.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import type { AdapterOptions, AgentAdapter } from './adapter.js';
+import { CODEX_BIN } from './agent-bin.js';
 import { classifyCodexRun } from './codex-classify.js';
 import {
   CODEX_DEFAULT_MODEL,
@@ -20,15 +15,9 @@ import {
   codexPaths,
 } from './codex-args.js';
 import { CodexStreamReader } from './codex-output.js';
-import { costFor } from './pricing.js';
-import { writeCommandLog, writeModelFile, writePromptFile, writeReplayScript } from './provenance.js';
-import { AGENT_RESULT_FILE, type AgentResult } from './result.js';
-import { agentVersion, versionNumber } from './version.js';
-
-/** The binary to run: the factory option, else SCYLLA_CODEX_BIN, else `codex` (see defaultAgentBin). */
-export function codexBin(opts: AdapterOptions, env: NodeJS.ProcessEnv): string {
-  return opts.bin ?? env.SCYLLA_CODEX_BIN ?? defaultAgentBin('codex', env);
-}
+import { httpProbe } from './model-probe.js';
+import { runCost } from './pricing.js';
+import { processAdapter, type AgentProcessSpec } from './run-agent-process.js';
 
 /** Claude aliases mean nothing to Codex: a Claude model (the experiment default) falls back to ours. */
 export function codexModel(requested: string): string {
@@ -36,92 +25,49 @@ export function codexModel(requested: string): string {
   return m === '' || /^(?:claude|sonnet|opus|haiku)\b/i.test(m) ? CODEX_DEFAULT_MODEL : m;
 }
 
-/** `codex exec` hangs forever when stdin is an open pipe: the replayed command reads /dev/null. */
-function closeStdinInReplay(agentDir: string): void {
-  const file = join(agentDir, 'replay.sh');
-  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-  lines[lines.length - 1] += ' < /dev/null';
-  writeFileAtomic(file, `${lines.join('\n')}\n`, 0o755);
-}
-
-/** OpenAI Codex CLI, headless. `opts.bin` overrides the binary. */
-export function createCodexAdapter(opts: AdapterOptions = {}): AgentAdapter {
-  return {
-    name: 'codex',
-    version: (env) =>
-      agentVersion(codexBin(opts, env), buildChildEnv(env, CODEX_ENV_ALLOW, { HOME: tmpdir() })),
-    preflight: (env) => assertRunnable(codexBin(opts, env), env, CODEX_BIN_HINT),
-    async run(req: AgentRunRequest): Promise<AgentResult> {
-      checkRunRequest(req);
-      const bin = codexBin(opts, req.baseEnv);
-      const model = codexModel(req.model);
-      const { codexHome, home, tmp } = codexPaths(req.configDir);
-      for (const d of [req.agentDir, codexHome, home, tmp]) mkdirSync(d, { recursive: true });
-      // CODEX_HOME must exist before Codex starts; config.toml holds no secret (only the key's variable name).
-      writeFileAtomic(join(codexHome, 'config.toml'), codexConfigToml(model, req.baseEnv));
-      const args = buildCodexArgs(req);
-      const env = buildCodexEnv(req);
-      writePromptFile(req.agentDir, req.prompt);
-      const version = agentVersion(bin, env);
-      // Codex waits forever for a server it cannot connect to: stop it at once (infra_failed, redone on resume).
-      const unreachable = new AbortController();
-      const reader = new CodexStreamReader(() => unreachable.abort());
-      const signal = req.signal ? AbortSignal.any([req.signal, unreachable.signal]) : unreachable.signal;
-      const startedAt = new Date();
+/** OpenAI Codex CLI, headless. */
+const CODEX: AgentProcessSpec = {
+  name: 'codex',
+  bin: CODEX_BIN,
+  envAllow: CODEX_ENV_ALLOW,
+  model: codexModel,
+  probe: (model, env) =>
+    httpProbe(model, 'openai-responses', {
+      url: `${codexBaseUrl(env)}/responses`,
+      headers: env.OPENAI_API_KEY ? { authorization: `Bearer ${env.OPENAI_API_KEY}` } : {},
+      body: { model, input: 'ping', max_output_tokens: 16, store: false },
+    }),
+  launch(req, { model }) {
+    const { codexHome, home, tmp } = codexPaths(req.configDir);
+    const args = buildCodexArgs(req);
+    const env = buildCodexEnv(req);
+    // Codex waits forever for a server it cannot reach: stop it at once (infra_failed, redone on resume).
+    const unreachable = new AbortController();
+    const reader = new CodexStreamReader(() => unreachable.abort());
+    return {
+      args,
+      env,
+      dirs: [codexHome, home, tmp],
+      promptArg: args.length - 1,
+      replayWithoutStdin: true,
       // Own process group (runProcess): the Node wrapper spawns the native binary and orphans it on SIGKILL.
-      const proc = await runProcess({
-        cmd: bin,
-        args,
-        cwd: req.workspace,
-        reapCwd: true,
-        env,
-        timeoutMs: req.timeoutMs,
-        killGraceMs: 3000,
-        stdoutFile: join(req.agentDir, 'stdout.log'),
-        stderrFile: join(req.agentDir, 'stderr.log'),
-        onStdoutLine: (line) => reader.line(line),
-        signal,
-        onSpawn: req.onSpawn,
-      });
-      const out = reader.output();
-      const versionLine = await version;
-      const verdict = classifyCodexRun(proc, out, bin, req.signal?.aborted === true);
-      const cost = costFor(model, out.usage);
-      const result: AgentResult = {
-        failure: verdict.failure,
-        exitCode: proc.exitCode,
-        durationMs: proc.durationMs,
-        resultText: out.lastMessage,
-        usage: out.usage,
-        numTurns: out.numActions,
-        ...(cost === null
-          ? { costUsd: 0, costSource: 'none' as const }
-          : { costUsd: cost, costSource: 'price_table' as const }),
-        isError: verdict.isError,
-      };
-      if (verdict.rateLimit) result.rateLimit = verdict.rateLimit;
-      if (verdict.errorMessage) result.errorMessage = verdict.errorMessage;
-      if (out.threadId) result.sessionId = out.threadId;
-      const cliVersion = versionNumber(versionLine);
-      if (cliVersion) result.cliVersion = cliVersion;
-      const rec = {
-        bin,
-        args,
-        promptIndex: args.length - 1,
-        cwd: req.workspace,
-        env,
-        startedAt,
-        exitCode: proc.exitCode,
-        durationMs: proc.durationMs,
-      };
-      writeCommandLog(req.agentDir, rec);
-      writeReplayScript(req.agentDir, rec);
-      closeStdinInReplay(req.agentDir);
-      writeModelFile(req.agentDir, {
-        requestedModel: req.model,
-        model,
-        agent: 'codex',
-        versionOutput: versionLine,
+      killGraceMs: 3000,
+      onStdoutLine: (line) => reader.line(line),
+      stop: unreachable.signal,
+      // CODEX_HOME must hold config.toml before Codex starts (no secret in it: only the key's variable name).
+      prepare: () => writeFileAtomic(join(codexHome, 'config.toml'), codexConfigToml(model, req.baseEnv)),
+      finish: (proc) => {
+        const out = reader.output();
+        return {
+          verdict: classifyCodexRun(proc, out, req.signal?.aborted === true),
+          resultText: out.lastMessage,
+          usage: out.usage,
+          numTurns: out.numActions,
+          cost: runCost(model, out.usage),
+          sessionId: out.threadId,
+        };
+      },
+      modelFile: {
         flags: args.slice(0, -2),
         isolation: {
           CODEX_HOME: `${codexHome} (config.toml written for this run; --ephemeral: no sessions kept)`,
@@ -132,9 +78,12 @@ export function createCodexAdapter(opts: AdapterOptions = {}): AgentAdapter {
           "user's ~/.codex": 'not read (CODEX_HOME is per run)',
           'environment (allow-listed names)': Object.keys(env).sort().join(', '),
         },
-      });
-      writeJsonAtomic(join(req.agentDir, AGENT_RESULT_FILE), result);
-      return result;
-    },
-  };
+      },
+    };
+  },
+};
+
+/** The Codex adapter; `opts.bin` overrides the binary. */
+export function createCodexAdapter(opts: AdapterOptions = {}): AgentAdapter {
+  return processAdapter(CODEX, opts);
 }

@@ -1,8 +1,8 @@
 // Cost of a run from its token counts and the price table in prices.json (when the agent reports none).
 import { z } from 'zod';
 import table from './prices.json' with { type: 'json' };
-import type { AgentUsage } from './result.js';
-import { resolveModelAlias } from './models.js';
+import type { AgentResult, AgentUsage } from './result.js';
+import { resolveModelAlias } from '../config/model-aliases.js';
 
 /** Prices of one model, USD per million tokens. */
 export const ModelPriceSchema = z.object({
@@ -61,4 +61,15 @@ export function costFor(model: string, usage: AgentUsage): number | null {
       usage.cacheReadTokens * p.cache_read) /
     1_000_000;
   return Math.round(usd * 1e8) / 1e8;
+}
+
+/** A run's cost: what the agent itself reported, else the price table, else nothing (an unknown model). */
+export function runCost(
+  model: string,
+  usage: AgentUsage,
+  reported?: number,
+): Pick<AgentResult, 'costUsd' | 'costSource'> {
+  if (reported !== undefined) return { costUsd: reported, costSource: 'cli' };
+  const table = costFor(model, usage);
+  return table === null ? { costUsd: 0, costSource: 'none' } : { costUsd: table, costSource: 'price_table' };
 }

@@ -12,8 +12,8 @@ export interface CommandRecord {
   /** argv after the binary; `promptIndex` marks the prompt argument, if any. */
   args: readonly string[];
   promptIndex?: number;
-  /** The prompt was fed on stdin (replay.sh then redirects prompt.md into the command). */
-  promptOnStdin?: boolean;
+  /** What replay.sh feeds on stdin: prompt.md (the agent read its prompt there), /dev/null, or nothing. */
+  stdin?: 'prompt' | 'null';
   cwd: string;
   env: NodeJS.ProcessEnv;
   startedAt: Date;
@@ -81,7 +81,11 @@ export function writeReplayScript(agentDir: string, rec: CommandRecord): void {
     [
       shellQuote(rec.bin),
       ...rec.args.map((a, i) => (i === rec.promptIndex ? '"$PROMPT"' : shellQuote(a))),
-      ...(rec.promptOnStdin ? [`< ${shellQuote(promptFile)}`] : []),
+      ...(rec.stdin === 'prompt'
+        ? [`< ${shellQuote(promptFile)}`]
+        : rec.stdin === 'null'
+          ? ['< /dev/null']
+          : []),
     ].join(' '),
     '',
   ];

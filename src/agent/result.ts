@@ -2,21 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-
-/**
- * How an agent run ended. `completed` and `agent_error` are results (the agent did the task well or
- * badly); `timed_out` is a result too; `infra_failed`, `rate_limited` and `interrupted` are not and
- * are redone on resume.
- */
-export const AgentFailureSchema = z.enum([
-  'completed',
-  'timed_out',
-  'agent_error',
-  'infra_failed',
-  'rate_limited',
-  'interrupted',
-]);
-export type AgentFailure = z.infer<typeof AgentFailureSchema>;
+import { AgentOutcomeSchema } from '../outcomes.js';
 
 /** Token counts of a run (summed over its API calls). */
 export const AgentUsageSchema = z.object({
@@ -46,8 +32,8 @@ export const AgentRateLimitSchema = z.object({
 });
 
 export const AgentResultSchema = z.object({
-  /** How the run ended (data, never re-guessed from text later). */
-  failure: AgentFailureSchema,
+  /** How the run ended (data, never re-guessed from text later); `failure` is its name in result.json. */
+  failure: AgentOutcomeSchema,
   /** Exit code of the agent process; null when it was killed or never started. */
   exitCode: z.number().int().nullable(),
   /** Wall time of the agent process. */

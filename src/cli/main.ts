@@ -105,6 +105,10 @@ export function buildProgram(): Command {
     .option('--results-dir <dir>', 'parent of experiment directories (default results)')
     .option('--fresh', 'start a new experiment directory instead of resuming')
     .option('--dry-run', 'print what would run (new, continued, redone, finished runs) and change nothing')
+    .option(
+      '--until <stage>',
+      'stop every run after this stage (workspace, agent, pipeline); run again to go on',
+    )
     .option('--keep-workspaces', "keep each run's git worktree after it is finalized")
     .option('--keep-failed-workspaces', 'keep the worktrees of runs that did not pass')
     .option(
@@ -126,7 +130,12 @@ export function buildProgram(): Command {
     )
     .argument('<dirs...>', 'experiment directory (two with --compare)')
     .option('--format <formats>', 'md,json,html (default all; with --compare: md or json)', collect)
-    .option('--compare', 'compare two experiments tier by tier')
+    .option('--compare', 'compare two experiments tier by tier (or two judge sets of one: --judge-set A,B)')
+    .option(
+      '--judge-set <n>',
+      "report on this judge set (1 = the runs' own judges); with --compare: two sets",
+      collect,
+    )
     .option('--output <file>', 'with --compare: write to this file instead of stdout')
     .action(async (dirs: string[], opts: Record<string, unknown>) => {
       const { run } = await import('./commands/report.js');
@@ -182,6 +191,47 @@ export function buildProgram(): Command {
     .action(async (kind: string | undefined, opts: { write?: string }) => {
       const { run } = await import('./commands/schema.js');
       process.exitCode = await run({ ...opts, kind });
+    });
+
+  const repeat = (v: string, prev: string[] = []) => [...prev, v];
+  program
+    .command('rerun')
+    .description('redo part of an experiment: re-judge, re-run build pipeline + judges, or re-run agents')
+    .argument('<dir>', 'experiment directory')
+    .option('--judges', 'judge the selected finished runs again, into a new judge set')
+    .option(
+      '--agents',
+      'run the selected runs again from a fresh workspace (their attempts move to .failed/)',
+    )
+    .option(
+      '--from <stage>',
+      'agent (= --agents), pipeline (build pipeline and judges) or judge (= --judges)',
+    )
+    .option('--judge-model <id>', 'judge model of the new set (repeat or comma-separate)', collect)
+    .option('--add-judge <id>', 'add a judge model to the new set (repeatable)', repeat)
+    .option('--rubric <file>', 'judge the new set against this rubric.yaml')
+    .option('--criteria <file>', 'judge the new set against this criteria.md')
+    .option('--judge-slot <n>', 'only judge N again; the others are carried over', int('--judge-slot'))
+    .option('--tier <tier>', 'only these tiers (repeat or comma-separate)', collect)
+    .option('--subtest <id>', 'only these subtests, T0/00 or 00 (repeat or comma-separate)', collect)
+    .option('--run <n>', 'only these run numbers (repeat or comma-separate)', collect)
+    .option('--status <status>', 'only runs with these statuses (repeat or comma-separate)', collect)
+    .option('--where <expr>', 'only runs whose stored field matches, e.g. score<0.5 (repeatable)', repeat)
+    .option('--dry-run', 'print what would be redone and what it would cost; change nothing')
+    .option('--parallel <n>', 'runs at once', int('--parallel'))
+    .option('--parallel-judges <n>', 'judge calls at once', int('--parallel-judges'))
+    .option('--max-cost-usd <usd>', 'stop starting runs past this spend', positive('--max-cost-usd'))
+    .option(
+      '--rate-limit-wait <seconds>',
+      'pause after a rate limit that states no wait',
+      positive('--rate-limit-wait'),
+    )
+    .option('--max-wait <seconds>', 'longest rate-limit pause to sit out', positive('--max-wait'))
+    .option('-v, --verbose', 'debug output')
+    .option('-q, --quiet', 'errors only')
+    .action(async (dir: string, opts: Record<string, unknown>) => {
+      const { run } = await import('./commands/rerun.js');
+      process.exitCode = await run(dir, opts);
     });
 
   program

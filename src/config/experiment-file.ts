@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ExperimentIdSchema, TierIdSchema } from './experiment-config.js';
 import { loadYamlFile } from './load-yaml.js';
-import type { Problem } from './problem.js';
+import type { Problem } from '../problem.js';
 import { unknownKeyWarnings } from './unknown-keys.js';
 
 /** The `--config` experiment YAML (keys of the original plus ours). */

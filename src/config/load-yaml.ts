@@ -4,7 +4,7 @@
 import { LineCounter, parseDocument, isMap, isSeq, visit, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import type { Problem } from './problem.js';
+import type { Problem } from '../problem.js';
 import { readTextFile } from './text-file.js';
 import { issuesToProblems } from './yaml-issues.js';
 

@@ -6,8 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readYamlFile } from './load-yaml.js';
-import type { Problem, ProblemPlace } from './problem.js';
-import type { RunCliOptions, TestCaseInputs } from './resolve-experiment.js';
+import type { Problem, ProblemPlace } from '../problem.js';
 
 /** Where a value was named, and the value as written. */
 export type NamedPlace = ProblemPlace & { value?: unknown };
@@ -18,8 +17,23 @@ export interface RepoPlaces {
   commit: NamedPlace;
 }
 
+/** The flags that may name them (a part of the run's command-line options). */
+export interface RepoFlags {
+  repo?: string;
+  commit?: string;
+  /** `--config FILE`. */
+  config?: string;
+}
+
+/** What of a loaded test case says where test.yaml names them. */
+export interface RepoTestCase {
+  file?: string;
+  lineOf?: (path: readonly PropertyKey[]) => number | undefined;
+  spec: { source?: { repo?: string; hash?: string } };
+}
+
 /** The places of `repo` and `commit`: flag > --config > test.yaml (the precedence of their values). */
-export function repoPlaces(cli: RunCliOptions, tc: TestCaseInputs, cwd = process.cwd()): RepoPlaces {
+export function repoPlaces(cli: RepoFlags, tc: RepoTestCase, cwd = process.cwd()): RepoPlaces {
   const configFile = cli.config ? resolve(cwd, cli.config) : null;
   const config = configFile ? readYamlFile(configFile) : null;
   const fromConfig = (key: string): NamedPlace | null => {

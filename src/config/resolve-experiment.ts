@@ -1,8 +1,7 @@
 // Builds the ExperimentConfig from CLI options > --config file > test.yaml > defaults.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { resolveModelAlias } from '../agent/models.js';
+import { resolveModelAlias } from './model-aliases.js';
+import { fileSha256 } from '../util/hash.js';
 import { ConfigError, UsageError } from '../errors.js';
 import {
   DEFAULTS,
@@ -82,8 +81,7 @@ export interface TestCaseInputs {
   subtestsDir?: string;
 }
 
-const sha = (file: string | null) =>
-  file && existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : null;
+const sha = fileSha256;
 
 /** A flag's value that is not usable: a usage error naming the flag and the value. */
 const badFlag = (flag: string, value: string, why: string) =>

@@ -5,7 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import type { ProblemPlace } from './problem.js';
+import type { ProblemPlace } from '../problem.js';
 
 /** The size limit of every text input (prompt, criteria, rubric, reference patch, YAML, blocks). */
 export const MAX_INPUT_BYTES = 1024 * 1024;

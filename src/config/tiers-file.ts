@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { TIER_IDS } from './experiment-config.js';
 import { loadYamlFile } from './load-yaml.js';
-import type { Problem } from './problem.js';
+import type { Problem } from '../problem.js';
 import { unknownKeyWarnings } from './unknown-keys.js';
 
 /** One tier's entry. `tools_enabled` / `delegation_enabled` are the original's labels (informational). */

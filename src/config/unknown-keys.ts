@@ -1,6 +1,6 @@
 // Warnings for keys a loosely read file carries that this version does not read (the original's files
 // carry assorted ones): each at its own line, never an error.
-import type { Problem } from './problem.js';
+import type { Problem } from '../problem.js';
 
 /** Where lines of a parsed YAML file can be found. */
 export interface KeySource {

@@ -1,7 +1,7 @@
 // zod issues → problems of a YAML file: each at its own key's line, with the offending value and a
 // message that reads after it (`"yes" is not a boolean`). A union names the branch the value was meant for.
 import type { z } from 'zod';
-import type { Problem } from './problem.js';
+import type { Problem } from '../problem.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = PropertyKey[];

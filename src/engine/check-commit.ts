@@ -3,7 +3,7 @@
 // `source.hash`, --config's `task_commit`, `--commit`).
 import type { NamedPlace } from '../config/repo-places.js';
 import { localRepoPath } from '../config/repo-places.js';
-import type { Problem } from '../config/problem.js';
+import type { Problem } from '../problem.js';
 import { runGit } from '../workspace/git.js';
 
 /** The problem with `commit` in the local repository `repo`, or null (also for a remote repository). */

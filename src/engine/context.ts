@@ -56,6 +56,8 @@ export interface ExperimentContext {
    * (agents are killed, their runs become `interrupted`).
    */
   stopExperiment(reason: StopReason, opts?: { hard?: boolean }): void;
+  /** `--until`: every run stops once it reaches this state; the next invocation goes on. */
+  until?: RunState;
 }
 
 /** One run to execute. */
@@ -86,4 +88,6 @@ export type RunEnd =
   | { kind: 'interrupted' }
   | { kind: 'budget_exhausted' }
   /** A stop was requested before the agent started: the run waits, untouched, for the next invocation. */
-  | { kind: 'not_started' };
+  | { kind: 'not_started' }
+  /** The run reached the `--until` state and waits there for the next invocation. */
+  | { kind: 'held' };

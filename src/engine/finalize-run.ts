@@ -6,30 +6,57 @@ import { loadAgentResult } from '../agent/result.js';
 import { tidyNumber } from '../util/tidy-number.js';
 import { InternalError } from '../errors.js';
 import type { Consensus } from '../judge/consensus.js';
+import type { PipelineResult } from '../judge/pipeline.js';
 import type { Judgment } from '../judge/judgment.js';
+import { runPipelineResult } from '../judge/pipeline.js';
 import { writeRunReports } from '../report/run-report.js';
-import type { RunResult } from '../report/run-result.js';
+import type { RunResult } from '../stats/run-result.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { ExperimentContext, RunSpec } from './context.js';
-import { runPipelineResult } from './run-pipeline.js';
 
 export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): void {
-  const agent = loadAgentResult(join(spec.runDir, 'agent'));
   const consensusFile = join(spec.runDir, 'judge', 'result.json');
-  if (!agent || !existsSync(consensusFile))
+  if (!existsSync(consensusFile))
     throw new InternalError(`run ${spec.runDir} is judged but its artefacts are missing`);
-  const c = JSON.parse(readFileSync(consensusFile, 'utf8')) as Consensus;
   const judgments = ctx.store
-    .judgments(key)
+    .judgments(key, 1)
     .filter((j) => j.attempt === row.attempt)
-    .map((j) => ({ n: j.judge_number, j: JSON.parse(j.json) as Judgment }));
-  const pipeline = runPipelineResult(spec.runDir);
+    .map((j) => JSON.parse(j.json) as Judgment);
+  const c = JSON.parse(readFileSync(consensusFile, 'utf8')) as Consensus;
   const finalizedAt = new Date().toISOString();
+  const result = runResultOf(ctx, spec, row, {
+    judgments,
+    consensus: c,
+    judgeDurationMs: row.judge_duration_ms ?? 0,
+    pipeline: runPipelineResult(spec.runDir),
+    finalizedAt,
+  });
+  writeJsonAtomic(join(spec.runDir, 'run_result.json'), result);
+  writeRunReports(result, spec.runDir);
+  ctx.store.transition(key, 'judged', 'finalized', { finalized_at: finalizedAt });
+}
+
+/** The complete record of a run: its agent's result and one judging of it. */
+export function runResultOf(
+  ctx: ExperimentContext,
+  spec: RunSpec,
+  row: RunRow,
+  judged: {
+    judgments: Judgment[];
+    consensus: Consensus;
+    judgeDurationMs: number;
+    pipeline: PipelineResult | null;
+    finalizedAt: string;
+  },
+): RunResult {
+  const agent = loadAgentResult(join(spec.runDir, 'agent'));
+  if (!agent) throw new InternalError(`run ${spec.runDir} is judged but its agent result is missing`);
+  const c = judged.consensus;
   const agentS = agent.durationMs / 1000;
-  const judgeS = (row.judge_duration_ms ?? 0) / 1000;
+  const judgeS = judged.judgeDurationMs / 1000;
   const u = agent.usage;
-  const result: RunResult = {
+  return {
     tier: spec.tier,
     subtest: spec.subtest,
     run_number: spec.run,
@@ -55,8 +82,8 @@ export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, 
     judge_passed: c.passed === true,
     judge_grade: c.grade ?? 'F',
     judge_reasoning: c.reasoning ?? '',
-    judges: judgments.map(({ n, j }) => ({
-      judge_number: n,
+    judges: judged.judgments.map((j, i) => ({
+      judge_number: i + 1,
       model: j.model,
       valid: j.valid,
       failure: j.failure,
@@ -67,14 +94,13 @@ export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, 
     })),
     criteria_scores: c.criteria ?? {},
     agreement: { ...(c.agreement ?? {}) },
-    pipeline: pipeline ? { all_passed: pipeline.allPassed, summary: pipeline.summary } : null,
+    pipeline: judged.pipeline
+      ? { all_passed: judged.pipeline.allPassed, summary: judged.pipeline.summary }
+      : null,
     branch: row.branch ?? spec.branch,
     base_commit: row.base_commit ?? '',
     config_commit: row.config_commit ?? '',
     agent_commit: row.agent_commit ?? '',
-    finalized_at: finalizedAt,
+    finalized_at: judged.finalizedAt,
   };
-  writeJsonAtomic(join(spec.runDir, 'run_result.json'), result);
-  writeRunReports(result, spec.runDir);
-  ctx.store.transition(key, 'judged', 'finalized', { finalized_at: finalizedAt });
 }

@@ -3,7 +3,7 @@ import { agentAdapters } from '../agent/registry.js';
 import type { AdapterOptions, AgentAdapter } from '../agent/adapter.js';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { ConfigError } from '../errors.js';
-import { createJudgeTransport } from '../judge/transport.js';
+import { createJudgeTransport } from '../judge/transport-registry.js';
 import type { JudgeSlot } from './context.js';
 
 /** OpenAI model ids; everything else is sent to the Anthropic API. */

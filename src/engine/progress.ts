@@ -23,6 +23,10 @@ export interface ProgressSnapshot {
   /** Runs under way: the state they reached and what they are doing now (`running agent`). */
   active: { run: string; stage: RunState; activity: string; elapsedSeconds: number }[];
   pause: { source: string; kind: string; until: string; remainingSeconds: number } | null;
+  /** The judge set reports follow, and how many there are. */
+  judgeSet: { current: number; count: number };
+  /** Every `scylla rerun` of the experiment, oldest first. */
+  reruns: { id: number; kind: string; runs: number; status: string; startedAt: string; by: string | null }[];
 }
 
 export interface LiveInfo {
@@ -95,6 +99,15 @@ export function progressSnapshot(
     pause: pause
       ? { ...pause, remainingSeconds: Math.max(0, Math.round((Date.parse(pause.until) - now) / 1000)) }
       : null,
+    judgeSet: { current: store.currentJudgeSet(), count: store.judgeSets().length },
+    reruns: store.reruns().map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      runs: r.selected,
+      status: r.status,
+      startedAt: r.started_at,
+      by: r.user && r.host ? `${r.user}@${r.host}` : r.user,
+    })),
   };
 }
 
@@ -117,6 +130,14 @@ export function renderProgress(s: ProgressSnapshot, maxActive = 12): string[] {
   if (s.pause)
     lines.push(
       `  ⏸ rate limited (${s.pause.source}, ${s.pause.kind}): resuming in ${dur(s.pause.remainingSeconds)}`,
+    );
+  if (s.judgeSet.count > 1)
+    lines.push(
+      `  judge set ${s.judgeSet.current} of ${s.judgeSet.count} (reports follow set ${s.judgeSet.current})`,
+    );
+  for (const r of s.reruns)
+    lines.push(
+      `  rerun #${r.id} ${r.kind}: ${r.runs} runs, ${r.status} (${r.startedAt}${r.by ? `, ${r.by}` : ''})`,
     );
   for (const a of s.active.slice(0, maxActive))
     lines.push(`  ${a.run.padEnd(16)} ${a.activity.padEnd(24)} ${dur(a.elapsedSeconds)}`);

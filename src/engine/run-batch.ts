@@ -8,6 +8,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { Logger } from '../util/logger.js';
 import { VERSION } from '../version.js';
 import type { ExperimentContext } from './context.js';
+import type { RunState } from '../store/run-state.js';
 import { limitsOf, runExperiment, type ExperimentOutcome } from './run-experiment.js';
 import { Slots } from './slots.js';
 
@@ -31,6 +32,8 @@ export async function runBatch(opts: {
   softStop?: AbortSignal;
   hardStop?: AbortSignal;
   onContext?: (ctx: ExperimentContext) => void;
+  /** `--until`: every run of every test case waits at this state. */
+  until?: RunState;
 }): Promise<BatchOutcome> {
   const slots = new Slots(limitsOf(opts.cases[0].config), opts.logger);
   // One API key, one limit: a rate limit in any test case pauses them all.
@@ -43,12 +46,14 @@ export async function runBatch(opts: {
           config,
           testCase,
           fresh: opts.fresh,
+          skipValidation: opts.skipValidation,
           logger,
           softStop: opts.softStop,
           hardStop: opts.hardStop,
           slots,
           gate,
           onContext: opts.onContext,
+          until: opts.until,
         });
         return { id: config.experimentId, outcome };
       } catch (e) {

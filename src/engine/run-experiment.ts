@@ -7,7 +7,7 @@ import type { ExperimentConfig } from '../config/experiment-config.js';
 import { DEFAULT_RUBRIC, loadRubric } from '../config/rubric.js';
 import { readTextFile } from '../config/text-file.js';
 import { InterruptedError } from '../errors.js';
-import { describeStopReason, type StopReason } from '../outcomes.js';
+import type { StopReason } from '../outcomes.js';
 import { discoverExperiment, type Tier } from '../fixture/discover.js';
 import type { TestCase } from '../fixture/load-test-case.js';
 import { loadResourceLibrary } from '../fixture/resource-library.js';
@@ -16,34 +16,23 @@ import { writeAllReports } from '../report/write-reports.js';
 import { experimentStats, type ExperimentStats } from '../stats/experiment-stats.js';
 import { asDiskFull } from '../util/disk.js';
 import { isFinal } from '../store/run-state.js';
-import type { Store } from '../store/store.js';
+import type { RunKey, Store } from '../store/store.js';
+import type { RunState } from '../store/run-state.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { ensureBaseClone } from '../workspace/base-clone.js';
-import { baseCloneDir } from '../workspace/paths.js';
 import { pipelineBaseline } from './pipeline-baseline.js';
 import type { ExperimentContext } from './context.js';
-import { createRateLimitControl } from './rate-limits.js';
 import { executeRunSafe } from './run-guard.js';
 import { recordWinners, resolveTier } from './tier-baselines.js';
 import { createAgentAdapter, judgeSlots } from './judges.js';
-import { HEARTBEAT_INTERVAL_MS } from './liveness.js';
 import { openExperiment } from './open-experiment.js';
 import { tierGroups } from './planner.js';
 import { schedule } from './scheduler.js';
-import { Budget } from './budget.js';
-import { probeRateLimit } from './probe.js';
 import { assertNoParentClaudeMd } from '../agent/isolation.js';
-import { validateModels } from '../agent/validate-models.js';
-import { defaultLimits, Slots, type SlotLimits } from './slots.js';
+import { validateModels } from './validate-models.js';
+import type { Slots } from './slots.js';
+import { openSession, type Session } from './session.js';
 
-/** Slot limits from the configuration. */
-export function limitsOf(config: ExperimentConfig): SlotLimits {
-  return defaultLimits(config.parallel, {
-    judges: config.parallelJudges ?? undefined,
-    workspaces: config.maxWorkspaces ?? undefined,
-    adaptive: config.adaptive,
-  });
-}
+export { limitsOf } from './session.js';
 
 export interface RunExperimentOptions {
   config: ExperimentConfig;
@@ -63,6 +52,12 @@ export interface RunExperimentOptions {
   skipValidation?: boolean;
   /** Receives the context once it exists (the progress view reads `active`, the gate, the budget). */
   onContext?: (ctx: ExperimentContext) => void;
+  /** Work in this experiment directory (a rerun) instead of finding or creating one. */
+  dir?: string;
+  /** Schedule only the runs this accepts (a rerun's selection); the others are left as they are. */
+  only?: (run: RunKey) => boolean;
+  /** Stop every run once it reaches this state (`--until`); the next invocation goes on from there. */
+  until?: RunState;
 }
 
 export interface ExperimentOutcome {
@@ -80,22 +75,6 @@ export interface ExperimentOutcome {
 export async function runExperiment(opts: RunExperimentOptions): Promise<ExperimentOutcome> {
   const { config, testCase } = opts;
   const logger = opts.logger ?? silentLogger;
-  // Our own stops: the budget or an over-long rate-limit pause end the experiment softly (running
-  // runs finish), a full disk at once; both resumably.
-  const internalStop = new AbortController();
-  const internalHardStop = new AbortController();
-  // Held in an object: the stop callbacks set it.
-  const stopped: { reason: StopReason | null } = { reason: null };
-  const stop = (why: StopReason, how: { hard?: boolean } = {}) => {
-    if (!internalStop.signal.aborted) {
-      stopped.reason = why;
-      logger.warn(describeStopReason(why));
-      internalStop.abort();
-    }
-    if (how.hard) internalHardStop.abort();
-  };
-  const softStop = AbortSignal.any([opts.softStop ?? new AbortController().signal, internalStop.signal]);
-  const hardStop = AbortSignal.any([opts.hardStop ?? new AbortController().signal, internalHardStop.signal]);
   const library = config.resourcesDir ? loadResourceLibrary(config.resourcesDir) : null;
   const tiers = discoverExperiment(config);
   const rubric = config.rubricFile ? loadRubric(config.rubricFile) : DEFAULT_RUBRIC;
@@ -111,58 +90,31 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   // A missing agent binary fails here, before a directory exists, not as a run's infra failure.
   const adapter = createAgentAdapter(config.agent, { bin: config.agentBin ?? undefined });
   adapter.preflight(env);
-  const { expDir, store, resumed } = openExperiment(config, { fresh: opts.fresh });
+  const { expDir, store, resumed } = openExperiment(config, { fresh: opts.fresh, dir: opts.dir });
   logger.toFile(join(expDir, 'experiment.log.jsonl'));
   logger.info(`${resumed ? 'resuming' : 'starting'} experiment ${config.experimentId} in ${expDir}`);
   let runsStarted = false;
   let failedBeforeRuns = false;
-  let closeLimits = () => undefined as void;
-  const heartbeat = setInterval(() => store.heartbeat(process.pid), HEARTBEAT_INTERVAL_MS);
-  heartbeat.unref();
+  let session: Session | null = null;
   try {
-    const clone = await ensureBaseClone({
-      repo: config.repo,
-      commit: config.commit ?? undefined,
-      dest: baseCloneDir(expDir),
-    });
-    const slots = opts.slots ?? new Slots(limitsOf(config), logger);
-    const budget = new Budget(config.maxCostUsd, store);
-    // Every rate limit, whether it ended a run or the agent is retrying it by itself, pauses all workers.
-    const limits = createRateLimitControl({
-      config,
-      store,
-      slots,
-      logger,
-      stop,
-      probe: (p) => probeRateLimit(ctx, p),
-      gate: opts.gate,
-    });
-    closeLimits = limits.close;
-    const ctx: ExperimentContext = {
+    session = await openSession({
       config,
       expDir,
-      baseRepo: clone.path,
-      baseCommit: clone.commit,
       store,
       adapter,
       judges,
-      rubric,
-      criteria,
-      referencePatch,
-      promptText,
-      pipelineBaseline: null,
+      inputs: { prompt: promptText, criteria, referencePatch, rubric },
       declaredPipeline: testCase.spec.pipeline,
-      gate: limits.gate,
-      reportRateLimit: limits.report,
-      slots,
-      budget,
-      active: new Map(),
       logger,
-      hardStop,
-      softStop,
       env,
-      stopExperiment: stop,
-    };
+      softStop: opts.softStop,
+      hardStop: opts.hardStop,
+      slots: opts.slots,
+      gate: opts.gate,
+      until: opts.until,
+    });
+    const ctx = session.ctx;
+    const { slots, softStop, hardStop } = ctx;
     opts.onContext?.(ctx);
     await validateOnce(ctx, opts.skipValidation === true);
     ctx.pipelineBaseline = await pipelineBaseline(ctx);
@@ -172,28 +124,38 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
     for (const group of tierGroups(tiers.map((t) => t.id))) {
       if (softStop.aborted) break;
       const groupTiers = group.map((id) => tiers.find((t) => t.id === id)!);
-      const specs = groupTiers.map((t) => resolveTier(ctx, t, library)).flat();
+      const specs = groupTiers
+        .map((t) => resolveTier(ctx, t, library))
+        .flat()
+        .map((runs) => (opts.only ? runs.filter((r) => opts.only!(r)) : runs));
       const ends = await schedule(
         specs,
         { slots, parallelRuns: config.parallelRuns },
         {
           execute: (spec) => executeRunSafe(ctx, spec),
           onRateLimit: (end) => ctx.reportRateLimit(end),
-          waitGate: () => limits.gate.wait(hardStop),
+          waitGate: () => ctx.gate.wait(hardStop),
           stopping: () => softStop.aborted || hardStop.aborted,
           logger,
         },
       );
       unfinished += [...ends.values()].filter((e) => e.kind !== 'finalized').length;
       if ([...ends.values()].some((e) => e.kind === 'budget_exhausted'))
-        stop({ kind: 'budget_exhausted', spentUsd: budget.spent(), capUsd: config.maxCostUsd ?? 0 });
+        ctx.stopExperiment({
+          kind: 'budget_exhausted',
+          spentUsd: ctx.budget.spent(),
+          capUsd: config.maxCostUsd ?? 0,
+        });
       recordWinners(store, expDir, groupTiers);
     }
+    // A user's stop is a reason too (the store and status show it); so is --until.
+    const why: StopReason | null =
+      session.stopReason() ?? (opts.until ? { kind: 'stage_limit', stage: opts.until } : null);
     // On a full disk the reports wait for the resume (they are made from the store at any time).
-    const diskFull = stopped.reason?.kind === 'disk_full';
-    const stats = diskFull
-      ? experimentStats(store, expDir, reportTiers(tiers))
-      : await writeReports(store, expDir, config, tiers);
+    const stats =
+      why?.kind === 'disk_full'
+        ? experimentStats(store, expDir, reportTiers(tiers))
+        : await writeReports(store, expDir, config, tiers);
     const allDone = tiers.every((t) =>
       t.subtests.every((s) =>
         store
@@ -202,10 +164,6 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
           .every((r) => isFinal(r.state)),
       ),
     );
-    // A user's stop is a reason too (the store and status show it).
-    const why: StopReason | null =
-      stopped.reason ??
-      (hardStop.aborted || softStop.aborted ? { kind: 'stop_requested', hard: hardStop.aborted } : null);
     const status =
       why?.kind === 'budget_exhausted' ? 'budget_exhausted' : why || !allDone ? 'interrupted' : 'completed';
     bestEffort(() => store.setExperimentStatus(status, why));
@@ -215,8 +173,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
     failedBeforeRuns = !resumed && !runsStarted;
     throw asDiskFull(e, expDir);
   } finally {
-    closeLimits();
-    clearInterval(heartbeat);
+    session?.close();
     // With the disk full these may fail; `status` then tells a dead owner by its pid.
     bestEffort(() => store.release(process.pid));
     store.close();
@@ -254,7 +211,7 @@ function bestEffort(write: () => void): void {
 async function validateOnce(ctx: ExperimentContext, skip: boolean): Promise<void> {
   if (skip || ctx.store.getKv('models_validated')) return;
   const r = await validateModels({
-    agent: ctx.config.agent,
+    adapter: ctx.adapter,
     agentModel: ctx.config.model,
     judges: ctx.judges,
     env: ctx.env,

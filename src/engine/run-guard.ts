@@ -57,4 +57,5 @@ function logRunEnd(ctx: ExperimentContext, spec: RunSpec, end: RunEnd): void {
   else if (end.kind === 'judge_failed')
     ctx.logger.warn(`${name}: every judge failed; will be re-judged on resume`);
   else if (end.kind === 'budget_exhausted') ctx.logger.warn(`${name}: not started, budget exhausted`);
+  else if (end.kind === 'held') ctx.logger.info(`${name}: waits at ${ctx.until ?? ''} (--until)`);
 }

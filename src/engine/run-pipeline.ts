@@ -11,18 +11,13 @@ import { RESULT_OUTCOMES } from '../outcomes.js';
 import { buildTaskPrompt, materialize } from '../materialize/index.js';
 import { writeMcpConfig } from '../mcp/config-file.js';
 import { prepareMcp } from '../mcp/prepare.js';
-import {
-  runPipeline,
-  compareWithBaseline,
-  loadPipelineResult,
-  type PipelineResult,
-} from '../judge/pipeline.js';
+import { runPipeline, compareWithBaseline, type PipelineResult } from '../judge/pipeline.js';
 import { judgeRun } from './judge-run.js';
 import { endLeftovers, trackAgentProcess } from './leftovers.js';
 import { pauseMs } from './rate-limits.js';
 import { finalizeRun } from './finalize-run.js';
 import { runLabel } from '../store/run-key.js';
-import { resumeStage } from '../store/run-state.js';
+import { resumeStage, stageIndex } from '../store/run-state.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { assertFreeSpace } from '../util/disk.js';
@@ -74,6 +69,9 @@ async function runStages(
     const stage = resumeStage(row.state);
     if (stage === null) return finalizedEnd(row);
     if (ctx.hardStop.aborted && stage !== 'finalized') return { kind: 'interrupted' };
+    // --until: a run that reached the stage waits there (one already judged just finishes).
+    const at = stageIndex(row.state);
+    if (ctx.until && at >= stageIndex(ctx.until) && at < stageIndex('judged')) return { kind: 'held' };
     ctx.active.set(activeKey, { stage, since });
     log.debug(`stage ${stage}`);
     let end: RunEnd | undefined;
@@ -329,6 +327,21 @@ async function runBuildPipeline(
   key: RunKey,
   row: RunRow,
 ): Promise<void> {
+  const result = await buildPipelineOf(ctx, spec, row, join(spec.runDir, 'judge'));
+  writeJsonAtomic(join(spec.runDir, 'judge', 'pipeline.json'), result);
+  ctx.store.transition(key, 'diff_captured', 'pipeline_done');
+}
+
+/**
+ * The build/lint/test pipeline on the run's agent commit (its worktree restored from the branch if
+ * it was removed), compared with the experiment's baseline; scripts are saved under `judgeDir`.
+ */
+export async function buildPipelineOf(
+  ctx: ExperimentContext,
+  spec: RunSpec,
+  row: RunRow,
+  judgeDir: string,
+): Promise<PipelineResult> {
   const ws = await ensureWorktree(ctx, spec);
   // Runs after the diff was captured, so its caches can never pollute the agent's diff.
   await resetWorktree(ws, row.agent_commit ?? 'HEAD', { keepUntracked: true });
@@ -337,18 +350,11 @@ async function runBuildPipeline(
       workspace: ws,
       language: ctx.config.language,
       declared: ctx.declaredPipeline,
-      scriptsDir: join(spec.runDir, 'judge', 'commands'),
+      scriptsDir: join(judgeDir, 'commands'),
       signal: ctx.hardStop,
     }),
   );
-  const result: PipelineResult = compareWithBaseline(raw, ctx.pipelineBaseline);
-  writeJsonAtomic(join(spec.runDir, 'judge', 'pipeline.json'), result);
-  ctx.store.transition(key, 'diff_captured', 'pipeline_done');
-}
-
-/** The stored pipeline result of a run (null when the stage produced none). */
-export function runPipelineResult(runDir: string): PipelineResult | null {
-  return loadPipelineResult(join(runDir, 'judge', 'pipeline.json'));
+  return compareWithBaseline(raw, ctx.pipelineBaseline);
 }
 
 // --- stage: clean --------------------------------------------------------------------------

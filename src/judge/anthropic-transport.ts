@@ -1,7 +1,9 @@
 // Judge transport for the Anthropic Messages API (POST /v1/messages, non-streaming) over fetch.
 import { ConfigError } from '../errors.js';
-import { apiUrl, JudgeHttpError, postJson } from './http-call.js';
+import { apiUrl } from '../util/http.js';
+import { JudgeHttpError, postJson } from './http-call.js';
 import type { JudgeRequest, JudgeResponse, JudgeTransport, TransportOptions } from './transport.js';
+import { completionProbe } from './transport-probe.js';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 const API_VERSION = '2023-06-01';
@@ -21,36 +23,40 @@ export function createAnthropicTransport(opts: TransportOptions = {}): JudgeTran
   const apiKey = opts.apiKey ?? env.ANTHROPIC_API_KEY;
   if (!apiKey) throw new ConfigError('the anthropic judge needs an API key', { field: 'ANTHROPIC_API_KEY' });
   const url = apiUrl(baseUrl, 'messages');
+  const headers = { 'x-api-key': apiKey, 'anthropic-version': API_VERSION };
+
+  async function complete(req: JudgeRequest): Promise<JudgeResponse> {
+    const started = Date.now();
+    const reply = (await postJson({
+      label: 'anthropic',
+      url,
+      headers,
+      body: {
+        model: req.model,
+        max_tokens: req.maxTokens ?? DEFAULT_MAX_TOKENS,
+        system: req.system,
+        messages: [{ role: 'user', content: req.user }],
+      },
+      timeoutMs: req.timeoutMs,
+      signal: req.signal,
+      secret: apiKey,
+    })) as MessagesReply;
+    if (!Array.isArray(reply?.content)) {
+      throw new JudgeHttpError('anthropic judge API reply has no `content` array', 200);
+    }
+    return {
+      text: reply.content
+        .map((b) => (b.type === 'text' && typeof b.text === 'string' ? b.text : ''))
+        .join(''),
+      usage: { inputTokens: reply.usage?.input_tokens ?? 0, outputTokens: reply.usage?.output_tokens ?? 0 },
+      model: reply.model ?? req.model,
+      durationMs: Date.now() - started,
+    };
+  }
 
   return {
     name: 'anthropic',
-    async complete(req: JudgeRequest): Promise<JudgeResponse> {
-      const started = Date.now();
-      const reply = (await postJson({
-        label: 'anthropic',
-        url,
-        headers: { 'x-api-key': apiKey, 'anthropic-version': API_VERSION },
-        body: {
-          model: req.model,
-          max_tokens: req.maxTokens ?? DEFAULT_MAX_TOKENS,
-          system: req.system,
-          messages: [{ role: 'user', content: req.user }],
-        },
-        timeoutMs: req.timeoutMs,
-        signal: req.signal,
-        secret: apiKey,
-      })) as MessagesReply;
-      if (!Array.isArray(reply?.content)) {
-        throw new JudgeHttpError('anthropic judge API reply has no `content` array', 200);
-      }
-      return {
-        text: reply.content
-          .map((b) => (b.type === 'text' && typeof b.text === 'string' ? b.text : ''))
-          .join(''),
-        usage: { inputTokens: reply.usage?.input_tokens ?? 0, outputTokens: reply.usage?.output_tokens ?? 0 },
-        model: reply.model ?? req.model,
-        durationMs: Date.now() - started,
-      };
-    },
+    complete,
+    probeModel: (model) => completionProbe('anthropic', complete, model),
   };
 }

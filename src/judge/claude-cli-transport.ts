@@ -5,13 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLAUDE_ENV_ALLOW } from '../agent/claude-args.js';
+import { agentBin, CLAUDE_BIN } from '../agent/agent-bin.js';
+import { CLAUDE_ENV_ALLOW, CLAUDE_QUIET_ENV } from '../agent/claude-args.js';
 import { parseJsonOutput } from '../agent/claude-output.js';
+import { anthropicProbe } from '../agent/model-probe.js';
 import { InterruptedError, JudgeError, RateLimitError } from '../errors.js';
 import { detectRateLimit } from '../ratelimit/detect.js';
 import { buildChildEnv } from '../util/env.js';
 import { runProcess } from '../util/process.js';
-import { defaultAgentBin } from '../agent/agent-bin.js';
 import type { JudgeRequest, JudgeResponse, JudgeTransport, TransportOptions } from './transport.js';
 
 /** Options: `bin` overrides the executable (default SCYLLA_CLAUDE_BIN, else `claude` as for the agent). */
@@ -21,9 +22,15 @@ export interface CliTransportOptions extends TransportOptions {
 
 export function createClaudeCliTransport(opts: CliTransportOptions = {}): JudgeTransport {
   const env = opts.env ?? process.env;
-  const bin = opts.bin ?? env.SCYLLA_CLAUDE_BIN ?? defaultAgentBin('claude', env);
+  const bin = agentBin(CLAUDE_BIN, opts.bin, env);
+  const keys = {
+    ...(opts.apiKey ? { ANTHROPIC_API_KEY: opts.apiKey } : {}),
+    ...(opts.baseUrl ? { ANTHROPIC_BASE_URL: opts.baseUrl } : {}),
+  };
   return {
     name: 'claude-cli',
+    // A CLI call would cost a whole agent run: the model is checked on the Messages API instead.
+    probeModel: (model) => anthropicProbe(model, { ...env, ...keys }),
     async complete(req: JudgeRequest): Promise<JudgeResponse> {
       const dir = mkdtempSync(join(tmpdir(), 'scylla-judge-'));
       try {
@@ -31,13 +38,9 @@ export function createClaudeCliTransport(opts: CliTransportOptions = {}): JudgeT
           HOME: dir,
           CLAUDE_CONFIG_DIR: join(dir, 'config'),
           CLAUDE_CODE_TMPDIR: join(dir, 'tmp'),
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-          DISABLE_TELEMETRY: '1',
-          DISABLE_AUTOUPDATER: '1',
-          DISABLE_ERROR_REPORTING: '1',
+          ...CLAUDE_QUIET_ENV,
           CLAUDE_CODE_MAX_RETRIES: env.SCYLLA_AGENT_MAX_RETRIES ?? '1',
-          ...(opts.apiKey ? { ANTHROPIC_API_KEY: opts.apiKey } : {}),
-          ...(opts.baseUrl ? { ANTHROPIC_BASE_URL: opts.baseUrl } : {}),
+          ...keys,
         });
         const args = [
           '--print',

@@ -1,4 +1,5 @@
 // The judge's user message: task, agent answer, workspace changes, diff, pipeline, criteria and rubric as Markdown.
+import type { AgentOutcome } from '../outcomes.js';
 import { rubricItems, type Rubric } from '../config/rubric.js';
 import { fenced, truncateChars, truncateLines } from './markdown.js';
 
@@ -18,8 +19,8 @@ export interface JudgeContextInput {
   taskPrompt: string;
   /** The agent's final answer text (not its raw JSON). */
   agentResult: string;
-  /** Why the agent run ended abnormally, e.g. `timed_out`. */
-  agentFailure?: string;
+  /** How the agent run ended, when not `completed` (e.g. `timed_out`). */
+  agentOutcome?: AgentOutcome;
   /** Files the agent changed; framework files (CLAUDE.md, .claude/**) already excluded. */
   changedFiles: { path: string; status: string }[];
   /** Unified diff of the agent's changes, new files included. */
@@ -56,8 +57,8 @@ export function buildJudgeContext(input: JudgeContextInput): string {
   const sections: string[] = [];
   sections.push(`## Task Given to Agent\n\n${input.taskPrompt.trim()}`);
 
-  const failure = input.agentFailure
-    ? `The agent run did not end normally (${input.agentFailure}); judge the workspace as it was left.\n\n`
+  const failure = input.agentOutcome
+    ? `The agent run did not end normally (${input.agentOutcome}); judge the workspace as it was left.\n\n`
     : '';
   const answer = input.agentResult.trim()
     ? fenced(input.agentResult.trim(), 'text')

@@ -1,6 +1,8 @@
-// One JSON POST of a judge transport: per-call timeout, rate limits → RateLimitError, the rest → JudgeHttpError.
+// One JSON POST of a judge transport (through util/http): rate limits → RateLimitError, an abort →
+// InterruptedError, every other failure → JudgeHttpError.
 import { InterruptedError, JudgeError, RateLimitError } from '../errors.js';
-import { retryAfterMs } from './retry-after.js';
+import { httpLimitKind, retryAfterMs } from '../ratelimit/http-limit.js';
+import { excerpt, hostOf, sendJson } from '../util/http.js';
 
 /** A judge call that failed for a reason other than a rate limit. Never contains the API key. */
 export class JudgeHttpError extends JudgeError {
@@ -25,84 +27,39 @@ export interface PostJsonRequest {
   secret?: string;
 }
 
-const EXCERPT_CHARS = 300;
-
-/** Join a base URL and a path under `/v1`, whether or not the base already ends with `/v1`. */
-export function apiUrl(baseUrl: string, pathUnderV1: string): string {
-  const base = baseUrl.replace(/\/+$/, '');
-  return `${base.endsWith('/v1') ? base : `${base}/v1`}/${pathUnderV1.replace(/^\/+/, '')}`;
-}
-
 /** POST JSON, return the parsed JSON body of a 2xx answer. */
 export async function postJson(req: PostJsonRequest): Promise<unknown> {
   const redact = (s: string) => (req.secret ? s.split(req.secret).join('[redacted]') : s);
-  const timeout = AbortSignal.timeout(req.timeoutMs);
-  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-  let status: number | undefined;
-  try {
-    const res = await fetch(req.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...req.headers },
-      body: JSON.stringify(req.body),
-      signal,
-    });
-    status = res.status;
-    const text = await res.text();
-    if (res.status === 429 || res.status === 503 || res.status === 529) {
-      const wait = retryAfterMs(res.headers);
-      throw new RateLimitError(
-        `${req.label} judge API answered HTTP ${res.status}${wait === null ? '' : `; retry in ${Math.ceil(wait / 1000)} s`}: ${redact(excerpt(text))}`,
-        {
-          retryAfterMs: wait ?? 0,
-          estimated: wait === null,
-          source: 'judge',
-          kind: res.status === 429 ? 'rate_limit' : 'overloaded',
-        },
-      );
-    }
-    if (!res.ok) {
-      throw new JudgeHttpError(
-        `${req.label} judge API answered HTTP ${res.status}: ${redact(excerpt(text))}`,
-        res.status,
-      );
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new JudgeHttpError(
-        `${req.label} judge API sent a body that is not JSON: ${redact(excerpt(text))}`,
-        status,
-      );
-    }
-  } catch (e) {
-    if (e instanceof RateLimitError || e instanceof JudgeError) throw e;
-    if (req.signal?.aborted) throw new InterruptedError(`${req.label} judge call interrupted`);
-    if (timeout.aborted) {
-      throw new JudgeHttpError(`${req.label} judge call timed out after ${req.timeoutMs} ms`, status, {
-        cause: e,
-      });
-    }
-    const cause = e as Error & { cause?: { code?: string; message?: string } };
-    const detail = cause.cause?.code ?? cause.cause?.message ?? cause.message;
-    throw new JudgeHttpError(
-      `${req.label} judge call to ${hostOf(req.url)} failed: ${redact(String(detail))}`,
-      status,
-      {
-        cause: e,
-      },
+  const reply = await sendJson(req);
+  const { status, noAnswer } = reply;
+  if (noAnswer?.reason === 'aborted') throw new InterruptedError(`${req.label} judge call interrupted`);
+  if (noAnswer?.reason === 'timeout')
+    throw new JudgeHttpError(`${req.label} judge call timed out after ${req.timeoutMs} ms`, status);
+  if (noAnswer || status === undefined) {
+    const detail = redact(noAnswer?.detail ?? 'no answer');
+    throw new JudgeHttpError(`${req.label} judge call to ${hostOf(req.url)} failed: ${detail}`, status);
+  }
+  const kind = httpLimitKind(status);
+  if (kind) {
+    // No stated wait: the engine's --rate-limit-wait applies.
+    const wait = retryAfterMs(reply.headers ?? new Headers());
+    const retry = wait === null ? '' : `; retry in ${Math.ceil(wait / 1000)} s`;
+    throw new RateLimitError(
+      `${req.label} judge API answered HTTP ${status}${retry}: ${redact(excerpt(reply.text))}`,
+      { retryAfterMs: wait ?? 0, estimated: wait === null, source: 'judge', kind },
     );
   }
-}
-
-function excerpt(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > EXCERPT_CHARS ? `${t.slice(0, EXCERPT_CHARS)}…` : t || '(empty body)';
-}
-
-function hostOf(url: string): string {
+  if (status < 200 || status >= 300)
+    throw new JudgeHttpError(
+      `${req.label} judge API answered HTTP ${status}: ${redact(excerpt(reply.text))}`,
+      status,
+    );
   try {
-    return new URL(url).host;
+    return JSON.parse(reply.text) as unknown;
   } catch {
-    return url;
+    throw new JudgeHttpError(
+      `${req.label} judge API sent a body that is not JSON: ${redact(excerpt(reply.text))}`,
+      status,
+    );
   }
 }

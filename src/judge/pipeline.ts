@@ -145,3 +145,8 @@ export function loadPipelineResult(file: string): PipelineResult | null {
     return null;
   }
 }
+
+/** The stored pipeline result of a run (`judge/pipeline.json`; null when the stage produced none). */
+export function runPipelineResult(runDir: string): PipelineResult | null {
+  return loadPipelineResult(join(runDir, 'judge', PIPELINE_JSON));
+}

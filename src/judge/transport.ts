@@ -1,8 +1,5 @@
-// The JudgeTransport interface (one LLM call: system + user → text) and the name→factory map of transports.
-import { ConfigError } from '../errors.js';
-import { createAnthropicTransport } from './anthropic-transport.js';
-import { createOpenAITransport } from './openai-transport.js';
-import { createClaudeCliTransport } from './claude-cli-transport.js';
+// The JudgeTransport interface: one LLM call, system + user → text (implementations: see transports.ts).
+import type { ModelProbe } from '../agent/model-probe.js';
 
 /** One judge call. */
 export interface JudgeRequest {
@@ -40,6 +37,8 @@ export interface JudgeResponse {
 export interface JudgeTransport {
   readonly name: string;
   complete(req: JudgeRequest): Promise<JudgeResponse>;
+  /** The check of `model` (resolved) before the first run: one tiny request, or why it cannot be checked. */
+  probeModel(model: string): ModelProbe;
 }
 
 /** Options of every transport factory; anything not given is read from `env` (default `process.env`). */
@@ -47,25 +46,4 @@ export interface TransportOptions {
   baseUrl?: string;
   apiKey?: string;
   env?: NodeJS.ProcessEnv;
-}
-
-/** Transport factories by name. */
-export const judgeTransports: Readonly<Record<string, (opts?: TransportOptions) => JudgeTransport>> = {
-  anthropic: createAnthropicTransport,
-  openai: createOpenAITransport,
-  'claude-cli': createClaudeCliTransport,
-};
-
-/** Make the transport called `name`; an unknown name is a ConfigError. */
-export function createJudgeTransport(name: string, opts: TransportOptions = {}): JudgeTransport {
-  const factory = judgeTransports[name];
-  if (!factory) {
-    throw new ConfigError(
-      `unknown judge transport '${name}' (known: ${Object.keys(judgeTransports).join(', ')})`,
-      {
-        field: 'judge transport',
-      },
-    );
-  }
-  return factory(opts);
 }

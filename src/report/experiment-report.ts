@@ -21,6 +21,7 @@ export function renderExperimentReport(
     table(
       ['Metric', 'Value'],
       [
+        ...(s.judgeSet ? [['Judge set', `${s.judgeSet.id} (${s.judgeSet.judgeModels.join(', ')})`]] : []),
         ['Runs (passed)', `${s.totalRuns} (${s.passedRuns})`],
         ['Total cost', money(s.totalCostUsd)],
         ['Total run time', secs(s.totalDurationSeconds)],

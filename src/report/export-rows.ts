@@ -5,7 +5,7 @@ import { isFinal } from '../store/run-state.js';
 import type { StoreReader } from '../store/reader.js';
 import { runDir } from '../workspace/paths.js';
 import { tidyNumber } from '../util/tidy-number.js';
-import { loadRunResult } from './run-result.js';
+import { loadRunResult } from '../stats/run-result.js';
 
 /** A flat export row. */
 export type Row = Record<string, string | number | boolean | null>;

@@ -191,6 +191,7 @@ export function experimentReportJson(
   const best = s.tiers.find((t) => t.tier === s.bestTier);
   return rounded({
     experiment_id: experimentId,
+    ...(s.judgeSet ? { judge_set: { id: s.judgeSet.id, judge_models: s.judgeSet.judgeModels } } : {}),
     started_at: startedAt,
     config: config
       ? {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangedFileSchema, type ChangedFile } from '../workspace/changed-file.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
-import type { RunResult } from './run-result.js';
+import type { RunResult } from '../stats/run-result.js';
 import { footer, link, money, num, table } from './markdown.js';
 
 /** run_NN/report.json (no timestamps: identical whenever it is written). */

@@ -13,7 +13,7 @@ import { renderExperimentReport } from './experiment-report.js';
 import { renderHtmlReport } from './html/html-report.js';
 import { experimentReportJson, subtestReportJson, tierReportJson } from './report-json.js';
 import { renderRunReport, runReportJson } from './run-report.js';
-import { loadRunResult } from './run-result.js';
+import { loadRunResult } from '../stats/run-result.js';
 import { sortTiers, type ReportTier } from './store-tiers.js';
 import { renderSubtestReport } from './subtest-report.js';
 import { renderTierReport } from './tier-report.js';
@@ -31,6 +31,8 @@ export interface WriteReportsOptions {
   tiers: ReportTier[];
   /** Which formats to write (default all). */
   formats?: readonly ReportFormat[];
+  /** Report on this judge set (default: the current one; 1 = the runs' own judges). */
+  judgeSet?: number;
 }
 
 /** Write run reports of finalized runs that have none (never rewriting existing ones). */
@@ -48,6 +50,13 @@ function writeMissingRunReports(store: StoreReader, expDir: string, formats: rea
   }
 }
 
+/** What the reports say of a re-judging: its number and judge models. */
+function judgeSetInfo(store: StoreReader, id: number): { id: number; judgeModels: string[] } {
+  const row = store.judgeSets().find((s) => s.id === id);
+  const spec = row ? (JSON.parse(row.spec_json) as { judgeModels?: string[] }) : {};
+  return { id, judgeModels: spec.judgeModels ?? [] };
+}
+
 /** Write every report; returns the statistics they were written from. */
 export async function writeAllReports(opts: WriteReportsOptions): Promise<ExperimentStats> {
   const { store, expDir, config } = opts;
@@ -55,10 +64,12 @@ export async function writeAllReports(opts: WriteReportsOptions): Promise<Experi
   const md = formats.includes('md');
   const json = formats.includes('json');
   const experimentId = config?.experimentId ?? store.experiment()?.experiment_id ?? 'experiment';
-  const stats = experimentStats(store, expDir, sortTiers(opts.tiers));
+  const judgeSet = opts.judgeSet ?? store.currentJudgeSet();
+  const stats = experimentStats(store, expDir, sortTiers(opts.tiers), judgeSet);
   for (const t of stats.tiers) Object.assign(t, config?.tierLabels?.[t.tier] ?? {});
+  if (judgeSet > 1) stats.judgeSet = judgeSetInfo(store, judgeSet);
 
-  writeMissingRunReports(store, expDir, formats);
+  if (judgeSet <= 1) writeMissingRunReports(store, expDir, formats);
   for (const t of stats.tiers) {
     for (const s of t.subtests) {
       const dir = subtestDir(expDir, t.tier, s.id);

@@ -1,16 +1,31 @@
 // Collects finalized run outcomes from the store and the runs' run_result.json files.
-import { loadRunResult } from '../report/run-result.js';
+import { loadRunResult } from './run-result.js';
 import { isFinal } from '../store/run-state.js';
 import type { StoreReader } from '../store/reader.js';
 import { runDir } from '../workspace/paths.js';
+import { runResultDir } from './judge-set-files.js';
 import type { RunOutcome } from './subtest-stats.js';
 
-/** Outcomes of the finalized runs, grouped tier → subtest, in run order. */
-export function collectOutcomes(store: StoreReader, expDir: string): Map<string, Map<string, RunOutcome[]>> {
+/**
+ * Outcomes of the finalized runs, grouped tier → subtest, in run order, as judge set `judgeSet`
+ * (default: the current one) judged them.
+ */
+export function collectOutcomes(
+  store: StoreReader,
+  expDir: string,
+  judgeSet = store.currentJudgeSet(),
+): Map<string, Map<string, RunOutcome[]>> {
   const out = new Map<string, Map<string, RunOutcome[]>>();
-  for (const row of store.runs()) {
-    if (!isFinal(row.state)) continue;
-    const rr = loadRunResult(runDir(expDir, row.tier, row.subtest, row.run));
+  const verdicts = judgeSet > 1 ? store.verdicts(judgeSet) : null;
+  for (const base of store.runs()) {
+    if (!isFinal(base.state)) continue;
+    // A later set's verdict replaces the run's own one (score, pass, grade, judges, criteria).
+    const v = verdicts?.get(`${base.tier}/${base.subtest}/${base.run}`);
+    const set = v?.judge_set ?? 1;
+    const row = v
+      ? { ...base, score: v.score, passed: v.passed, grade: v.grade, judge_duration_ms: v.judge_duration_ms }
+      : base;
+    const rr = loadRunResult(runResultDir(runDir(expDir, row.tier, row.subtest, row.run), set));
     const criteria: Record<string, number | null> = {};
     for (const [id, c] of Object.entries(rr?.criteria_scores ?? {})) criteria[id] = c.score;
     const o: RunOutcome = {

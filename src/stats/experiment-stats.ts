@@ -49,6 +49,8 @@ export interface TierStats {
 }
 
 export interface ExperimentStats {
+  /** A re-judging these numbers come from (absent: the runs' own judges, set 1). */
+  judgeSet?: { id: number; judgeModels: string[] };
   tiers: TierStats[];
   totalCostUsd: number;
   /** Tier whose best subtest has the highest median score (first tier on ties). */
@@ -74,8 +76,13 @@ export interface TierInput {
 }
 
 /** Compute the stats of `tiers` from the store's finalized runs and their run_result.json files. */
-export function experimentStats(store: StoreReader, expDir: string, tiers: TierInput[]): ExperimentStats {
-  const outcomes = collectOutcomes(store, expDir);
+export function experimentStats(
+  store: StoreReader,
+  expDir: string,
+  tiers: TierInput[],
+  judgeSet = store.currentJudgeSet(),
+): ExperimentStats {
+  const outcomes = collectOutcomes(store, expDir, judgeSet);
   const tierStats: TierStats[] = tiers.map((t) => {
     const subtests: SubtestEntry[] = t.subtests.map((s) => {
       const info = typeof s === 'string' ? { id: s, name: s, description: '' } : s;

@@ -1,6 +1,6 @@
 // Opening scylla.db: read-write (created whole, migrated once under a write lock) or read-only
 // (never writes; a store of an older schema is migrated in a private in-memory copy).
-import { existsSync, linkSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ScyllaError } from '../errors.js';
 import { MIGRATIONS } from './schema.js';
@@ -86,21 +86,49 @@ export function openReadWrite(file: string): Db {
   return db;
 }
 
+/** A read-only handle: live on the file, or a private in-memory snapshot of it. */
+export interface ReadOnlyDb {
+  db: Db;
+  /** True for a snapshot: it never sees later writes (see `snapshotOutdated`). */
+  snapshot: boolean;
+}
+
 /**
- * Open an existing store without ever writing to it. A store made by an older Scylla is read
- * through a migrated in-memory copy, so readers see one schema and the file stays as it is.
+ * Open an existing store without ever writing to it — not even SQLite's `-wal`/`-shm` side files.
+ * With no writer about (no `-wal` file), the store is read as an in-memory snapshot of the file;
+ * while a writer has it open, through a live read-only connection. A store made by an older Scylla
+ * is migrated in a private in-memory copy, so readers see one schema and the file stays as it is.
  */
-export function openReadOnly(file: string): Db {
-  const db = tune(new Database(file, { readonly: true, fileMustExist: true }));
+export function openReadOnly(file: string): ReadOnlyDb {
+  const live = existsSync(`${file}-wal`);
+  let db: Db;
+  if (live) db = tune(new Database(file, { readonly: true, fileMustExist: true }));
+  else {
+    const bytes = readFileSync(file);
+    // A WAL-mode header (read/write versions 2) cannot be opened from memory: as rollback mode it can.
+    if (bytes.length > 19 && bytes[18] === 2) bytes[18] = bytes[19] = 1;
+    db = new Database(bytes);
+  }
   const v = versionOf(db);
   if (v > MIGRATIONS.length) {
     db.close();
     throw new StoreTooNewError(file, v);
   }
-  if (v === MIGRATIONS.length) return db;
-  const copy = new Database(db.serialize());
-  db.close();
+  if (v === MIGRATIONS.length) return { db, snapshot: !live };
+  const copy = live ? new Database(db.serialize()) : db;
+  if (live) db.close();
   for (let i = v; i < MIGRATIONS.length; i++) copy.exec(MIGRATIONS[i]);
   copy.pragma(`user_version = ${MIGRATIONS.length}`);
-  return copy;
+  return { db: copy, snapshot: true };
+}
+
+/** Has the file changed since a snapshot of it was taken (size, time, or a writer appeared)? */
+export function fileStamp(file: string): string {
+  const wal = existsSync(`${file}-wal`);
+  try {
+    const s = statSync(file);
+    return `${s.size}:${s.mtimeMs}:${wal}`;
+  } catch {
+    return 'gone';
+  }
 }

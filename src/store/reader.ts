@@ -3,22 +3,28 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { NotAnExperimentError } from '../errors.js';
-import { openReadOnly, type Db } from './connection.js';
+import { fileStamp, openReadOnly, type Db } from './connection.js';
 import { KV_ENTRIES, type KvKey, type KvValue } from './kv.js';
 import {
   AttemptRowSchema,
   ExperimentRowSchema,
   GroupWinnerRowSchema,
+  JudgeSetRowSchema,
   JudgmentRowSchema,
   PauseRowSchema,
+  RerunRowSchema,
+  VerdictRowSchema,
   ProcessRowSchema,
   RunRowSchema,
   SubtestRowSchema,
   TransitionRowSchema,
   type AttemptRow,
   type ExperimentRow,
+  type JudgeSetRow,
   type JudgmentRow,
   type PauseRow,
+  type RerunRow,
+  type VerdictRow,
   type ProcessRow,
   type RunRow,
   type SubtestRow,
@@ -45,6 +51,14 @@ export class StoreReader {
 
   close(): void {
     this.db.close();
+  }
+
+  /**
+   * A read-only view of a store nobody was writing is a snapshot: true once the file has changed
+   * since (reopen to see it). A live view (and the writer) is never outdated.
+   */
+  outdated(): boolean {
+    return false;
   }
 
   /**
@@ -161,13 +175,80 @@ export class StoreReader {
 
   // --- judgments ----------------------------------------------------------------------------
 
-  judgments(k?: RunKey): JudgmentRow[] {
-    const rows = k
-      ? this.db
-          .prepare('SELECT * FROM judgments WHERE tier = ? AND subtest = ? AND run = ? ORDER BY id')
-          .all(k.tier, k.subtest, k.run)
-      : this.db.prepare('SELECT * FROM judgments ORDER BY id').all();
+  /** Judgments of one run (or all), of one judge set or of every set. */
+  judgments(k?: RunKey, judgeSet?: number): JudgmentRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM judgments WHERE (? IS NULL OR (tier = ? AND subtest = ? AND run = ?))
+         AND (? IS NULL OR judge_set = ?) ORDER BY id`,
+      )
+      .all(
+        k ? 1 : null,
+        k?.tier ?? null,
+        k?.subtest ?? null,
+        k?.run ?? null,
+        judgeSet ?? null,
+        judgeSet ?? null,
+      );
     return rows.map((r) => JudgmentRowSchema.parse(r));
+  }
+
+  /** Every judge set, in order (set 1 is the judging of the runs themselves). */
+  judgeSets(): JudgeSetRow[] {
+    return this.db
+      .prepare('SELECT * FROM judge_sets ORDER BY id')
+      .all()
+      .map((r) => JudgeSetRowSchema.parse(r));
+  }
+
+  /** The set stats and reports follow unless told otherwise. */
+  currentJudgeSet(): number {
+    return this.experiment()?.current_judge_set ?? 1;
+  }
+
+  /**
+   * The verdict of every judged run as judge set `judgeSet` sees it: the run's valid verdict in that
+   * set, else its latest valid verdict of an earlier set (a re-judging may cover only some runs), for
+   * the run's current attempt.
+   */
+  verdicts(judgeSet: number): Map<string, VerdictRow> {
+    const rows = this.db
+      .prepare(
+        // Only verdicts of each run's current attempt: a re-run agent makes the old verdicts history.
+        `SELECT v.* FROM verdicts v JOIN runs r ON r.tier = v.tier AND r.subtest = v.subtest AND r.run = v.run
+         WHERE v.valid = 1 AND v.judge_set <= ? AND v.attempt = r.attempt ORDER BY v.tier, v.subtest, v.run, v.judge_set`,
+      )
+      .all(judgeSet)
+      .map((r) => VerdictRowSchema.parse(r));
+    const out = new Map<string, VerdictRow>();
+    for (const v of rows) out.set(`${v.tier}/${v.subtest}/${v.run}`, v);
+    return out;
+  }
+
+  /** The run's verdict in exactly this set (valid or not), if it was judged there. */
+  verdictIn(k: RunKey, judgeSet: number): VerdictRow | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM verdicts WHERE tier = ? AND subtest = ? AND run = ? AND judge_set = ?')
+      .get(k.tier, k.subtest, k.run, judgeSet);
+    return row ? VerdictRowSchema.parse(row) : undefined;
+  }
+
+  // --- reruns -------------------------------------------------------------------------------
+
+  reruns(): RerunRow[] {
+    return this.db
+      .prepare('SELECT * FROM reruns ORDER BY id')
+      .all()
+      .map((r) => RerunRowSchema.parse(r));
+  }
+
+  /** The runs a rerun selected, with the attempt each was at then. */
+  rerunRuns(id: number): (RunKey & { attempt: number })[] {
+    return this.db
+      .prepare(
+        'SELECT tier, subtest, run, from_attempt AS attempt FROM rerun_runs WHERE rerun_id = ? ORDER BY tier, subtest, run',
+      )
+      .all(id) as (RunKey & { attempt: number })[];
   }
 
   // --- pauses, winners, entries -------------------------------------------------------------
@@ -213,8 +294,22 @@ export class StoreReader {
 
 /** A read-only view of the store of the experiment directory `dir`. */
 class ReadOnlyStore extends StoreReader {
+  private constructor(
+    file: string,
+    db: Db,
+    private readonly snapshotOf: string | null,
+  ) {
+    super(file, db);
+  }
+
   static open(file: string): ReadOnlyStore {
-    return new ReadOnlyStore(file, openReadOnly(file));
+    const stamp = fileStamp(file);
+    const { db, snapshot } = openReadOnly(file);
+    return new ReadOnlyStore(file, db, snapshot ? stamp : null);
+  }
+
+  override outdated(): boolean {
+    return this.snapshotOf !== null && fileStamp(this.file) !== this.snapshotOf;
   }
 }
 

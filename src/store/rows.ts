@@ -38,6 +38,8 @@ export const ExperimentRowSchema = z.object({
   scylla_version: z.string(),
   /** Why the last invocation stopped early (null: it did not, or it is still running). */
   stop_reason: json(StopReasonSchema).nullable(),
+  /** The judge set reports and stats follow (1 = the judges of the runs themselves). */
+  current_judge_set: z.number().int(),
 });
 export type ExperimentRow = z.infer<typeof ExperimentRowSchema>;
 
@@ -104,6 +106,8 @@ export const StoredJudgeFailureSchema = z.enum(['unparseable', 'judge_error']);
 
 /** A stored judgment of one judge on one run attempt. */
 export const JudgmentRowSchema = z.object({
+  /** Which judging this belongs to: 1 = when the run was made, 2.. = re-judgings. */
+  judge_set: z.number().int(),
   tier: z.string(),
   subtest: z.string(),
   run: z.number().int(),
@@ -176,3 +180,46 @@ export const ProcessRowSchema = z.object({
   ended_at: z.string().nullable(),
 });
 export type ProcessRow = z.infer<typeof ProcessRowSchema>;
+
+/** One judging of the experiment's runs: set 1 at run time, 2.. by `scylla rerun --judges`. */
+export const JudgeSetRowSchema = z.object({
+  id: z.number().int(),
+  created_at: z.string(),
+  completed_at: z.string().nullable(),
+  /** What this set used: judge models, rubric / criteria digests, whether the build pipeline re-ran. */
+  spec_json: z.string(),
+  rerun_id: z.number().int().nullable(),
+});
+export type JudgeSetRow = z.infer<typeof JudgeSetRowSchema>;
+
+/** A run's consensus in one judge set. */
+export const VerdictRowSchema = z.object({
+  tier: z.string(),
+  subtest: z.string(),
+  run: z.number().int(),
+  judge_set: z.number().int(),
+  attempt: z.number().int(),
+  valid: z.number().int(),
+  passed: z.number().int().nullable(),
+  score: z.number().nullable(),
+  grade: z.string().nullable(),
+  judge_duration_ms: z.number().nullable(),
+  created_at: z.string(),
+});
+export type VerdictRow = z.infer<typeof VerdictRowSchema>;
+
+/** A `scylla rerun`: what was asked, by whom, how many runs, how it ended. */
+export const RerunRowSchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(['judges', 'agents', 'pipeline']),
+  request_json: z.string(),
+  started_at: z.string(),
+  ended_at: z.string().nullable(),
+  user: z.string().nullable(),
+  host: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  selected: z.number().int(),
+  status: z.enum(['running', 'completed', 'interrupted', 'failed']),
+  judge_set: z.number().int().nullable(),
+});
+export type RerunRow = z.infer<typeof RerunRowSchema>;

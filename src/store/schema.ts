@@ -141,4 +141,56 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX processes_live ON processes (tier, subtest, run) WHERE ended_at IS NULL;
   `,
+  // 4: judge sets (re-judging keeps every earlier set), per-set verdicts, and the record of reruns.
+  `
+  ALTER TABLE judgments ADD COLUMN judge_set INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE experiment ADD COLUMN current_judge_set INTEGER NOT NULL DEFAULT 1;
+  CREATE TABLE judge_sets (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    completed_at TEXT,
+    spec_json TEXT NOT NULL,
+    rerun_id INTEGER
+  );
+  INSERT INTO judge_sets (id, created_at, completed_at, spec_json)
+    SELECT 1, created_at, created_at, '{}' FROM experiment;
+  CREATE TABLE verdicts (
+    tier TEXT NOT NULL,
+    subtest TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    judge_set INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    valid INTEGER NOT NULL,
+    passed INTEGER,
+    score REAL,
+    grade TEXT,
+    judge_duration_ms INTEGER,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (tier, subtest, run, judge_set)
+  );
+  INSERT INTO verdicts (tier, subtest, run, judge_set, attempt, valid, passed, score, grade, judge_duration_ms, created_at)
+    SELECT tier, subtest, run, 1, attempt, 1, passed, score, grade, judge_duration_ms, updated_at
+    FROM runs WHERE state IN ('judged', 'finalized', 'cleaned');
+  CREATE TABLE reruns (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    request_json TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    user TEXT,
+    host TEXT,
+    pid INTEGER,
+    selected INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    judge_set INTEGER
+  );
+  CREATE TABLE rerun_runs (
+    rerun_id INTEGER NOT NULL,
+    tier TEXT NOT NULL,
+    subtest TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    from_attempt INTEGER NOT NULL,
+    PRIMARY KEY (rerun_id, tier, subtest, run)
+  );
+  `,
 ];

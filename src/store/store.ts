@@ -6,7 +6,15 @@ import type { StopReason } from '../outcomes.js';
 import { openReadWrite } from './connection.js';
 import { KV_ENTRIES, type KvKey, type KvValue } from './kv.js';
 import { StoreReader } from './reader.js';
-import type { ExperimentStatus, JudgmentRow, PauseRow, ProcessRow, RunPatch, RunRow } from './rows.js';
+import type {
+  ExperimentStatus,
+  JudgmentRow,
+  PauseRow,
+  ProcessRow,
+  RerunRow,
+  RunPatch,
+  RunRow,
+} from './rows.js';
 import { runLabel, type RunKey } from './run-key.js';
 import type { RunState } from './run-state.js';
 
@@ -15,6 +23,9 @@ export type { RunKey } from './run-key.js';
 export { ExperimentStatusSchema, RunRowSchema } from './rows.js';
 
 const now = () => new Date().toISOString();
+
+/** A judgment to store (the store adds the judge set and the time). */
+export type NewJudgment = Omit<JudgmentRow, 'created_at' | 'judge_set'>;
 
 /** The outcome of judging one run attempt, stored with its judgments in one transaction. */
 export type JudgingOutcome =
@@ -36,6 +47,16 @@ export class Store extends StoreReader {
          VALUES (1, ?, ?, ?, 'running', ?, ?)`,
       )
       .run(e.experimentId, e.configJson, e.configHash, now(), e.version);
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO judge_sets (id, created_at, completed_at, spec_json) VALUES (1, ?, ?, '{}')`,
+      )
+      .run(now(), now());
+  }
+
+  /** Replace the stored configuration (an experiment grown by more tiers, runs or subtests). */
+  updateConfig(configJson: string): void {
+    this.db.prepare('UPDATE experiment SET config_json = ? WHERE id = 1').run(configJson);
   }
 
   /** Record how the experiment ended this time (and why, when it stopped early). */
@@ -213,28 +234,11 @@ export class Store extends StoreReader {
    * Store every judgment of one judging of a run and move it on (`judged` when the consensus is
    * valid, else `judge_failed`), in one transaction: a run is never judged twice.
    */
-  recordJudging(k: RunKey, judgments: Omit<JudgmentRow, 'created_at'>[], outcome: JudgingOutcome): void {
-    const ins = this.db.prepare(
-      `INSERT INTO judgments (tier, subtest, run, attempt, judge_number, model, valid, failure, score, passed, grade, json, created_at)
-       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-    );
+  recordJudging(k: RunKey, judgments: NewJudgment[], outcome: JudgingOutcome): void {
     this.db.transaction(() => {
-      for (const r of judgments)
-        ins.run(
-          r.tier,
-          r.subtest,
-          r.run,
-          r.attempt,
-          r.judge_number,
-          r.model,
-          r.valid,
-          r.failure,
-          r.score,
-          r.passed,
-          r.grade,
-          r.json,
-          now(),
-        );
+      const attempt = this.getRun(k)?.attempt ?? 1;
+      this.insertJudgments(judgments, 1);
+      this.putVerdict(k, 1, attempt, outcome);
       if (outcome.valid)
         this.transitionIn(k, 'pipeline_done', 'judged', {
           passed: outcome.passed ? 1 : 0,
@@ -248,6 +252,134 @@ export class Store extends StoreReader {
           judge_duration_ms: outcome.judgeDurationMs,
         });
     })();
+  }
+
+  /**
+   * Store one re-judging of a finalized run in judge set `judgeSet`: its judgments and its verdict,
+   * in one transaction (a run is judged once per set; an invalid verdict may be replaced).
+   */
+  recordVerdict(k: RunKey, judgeSet: number, judgments: NewJudgment[], outcome: JudgingOutcome): void {
+    this.db.transaction(() => {
+      const attempt = this.getRun(k)?.attempt ?? 1;
+      const prior = this.verdictIn(k, judgeSet);
+      if (prior?.valid && prior.attempt === attempt)
+        throw new InternalError(`run ${runLabel(k)} is already judged in set ${judgeSet}`);
+      this.insertJudgments(judgments, judgeSet);
+      this.putVerdict(k, judgeSet, attempt, outcome);
+    })();
+  }
+
+  private insertJudgments(rows: NewJudgment[], judgeSet: number): void {
+    const ins = this.db.prepare(
+      `INSERT INTO judgments (judge_set, tier, subtest, run, attempt, judge_number, model, valid, failure, score, passed, grade, json, created_at)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    );
+    for (const r of rows)
+      ins.run(
+        judgeSet,
+        r.tier,
+        r.subtest,
+        r.run,
+        r.attempt,
+        r.judge_number,
+        r.model,
+        r.valid,
+        r.failure,
+        r.score,
+        r.passed,
+        r.grade,
+        r.json,
+        now(),
+      );
+  }
+
+  private putVerdict(k: RunKey, judgeSet: number, attempt: number, o: JudgingOutcome): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO verdicts (tier, subtest, run, judge_set, attempt, valid, passed, score, grade, judge_duration_ms, created_at)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+      )
+      .run(
+        k.tier,
+        k.subtest,
+        k.run,
+        judgeSet,
+        attempt,
+        o.valid ? 1 : 0,
+        o.valid ? (o.passed ? 1 : 0) : null,
+        o.valid ? o.score : null,
+        o.valid ? o.grade : null,
+        o.judgeDurationMs,
+        now(),
+      );
+  }
+
+  /** Open a new judge set (its id is the next number) for a rerun. */
+  createJudgeSet(spec: unknown, rerunId: number | null): number {
+    return this.db
+      .transaction(() => {
+        const id = (
+          this.db.prepare('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM judge_sets').get() as { id: number }
+        ).id;
+        this.db
+          .prepare('INSERT INTO judge_sets (id, created_at, spec_json, rerun_id) VALUES (?, ?, ?, ?)')
+          .run(id, now(), JSON.stringify(spec), rerunId);
+        return id;
+      })
+      .immediate();
+  }
+
+  /** Every selected run of the set is judged: it becomes the current set. */
+  completeJudgeSet(id: number): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE judge_sets SET completed_at = COALESCE(completed_at, ?) WHERE id = ?')
+        .run(now(), id);
+      this.db.prepare('UPDATE experiment SET current_judge_set = ? WHERE id = 1').run(id);
+    })();
+  }
+
+  // --- reruns -------------------------------------------------------------------------------
+
+  /** Record a rerun and the runs it selected. */
+  startRerun(r: {
+    kind: RerunRow['kind'];
+    request: unknown;
+    /** The selected runs, with the attempt each was at when selected. */
+    runs: (RunKey & { attempt: number })[];
+    user: string | null;
+    host: string | null;
+  }): number {
+    return this.db.transaction(() => {
+      const id = Number(
+        this.db
+          .prepare(
+            `INSERT INTO reruns (kind, request_json, started_at, user, host, pid, selected, status)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'running')`,
+          )
+          .run(r.kind, JSON.stringify(r.request), now(), r.user, r.host, process.pid, r.runs.length)
+          .lastInsertRowid,
+      );
+      const ins = this.db.prepare(
+        'INSERT INTO rerun_runs (rerun_id, tier, subtest, run, from_attempt) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const k of r.runs) ins.run(id, k.tier, k.subtest, k.run, k.attempt);
+      return id;
+    })();
+  }
+
+  /** Link a rerun to the judge set it makes. */
+  setRerunJudgeSet(id: number, judgeSet: number): void {
+    this.db.prepare('UPDATE reruns SET judge_set = ? WHERE id = ?').run(judgeSet, id);
+  }
+
+  /** How a rerun ended this time (a resumed one is `running` again). */
+  setRerunStatus(id: number, status: RerunRow['status']): void {
+    this.db
+      .prepare(
+        `UPDATE reruns SET status = ?, ended_at = CASE WHEN ? = 'running' THEN NULL ELSE ? END, pid = ? WHERE id = ?`,
+      )
+      .run(status, status, now(), process.pid, id);
   }
 
   // --- pauses, winners, entries -------------------------------------------------------------

@@ -3,6 +3,19 @@
 /** Keys whose values are secrets (never logged, never written to artefacts). */
 const SECRET_KEY = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
 
+/** What any tool needs of the parent's shell: PATH, locale, time zone, terminal, user. */
+export const SHELL_ENV_ALLOW: readonly string[] = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'SHELL', 'USER'];
+
+/** Proxy settings, in both spellings. */
+export const PROXY_ENV_ALLOW: readonly string[] = [
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+];
+
 /** The redaction marker written instead of a secret value. */
 export const REDACTED = '[REDACTED]';
 

@@ -62,7 +62,7 @@ function proc(p: Partial<ProcessResult>): ProcessResult {
   };
 }
 const json = (stdout: string, exitCode = 0) =>
-  classifyRun(proc({ stdout, exitCode }), parseJsonOutput(stdout), 'claude');
+  classifyRun(proc({ stdout, exitCode }), parseJsonOutput(stdout));
 
 describe('json output', () => {
   it('reads usage, turns, cost and the final text of a success', () => {
@@ -76,7 +76,7 @@ describe('json output', () => {
     expect(out.numTurns).toBe(2);
     expect(out.result?.total_cost_usd).toBeCloseTo(0.0096);
     expect(out.lastText).toBe('Done');
-    expect(json(JSON_SUCCESS)).toEqual({ failure: 'completed', isError: false });
+    expect(json(JSON_SUCCESS)).toEqual({ outcome: 'completed', isError: false });
   });
 
   it('finds the result object after warning lines', () => {
@@ -85,34 +85,34 @@ describe('json output', () => {
 
   it('classifies 429, 529 and the usage cap as rate limits', () => {
     expect(json(JSON_429, 1)).toMatchObject({
-      failure: 'rate_limited',
+      outcome: 'rate_limited',
       rateLimit: { kind: 'rate_limit', retryAfterMs: 60_000 },
     });
-    expect(json(JSON_529, 1)).toMatchObject({ failure: 'rate_limited', rateLimit: { kind: 'overloaded' } });
+    expect(json(JSON_529, 1)).toMatchObject({ outcome: 'rate_limited', rateLimit: { kind: 'overloaded' } });
     const cap = json(JSON_USAGE_CAP, 1);
-    expect(cap).toMatchObject({ failure: 'rate_limited', rateLimit: { kind: 'usage_cap' } });
+    expect(cap).toMatchObject({ outcome: 'rate_limited', rateLimit: { kind: 'usage_cap' } });
     expect(cap.rateLimit!.retryAfterMs).toBeGreaterThan(0);
     expect(cap.rateLimit!.retryAfterMs).toBeLessThanOrEqual(24 * 3_600_000 * 1.1);
   });
 
   it('calls max-turns an agent error, with the reason', () => {
     expect(json(JSON_MAX_TURNS, 1)).toEqual({
-      failure: 'agent_error',
+      outcome: 'agent_error',
       isError: true,
       errorMessage: 'error_max_turns: Reached maximum number of turns (1)',
     });
   });
 
   it('does not take a model answer mentioning 429 for a rate limit', () => {
-    expect(json(JSON_MODEL_SAYS_429)).toEqual({ failure: 'completed', isError: false });
+    expect(json(JSON_MODEL_SAYS_429)).toEqual({ outcome: 'completed', isError: false });
   });
 
   it('calls an error with zero tokens (the model was never reached) an infrastructure failure', () => {
     expect(json(JSON_TIMEOUT, 1)).toMatchObject({
-      failure: 'infra_failed',
+      outcome: 'infra_failed',
       errorMessage: expect.stringContaining('Request timed out'),
     });
-    expect(json('', 1)).toMatchObject({ failure: 'infra_failed' });
+    expect(json('', 1)).toMatchObject({ outcome: 'infra_failed' });
   });
 });
 
@@ -136,15 +136,15 @@ describe('stream-json output', () => {
     const done = r.output();
     expect(done.usage.inputTokens).toBe(2400);
     expect(done.usage.outputTokens).toBe(160);
-    expect(classifyRun(proc({}), done, 'claude')).toEqual({ failure: 'completed', isError: false });
+    expect(classifyRun(proc({}), done)).toEqual({ outcome: 'completed', isError: false });
   });
 
   it('treats retries followed by a failure as a rate limit with the retry delay', () => {
     const r = new StreamJsonReader();
     for (const l of STREAM_HEAD.slice(0, 2)) r.line(l);
     r.line(JSON_TIMEOUT);
-    expect(classifyRun(proc({ exitCode: 1 }), r.output(), 'claude')).toMatchObject({
-      failure: 'rate_limited',
+    expect(classifyRun(proc({ exitCode: 1 }), r.output())).toMatchObject({
+      outcome: 'rate_limited',
       rateLimit: { kind: 'rate_limit', retryAfterMs: 7700 },
     });
   });
@@ -152,33 +152,21 @@ describe('stream-json output', () => {
   it('keeps the partial usage of a killed run, and says timed_out / interrupted', () => {
     const r = new StreamJsonReader();
     for (const l of STREAM_HEAD) r.line(l);
-    expect(
-      classifyRun(proc({ exitCode: null, signal: 'SIGTERM', timedOut: true }), r.output(), 'claude').failure,
-    ).toBe('timed_out');
-    expect(classifyRun(proc({ exitCode: null, aborted: true }), r.output(), 'claude').failure).toBe(
-      'interrupted',
+    expect(classifyRun(proc({ exitCode: null, signal: 'SIGTERM', timedOut: true }), r.output()).outcome).toBe(
+      'timed_out',
     );
+    expect(classifyRun(proc({ exitCode: null, aborted: true }), r.output()).outcome).toBe('interrupted');
     expect(r.output().usage.inputTokens).toBe(2500);
   });
 });
 
 describe('process-level failures', () => {
-  it('names the binary and how to set it when it cannot be started', () => {
-    const c = classifyRun(
-      proc({ exitCode: null, spawnError: 'spawn nosuch ENOENT' }),
-      parseTextOutput(''),
-      'nosuch',
-    );
-    expect(c.failure).toBe('infra_failed');
-    expect(c.errorMessage).toMatch(/"nosuch".*ENOENT.*SCYLLA_CLAUDE_BIN/);
-  });
-
   it('explains IS_SANDBOX when the CLI refuses to run as root', () => {
     const stderr =
       '--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n';
-    const c = classifyRun(proc({ exitCode: 1, stderr }), parseJsonOutput(''), 'claude');
+    const c = classifyRun(proc({ exitCode: 1, stderr }), parseJsonOutput(''));
     expect(c).toMatchObject({
-      failure: 'infra_failed',
+      outcome: 'infra_failed',
       errorMessage: expect.stringContaining('IS_SANDBOX=1'),
     });
   });

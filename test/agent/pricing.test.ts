@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveModelAlias } from '../../src/agent/models.js';
+import { resolveModelAlias } from '../../src/config/model-aliases.js';
 import { costFor, priceFor } from '../../src/agent/pricing.js';
 
 const usage = (i: number, o: number, cw = 0, cr = 0) => ({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run as init } from '../../src/cli/commands/init.js';
 import { render, run as validate } from '../../src/cli/commands/validate.js';
-import { formatProblem } from '../../src/config/problem.js';
+import { formatProblem } from '../../src/problem.js';
 import type { ValidationReport } from '../../src/fixture/validate.js';
 import { validateTestCase } from '../../src/fixture/validate.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { configHash } from '../../src/config/experiment-config.js';
 import { resolveExperimentConfig } from '../../src/config/resolve-experiment.js';
 import { loadTestLevelConfig } from '../../src/config/experiment-file.js';
-import { formatProblem } from '../../src/config/problem.js';
+import { formatProblem } from '../../src/problem.js';
 import { configError } from '../helpers/config-error.js';
 import { loadTestCase } from '../../src/fixture/load-test-case.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';

@@ -79,7 +79,7 @@ describe('buildJudgeContext', () => {
     const ref = Array.from({ length: 300 }, (_, i) => `+ref ${i + 1}`).join('\n');
     const doc = buildJudgeContext(
       input({
-        agentFailure: 'timed_out',
+        agentOutcome: 'timed_out',
         agentResult: 'Here:\n```py\nprint(1)\n```',
         referencePatch: ref,
         changedFiles: [],

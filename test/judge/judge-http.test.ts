@@ -11,7 +11,7 @@ import { JudgeHttpError } from '../../src/judge/http-call.js';
 import { createOpenAITransport } from '../../src/judge/openai-transport.js';
 import { runJudge } from '../../src/judge/run-judge.js';
 import { JUDGE_SYSTEM_PROMPT } from '../../src/judge/system-prompt.js';
-import { createJudgeTransport } from '../../src/judge/transport.js';
+import { createJudgeTransport } from '../../src/judge/transport-registry.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const KEY = 'sk-test-SECRET-0123456789';

@@ -6,7 +6,7 @@ import { AgentError } from '../../src/errors.js';
 import { mcpConfigJson, writeMcpConfig } from '../../src/mcp/config-file.js';
 import { checkMcpServer } from '../../src/mcp/handshake.js';
 import { prepareMcp } from '../../src/mcp/prepare.js';
-import { mcpCommandFor } from '../../src/mcp/registry.js';
+import { mcpCommandFor } from '../../src/fixture/mcp-commands.js';
 import { echoServerCommand } from '../helpers/mcp-echo-server.js';
 import { tmpDir } from '../helpers/tmp.js';
 

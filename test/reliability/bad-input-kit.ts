@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { vi } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { main } from '../../src/cli/main.js';
-import { quoteValue } from '../../src/config/problem.js';
+import { quoteValue } from '../../src/problem.js';
 import { buildTestCase, type BuildTestCaseOptions } from '../helpers/fixture-builder.js';
 import { tmpDir } from '../helpers/tmp.js';
 

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ExperimentConfigSchema, type ExperimentConfig } from '../../src/config/experiment-config.js';
-import type { RunResult } from '../../src/report/run-result.js';
+import type { RunResult } from '../../src/stats/run-result.js';
 import { RUN_STAGES } from '../../src/store/run-state.js';
 import { Store } from '../../src/store/store.js';
 import { runDir } from '../../src/workspace/paths.js';

@@ -15,6 +15,18 @@ export interface ReportOptions {
   compare?: boolean;
   /** With --compare: write the comparison here instead of stdout. */
   output?: string;
+  /** Report on this judge set; with --compare and one directory, the two sets to compare. */
+  judgeSet?: string[];
+}
+
+/** `--judge-set` values as set numbers that exist in `store`. */
+function judgeSets(values: string[] | undefined, known: number[]): number[] {
+  return (values ?? []).map((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || !known.includes(n))
+      throw new UsageError(`--judge-set: no judge set '${v}' (this experiment has ${known.join(', ')})`);
+    return n;
+  });
 }
 
 function formats(
@@ -35,21 +47,34 @@ function formats(
 export async function run(opts: ReportOptions): Promise<number> {
   const dirs = opts.dirs ?? [];
   if (opts.compare) {
-    if (dirs.length !== 2) throw new UsageError('--compare takes exactly two experiment directories');
+    const twoSets = dirs.length === 1 && (opts.judgeSet ?? []).length === 2;
+    if (dirs.length !== 2 && !twoSets)
+      throw new UsageError('--compare takes two experiment directories, or one with --judge-set A,B');
     const [fmt, ...more] = formats(opts.format, ['md', 'json'], ['md']);
     if (more.length) throw new UsageError('--compare prints one format: md or json');
-    const sides = dirs.map((d): CompareSide => {
+    const side = (d: string, set: number | undefined): CompareSide => {
       const r = openResults(d);
       try {
+        const n = set ?? r.store.currentJudgeSet();
         return {
-          label: `${r.experimentId} (${d})`,
+          label: `${r.experimentId} (${d})${twoSets ? `, judge set ${n}` : ''}`,
           model: r.config?.model ?? null,
-          stats: experimentStats(r.store, r.expDir, r.tiers),
+          stats: experimentStats(r.store, r.expDir, r.tiers, n),
         };
       } finally {
         r.store.close();
       }
-    });
+    };
+    let sides: CompareSide[];
+    if (twoSets) {
+      const r = openResults(dirs[0]);
+      const sets = judgeSets(
+        opts.judgeSet,
+        r.store.judgeSets().map((s) => s.id),
+      );
+      r.store.close();
+      sides = sets.map((n) => side(dirs[0], n));
+    } else sides = dirs.map((d) => side(d, undefined));
     const text =
       fmt === 'json'
         ? JSON.stringify(compareJson(sides[0], sides[1]), null, 2) + '\n'
@@ -63,12 +88,18 @@ export async function run(opts: ReportOptions): Promise<number> {
   const fmts = formats(opts.format, REPORT_FORMATS, REPORT_FORMATS) as ReportFormat[];
   const r = openResults(dirs[0]);
   try {
+    const [judgeSet, ...extra] = judgeSets(
+      opts.judgeSet,
+      r.store.judgeSets().map((s) => s.id),
+    );
+    if (extra.length) throw new UsageError('--judge-set: one set to report on (two only with --compare)');
     const stats = await writeAllReports({
       store: r.store,
       expDir: r.expDir,
       config: r.config,
       tiers: r.tiers,
       formats: fmts,
+      judgeSet,
     });
     const written = fmts.map((f) => `report.${f}`).join(', ');
     process.stdout.write(

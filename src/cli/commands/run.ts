@@ -1,12 +1,13 @@
 // `scylla run`: resolve the configuration of each test case, run or resume the experiment (or a
 // batch of them under shared slots), print the summary.
 import { resolve } from 'node:path';
-import { formatProblem } from '../../config/problem.js';
+import { formatProblem } from '../../problem.js';
 import { resolveExperimentConfig, type RunCliOptions } from '../../config/resolve-experiment.js';
 import type { ExperimentContext } from '../../engine/context.js';
 import { runBatch } from '../../engine/run-batch.js';
 import { runExperiment } from '../../engine/run-experiment.js';
 import { ConfigError, EXIT_CODES, UsageError } from '../../errors.js';
+import type { RunState } from '../../store/run-state.js';
 import { commitProblem } from '../../engine/check-commit.js';
 import { repoPlaces } from '../../config/repo-places.js';
 import { describeStopReason } from '../../outcomes.js';
@@ -75,6 +76,20 @@ function cliLayer(tiersDir: string, opts: Opts): RunCliOptions {
   };
 }
 
+/** `--until` stages and the state a run waits in. */
+const UNTIL: Record<string, RunState> = {
+  workspace: 'prompt_written',
+  agent: 'diff_captured',
+  pipeline: 'pipeline_done',
+};
+
+function untilState(v: unknown): RunState | undefined {
+  if (typeof v !== 'string') return undefined;
+  const state = UNTIL[v];
+  if (!state) throw new UsageError(`--until: unknown stage '${v}' (known: ${Object.keys(UNTIL).join(', ')})`);
+  return state;
+}
+
 /** A command with a slash is a path relative to this directory; a bare name stays a name for PATH. */
 function asPath(bin: string | undefined): string | undefined {
   return bin?.includes('/') ? resolve(bin) : bin;
@@ -114,6 +129,8 @@ export async function run(opts: Opts): Promise<number> {
   try {
     const common = {
       fresh: opts.fresh === true,
+      until: untilState(opts.until),
+      skipValidation: opts.skipValidation === true,
       logger,
       softStop: stops.soft,
       hardStop: stops.hard,
@@ -139,7 +156,10 @@ export async function run(opts: Opts): Promise<number> {
     if (cases.length > 1) console.log(`\nBatch summary: ${cases[0].config.resultsDir}/batch.md`);
     if (stops.soft.aborted || stops.hard.aborted) return EXIT_CODES.interrupted;
     if (outcomes.some((o) => o.error || o.outcome?.stopReason?.kind === 'disk_full')) return EXIT_CODES.error;
-    return outcomes.every((o) => o.outcome?.status === 'completed') ? EXIT_CODES.ok : EXIT_CODES.incomplete;
+    // --until: stopping at the stage is what was asked for.
+    const asked = (o: (typeof outcomes)[number]) =>
+      o.outcome?.status === 'completed' || o.outcome?.stopReason?.kind === 'stage_limit';
+    return outcomes.every(asked) ? EXIT_CODES.ok : EXIT_CODES.incomplete;
   } finally {
     view.stop();
     stops.dispose();

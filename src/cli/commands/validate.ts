@@ -1,7 +1,7 @@
 // `scylla validate --tiers-dir DIR [--tiers ...] [--subtests ...] [--json]`: what every subtest will
 // receive, and every problem (with file, line, field and value).
 import { TierIdSchema } from '../../config/experiment-config.js';
-import { formatProblem } from '../../config/problem.js';
+import { formatProblem } from '../../problem.js';
 import { parseSelection } from '../../config/subtest-selection.js';
 import { UsageError } from '../../errors.js';
 import { commitProblem } from '../../engine/check-commit.js';

@@ -1,4 +1,5 @@
-// run_result.json: the complete, final record of one run (written once, never modified).
+// run_result.json: the complete, final record of one run (written once at finalize, never modified), the
+// input every statistic and report reads.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';

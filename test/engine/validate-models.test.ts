@@ -1,8 +1,10 @@
 // Model validation up front, against the scripted model server serving only a known list of models.
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateModels, type ValidateModelsOptions } from '../../src/agent/validate-models.js';
+import { agentAdapters } from '../../src/agent/registry.js';
+import { validateModels, type ValidateModelsOptions } from '../../src/engine/validate-models.js';
 import { ConfigError } from '../../src/errors.js';
-import { createJudgeTransport } from '../../src/judge/transport.js';
+import { createClaudeCliTransport } from '../../src/judge/claude-cli-transport.js';
+import { createJudgeTransport } from '../../src/judge/transport-registry.js';
 import { TEST_API_KEY } from '../helpers/claude-env.js';
 import { startModelServer, type ModelScript, type ModelServer } from '../helpers/model-server.js';
 
@@ -28,7 +30,7 @@ function options(server: ModelServer, over: Partial<ValidateModelsOptions> = {})
     OPENAI_API_KEY: TEST_API_KEY,
   };
   return {
-    agent: 'claude-code',
+    adapter: agentAdapters['claude-code'](),
     agentModel: 'sonnet-4-5',
     judges: [{ model: 'opus-4-5', transport: createJudgeTransport('anthropic', { env }) }],
     env,
@@ -84,10 +86,8 @@ describe('validateModels', () => {
 
   it('a Claude Code CLI judge is checked on the Messages API, never by running the CLI', async () => {
     const server = await serve();
-    const cli = {
-      name: 'claude-cli',
-      complete: () => Promise.reject(new Error('the CLI must not run for validation')),
-    };
+    // A CLI that cannot start: running it would fail the check with another error.
+    const cli = createClaudeCliTransport({ env: options(server).env, bin: '/nonexistent/claude' });
     const err = await validateModels(
       options(server, { judges: [{ model: 'haiku-4-5', transport: cli }] }),
     ).catch((e: unknown) => e);
@@ -110,11 +110,13 @@ describe('validateModels', () => {
 
   it('the codex agent model is checked on the Responses API', async () => {
     const server = await serve();
-    const ok = await validateModels(options(server, { agent: 'codex', agentModel: 'gpt-5.5', judges: [] }));
+    const ok = await validateModels(
+      options(server, { adapter: agentAdapters.codex(), agentModel: 'gpt-5.5', judges: [] }),
+    );
     expect(ok.checks).toMatchObject([{ model: 'gpt-5.5', via: 'openai-responses', outcome: 'ok' }]);
     expect(server.requests[0]).toMatchObject({ path: '/v1/responses', status: 200 });
     const err = await validateModels(
-      options(server, { agent: 'codex', agentModel: 'gpt-4-typo', judges: [] }),
+      options(server, { adapter: agentAdapters.codex(), agentModel: 'gpt-4-typo', judges: [] }),
     ).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(
       /agent model 'gpt-4-typo' was not found by the openai-responses API/,
@@ -130,7 +132,7 @@ describe('validateModels', () => {
     expect((err as Error).message).toMatch(/cannot reach the anthropic API .*ECONNREFUSED/);
     const logs: string[] = [];
     const r = await validateModels(
-      options(server, { agent: 'command', judges: [], log: (m) => logs.push(m) }),
+      options(server, { adapter: agentAdapters.command(), judges: [], log: (m) => logs.push(m) }),
     );
     expect(r.checks).toMatchObject([{ role: 'agent', outcome: 'unchecked' }]);
     expect(logs).toEqual(["agent 'command': its model is not checked"]);

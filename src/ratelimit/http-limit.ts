@@ -1,4 +1,11 @@
-// How long an HTTP API asks us to wait: retry-after (seconds or date), then provider rate-limit reset headers.
+// An HTTP API's rate-limit answer: which statuses are limits, and how long its headers ask us to wait
+// (retry-after in seconds or as a date, then the providers' rate-limit reset headers).
+
+/** The limit an HTTP status stands for: 429 a rate limit, 503 and 529 an overloaded API; else null. */
+export function httpLimitKind(status: number): 'rate_limit' | 'overloaded' | null {
+  if (status === 429) return 'rate_limit';
+  return status === 503 || status === 529 ? 'overloaded' : null;
+}
 
 /** Minimal header access (a fetch `Headers` fits). */
 export interface HeaderSource {

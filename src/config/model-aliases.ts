@@ -22,3 +22,11 @@ export function resolveModelAlias(id: string): string {
   const key = id.trim();
   return MODEL_ALIASES[key.toLowerCase()] ?? key;
 }
+
+/** The aliases in words, for error messages: "sonnet, sonnet-4-5, claude-sonnet-4-5 → claude-sonnet-4-5-20250929; ...". */
+export function aliasList(): string {
+  const byTarget = new Map<string, string[]>();
+  for (const [alias, id] of Object.entries(MODEL_ALIASES))
+    byTarget.set(id, [...(byTarget.get(id) ?? []), alias]);
+  return [...byTarget].map(([id, aliases]) => `${aliases.join(', ')} → ${id}`).join('; ');
+}
