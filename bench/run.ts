@@ -5,6 +5,7 @@
 //  - resume: re-running the finished experiment (plans every run, touches none)
 //  - store: run-state transitions per second (each one a durable SQLite transaction)
 //  - reports: regenerating every report (JSON, Markdown, HTML) of a 3-tier synthetic store
+//  - view: `scylla view` over a 10,000-run experiment and 50 more (bench/view.ts), against its targets
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { buildTestCase } from '../test/helpers/fixture-builder.js';
 import { gitdir } from '../test/helpers/gitdir.js';
 import { startModelServer } from '../test/helpers/model-server.js';
 import { buildSyntheticExperiment } from '../test/report/synthetic-experiment.js';
+import { viewBench } from './view.js';
 
 const rows: [string, string, string][] = [];
 const work = mkdtempSync(join(tmpdir(), 'scylla-bench-'));
@@ -122,6 +124,7 @@ try {
   await overheadAndResume(2, 10, 4);
   storeThroughput(2000);
   await reports();
+  rows.push(...(await viewBench(work)));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -65,3 +65,7 @@ export { RunResultSchema, loadRunResult, type RunResult } from './stats/run-resu
 export { writeAllReports } from './report/write-reports.js';
 export { experimentStats, type ExperimentStats } from './stats/experiment-stats.js';
 export { createLogger, type Logger } from './util/logger.js';
+
+// Viewing (the server behind `scylla view`)
+export { startViewServer, type ViewServer } from './view/server.js';
+export { DEFAULT_PORT as VIEW_DEFAULT_PORT, type ViewOptions } from './view/options.js';

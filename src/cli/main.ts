@@ -22,6 +22,13 @@ const positive = (name: string) => (v: string) => {
   return n;
 };
 
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new CommanderError(2, 'scylla.usage', `--port must be an integer from 0 to 65535, got '${v}'`);
+  return n;
+};
+
 export function buildProgram(): Command {
   const program = new Command('scylla')
     .description('Ablation experiments on AI coding agents')
@@ -243,6 +250,18 @@ export function buildProgram(): Command {
     .option('--interval <seconds>', 'refresh interval for --watch', positive('--interval'), 2)
     .action(async (dir: string, opts: { json?: boolean; watch?: boolean; interval?: number }) => {
       const { run } = await import('./commands/status.js');
+      process.exitCode = await run(dir, opts);
+    });
+
+  program
+    .command('view')
+    .description('a live, read-only web UI over a results directory or one experiment')
+    .argument('[dir]', 'results directory (its experiments) or one experiment directory', 'results')
+    .option('--port <n>', 'port (default 7370; the next free one when taken; 0 = any)', port)
+    .option('--host <host>', 'address to bind (default 127.0.0.1; any other needs a token)')
+    .option('--token <token>', 'token every request must carry (default: generated for a non-loopback host)')
+    .action(async (dir: string, opts: { port?: number; host?: string; token?: string }) => {
+      const { run } = await import('./commands/view.js');
       process.exitCode = await run(dir, opts);
     });
 

@@ -31,6 +31,19 @@ import {
   type TransitionRow,
 } from './rows.js';
 import type { RunKey } from './run-key.js';
+import {
+  ACTIVE_RUNS_SQL,
+  RUN_COUNTS_SQL,
+  RunCountsSchema,
+  RunKeyRowSchema,
+  runKeysSql,
+  RunListRowSchema,
+  runPageSql,
+  type RunKeyRow,
+  type RunCounts,
+  type RunListRow,
+  type RunPageQuery,
+} from './run-page.js';
 
 /** Which runs a query returns. */
 export interface RunFilter {
@@ -58,6 +71,11 @@ export class StoreReader {
    * since (reopen to see it). A live view (and the writer) is never outdated.
    */
   outdated(): boolean {
+    return false;
+  }
+
+  /** Read from an in-memory snapshot (nobody was writing): its change counter never moves. */
+  isSnapshot(): boolean {
     return false;
   }
 
@@ -290,6 +308,41 @@ export class StoreReader {
       { value: string } | undefined;
     return row ? (KV_ENTRIES[key].parse(JSON.parse(row.value)) as KvValue<K>) : undefined;
   }
+
+  // --- pages of runs (the viewer) -------------------------------------------------------------
+
+  /** One page of runs matching `q`, sorted, with the number of all runs that match. */
+  runsPage(q: RunPageQuery): { rows: RunListRow[]; total: number } {
+    const sql = runPageSql(q);
+    const rows = this.db
+      .prepare(sql.page)
+      .all(...sql.params, q.limit, q.offset ?? 0)
+      .map((r) => RunListRowSchema.parse(r));
+    const total = (this.db.prepare(sql.count).get(...sql.params) as { n: number }).n;
+    return { rows, total };
+  }
+
+  /** Keys (and states) of every run matching the filter of `q`, in run order. */
+  runKeys(q: Omit<RunPageQuery, 'limit'>): RunKeyRow[] {
+    const sql = runKeysSql(q);
+    return this.db
+      .prepare(sql.sql)
+      .all(...sql.params)
+      .map((r) => RunKeyRowSchema.parse(r));
+  }
+
+  /** How many runs are done, passed, under way, waiting and to redo (one aggregate query). */
+  runCounts(): RunCounts {
+    return RunCountsSchema.parse(this.db.prepare(RUN_COUNTS_SQL).get());
+  }
+
+  /** The runs under way (neither waiting, nor finished, nor to redo), oldest change first. */
+  activeRuns(): RunRow[] {
+    return this.db
+      .prepare(ACTIVE_RUNS_SQL)
+      .all()
+      .map((r) => RunRowSchema.parse(r));
+  }
 }
 
 /** A read-only view of the store of the experiment directory `dir`. */
@@ -310,6 +363,10 @@ class ReadOnlyStore extends StoreReader {
 
   override outdated(): boolean {
     return this.snapshotOf !== null && fileStamp(this.file) !== this.snapshotOf;
+  }
+
+  override isSnapshot(): boolean {
+    return this.snapshotOf !== null;
   }
 }
 
