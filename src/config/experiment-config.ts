@@ -9,6 +9,18 @@ export const TierIdSchema = z
   .transform((s) => s.toUpperCase())
   .pipe(z.enum(TIER_IDS));
 
+/**
+ * An experiment id (test.yaml `id`, `experiment_id`, `--experiment-id`): it names the experiment
+ * directory and its branches, so it is a plain name.
+ */
+export const ExperimentIdSchema = z
+  .string()
+  .max(100)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'letters, digits, ".", "_" and "-" only, starting with a letter or digit',
+  );
+
 /** Built-in defaults (spec §2). */
 export const DEFAULTS = {
   tiers: ['T0', 'T1'] as string[],
@@ -25,7 +37,7 @@ export const DEFAULTS = {
 
 /** The experiment as resolved; saved as experiment.json and in the store. */
 export const ExperimentConfigSchema = z.object({
-  experimentId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
+  experimentId: ExperimentIdSchema,
   tiersDir: z.string(),
   repo: z.string().min(1),
   commit: z.string().nullable(),

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { TierIdSchema } from './experiment-config.js';
+import { ExperimentIdSchema, TierIdSchema } from './experiment-config.js';
 import { loadYamlFile } from './load-yaml.js';
 import type { Problem } from '../problem.js';
 import { unknownKeyWarnings } from './unknown-keys.js';
@@ -11,7 +11,7 @@ import { unknownKeyWarnings } from './unknown-keys.js';
 /** The `--config` experiment YAML (keys of the original plus ours). */
 export const ExperimentFileSchema = z
   .object({
-    experiment_id: z.string().optional(),
+    experiment_id: ExperimentIdSchema.optional(),
     task_repo: z.string().optional(),
     task_commit: z.string().optional(),
     task_prompt_file: z.string().optional(),

@@ -1,10 +1,11 @@
 // Loads a YAML file against a zod schema; every problem becomes part of a ConfigError naming file, line,
-// field and value.
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
+// field and value. The file is read as text input (size limit, UTF-8); aliases are expanded at most
+// MAX_ALIASES times (a "billion laughs" file is an error, not an exhausted process).
+import { LineCounter, parseDocument, isMap, isSeq, visit, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { Problem } from '../problem.js';
+import { readTextFile } from './text-file.js';
 import { issuesToProblems } from './yaml-issues.js';
 
 export { valueAt } from './yaml-issues.js';
@@ -23,7 +24,10 @@ export function parseYaml(text: string, file: string): YamlSource {
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const line = err.pos ? lineCounter.linePos(err.pos[0]).line : undefined;
-    throw new ConfigError(`invalid YAML: ${err.message.split('\n')[0]}`, { file, line });
+    const why = err.message.split('\n')[0];
+    // The parser recurses per nesting level; a file nested thousands deep exhausts the stack.
+    const said = /call stack/i.test(why) ? 'nested too deeply' : why;
+    throw new ConfigError(`invalid YAML: ${said}`, { file, line });
   }
   const lineOf = (path: readonly PropertyKey[]): number | undefined => {
     let node: unknown = doc.contents;
@@ -43,8 +47,29 @@ export function parseYaml(text: string, file: string): YamlSource {
     }
     return best;
   };
-  return { file, data: doc.toJS() ?? {}, lineOf };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    // `yaml` refuses to expand aliases past the count (ReferenceError); anything else is ours to fix.
+    if (!(e instanceof ReferenceError)) throw e;
+    let line: number | undefined;
+    visit(doc, {
+      Alias: (_key, node) => {
+        line = rangeLine(node, lineCounter);
+        return visit.BREAK;
+      },
+    });
+    throw new ConfigError(
+      `invalid YAML: its aliases expand to too much (more than ${MAX_ALIASES} uses of one alias): ${e.message}`,
+      { file, line },
+    );
+  }
+  return { file, data: data ?? {}, lineOf };
 }
+
+/** How often one alias may be expanded (the `yaml` library's default). */
+const MAX_ALIASES = 100;
 
 function rangeLine(node: unknown, lc: LineCounter): number | undefined {
   const range = (node as YamlNode | undefined)?.range;
@@ -68,17 +93,16 @@ export function validateYaml<S extends z.ZodType>(src: YamlSource, schema: S): z
   return r.value;
 }
 
+/** Read and parse a YAML file; a missing, unreadable or malformed one is a ConfigError. */
+export function readYamlFile(file: string): YamlSource {
+  return parseYaml(readTextFile(file), file);
+}
+
 /** Read, parse and validate a YAML file. A missing file is a ConfigError too. */
 export function loadYamlFile<S extends z.ZodType>(
   file: string,
   schema: S,
 ): { value: z.output<S>; source: YamlSource } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`cannot read file: ${(e as Error).message}`, { file });
-  }
-  const source = parseYaml(text, file);
+  const source = readYamlFile(file);
   return { value: validateYaml(source, schema), source };
 }

@@ -1,5 +1,4 @@
 // Builds the ExperimentConfig from CLI options > --config file > test.yaml > defaults.
-import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { resolveModelAlias } from './model-aliases.js';
 import { fileSha256 } from '../util/hash.js';
@@ -7,11 +6,14 @@ import { ConfigError, UsageError } from '../errors.js';
 import {
   DEFAULTS,
   ExperimentConfigSchema,
+  ExperimentIdSchema,
   TierIdSchema,
   type ExperimentConfig,
 } from './experiment-config.js';
 import { ExperimentFileSchema, loadTestLevelConfig, type ExperimentFile } from './experiment-file.js';
-import { loadYamlFile } from './load-yaml.js';
+import { readYamlFile, validateYaml, valueAt } from './load-yaml.js';
+import { localRepoProblem, repoPlaces } from './repo-places.js';
+import { checkDirectory, readTextFile } from './text-file.js';
 import { parseSelection, selectionKey, selectionTiers } from './subtest-selection.js';
 import { loadTiersFile, tiersFileOf } from './tiers-file.js';
 
@@ -60,6 +62,9 @@ export interface RunCliOptions {
 /** What the experiment needs of a loaded test case. */
 export interface TestCaseInputs {
   dir: string;
+  /** Its test.yaml, and the line of a key in it (problems with the repository point there). */
+  file?: string;
+  lineOf?: (path: readonly PropertyKey[]) => number | undefined;
   spec: {
     id: string;
     language?: string;
@@ -78,6 +83,10 @@ export interface TestCaseInputs {
 
 const sha = fileSha256;
 
+/** A flag's value that is not usable: a usage error naming the flag and the value. */
+const badFlag = (flag: string, value: string, why: string) =>
+  new UsageError(`${flag}: ${JSON.stringify(value)} ${why}`);
+
 /** Resolve a repo given relative to `base` unless it is a URL or absolute. */
 function resolveRepo(repo: string, base: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[^/]+@[^:]+:/.test(repo) || isAbsolute(repo)) return repo;
@@ -90,11 +99,25 @@ export function resolveExperimentConfig(
   tc: TestCaseInputs,
   cwd = process.cwd(),
 ): ExperimentConfig {
+  if (cli.experimentId !== undefined) {
+    const id = ExperimentIdSchema.safeParse(cli.experimentId);
+    if (!id.success)
+      throw badFlag(
+        '--experiment-id',
+        cli.experimentId,
+        `is not an experiment id: ${id.error.issues[0].message}`,
+      );
+  }
+  for (const t of cli.tiers ?? [])
+    if (!TierIdSchema.safeParse(t).success) throw badFlag('--tiers', t, 'is not a tier (T0..T6)');
+  const configFile = cli.config ? resolve(cwd, cli.config) : null;
+  const configSource = configFile ? readYamlFile(configFile) : null;
   const file: ExperimentFile = {
     ...(loadTestLevelConfig(tc.dir)?.value ?? {}),
-    ...(cli.config ? loadYamlFile(resolve(cwd, cli.config), ExperimentFileSchema).value : {}),
+    ...(configSource ? validateYaml(configSource, ExperimentFileSchema) : {}),
   };
-  const fileDir = cli.config ? dirname(resolve(cwd, cli.config)) : cwd;
+  const fileDir = configFile ? dirname(configFile) : cwd;
+  const places = repoPlaces(cli, tc, cwd);
   const repoRaw = cli.repo ?? file.task_repo ?? tc.spec.source?.repo;
   if (!repoRaw)
     throw new ConfigError(
@@ -109,12 +132,26 @@ export function resolveExperimentConfig(
     : file.task_repo
       ? resolveRepo(file.task_repo, fileDir)
       : resolveRepo(repoRaw, tc.dir);
+  const badRepo = localRepoProblem(repo, places.repo);
+  if (badRepo) throw ConfigError.of([badRepo]);
   const promptFile = cli.prompt
     ? resolve(cwd, cli.prompt)
     : file.task_prompt_file
       ? resolve(fileDir, file.task_prompt_file)
       : tc.promptFile;
-  if (!existsSync(promptFile)) throw new ConfigError('prompt file not found', { file: promptFile });
+  // A prompt named here (not by test.yaml, whose files loadTestCase checked) is checked here.
+  if (cli.prompt)
+    readTextFile(promptFile, { namedAt: { field: '--prompt', value: cli.prompt }, nonEmpty: true });
+  else if (file.task_prompt_file && configSource)
+    readTextFile(promptFile, {
+      namedAt: {
+        file: configSource.file,
+        line: configSource.lineOf(['task_prompt_file']),
+        field: 'task_prompt_file',
+        value: file.task_prompt_file,
+      },
+      nonEmpty: true,
+    });
   const selection = cli.subtests?.length ? parseSelection(cli.subtests) : null;
   if (selection?.bad.length) throw new UsageError(`--subtests: ${selection.bad.join('; ')}`);
   // A selection runs part of the experiment its tiers define; the tiers it names belong to it too.
@@ -126,7 +163,9 @@ export function resolveExperimentConfig(
     if (!r.success) throw new ConfigError(`unknown tier '${t}' (expected T0..T6)`, { field: 'tiers' });
     return r.data;
   });
-  const subtestsDir = cli.subtestsDir ? resolve(cwd, cli.subtestsDir) : (tc.subtestsDir ?? null);
+  const subtestsDir = cli.subtestsDir
+    ? checkDirectory(resolve(cwd, cli.subtestsDir), { field: '--subtests-dir', value: cli.subtestsDir })
+    : (tc.subtestsDir ?? null);
   const judgeModels = cli.judgeModels?.length
     ? cli.judgeModels
     : (file.judge_models ?? (file.judge_model ? [file.judge_model] : DEFAULTS.judgeModels));
@@ -184,7 +223,7 @@ export function resolveExperimentConfig(
   const parsed = ExperimentConfigSchema.safeParse(config);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    throw new ConfigError(i.message, { field: i.path.join('.') });
+    throw new ConfigError(i.message, { field: i.path.join('.'), value: valueAt(config, i.path) });
   }
   return parsed.data;
 }

@@ -121,6 +121,27 @@ export const RubricSchema = z
     for (const [name, cat] of Object.entries(r.categories ?? {})) {
       cat.items?.forEach((it, i) => check(it.id, ['categories', name, 'items', i, 'id']));
     }
+    // Weights that sum to 0 leave nothing to score: every run would get 0 (or NaN).
+    const nothing = (what: string) => `nothing could be scored (give at least one ${what} above 0)`;
+    if (r.requirements && r.requirements.every((q) => q.weight === 0))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['requirements'],
+        message: `weights sum to 0: ${nothing('requirement a weight')}`,
+      });
+    for (const [name, cat] of withItems)
+      if (cat.items!.every((it) => it.points === 0))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['categories', name, 'items'],
+          message: `points sum to 0: ${nothing('item points')}`,
+        });
+    if (withItems.length && withItems.every(([, cat]) => cat.weight === 0))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['categories'],
+        message: `category weights sum to 0: ${nothing('category a weight')}`,
+      });
   });
 
 /** A validated rubric with defaults applied. */

@@ -1,6 +1,6 @@
 // The `test.yaml` schema of a test case (spec §1.2): known keys typed, unknown top-level keys tolerated.
 import { z } from 'zod';
-import { TierIdSchema } from './experiment-config.js';
+import { ExperimentIdSchema, TierIdSchema } from './experiment-config.js';
 
 /** Languages with a known build/lint/test pipeline; `other` runs only the test.yaml `pipeline`. */
 export const LANGUAGES = ['python', 'typescript', 'javascript', 'mojo', 'other'] as const;
@@ -60,8 +60,8 @@ export const TEST_YAML_KEYS = [
 
 /** `test.yaml` as written by users (and by the original system's fixtures). */
 export const TestCaseSpecSchema = z.looseObject({
-  /** Test-case id; the default experiment id. */
-  id: z.string().min(1),
+  /** Test-case id; the default experiment id (so a plain name). */
+  id: ExperimentIdSchema,
   name: z.string().optional(),
   description: z.string().optional(),
   /** Chooses the build/lint/test pipeline; case-insensitive. */

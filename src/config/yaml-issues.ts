@@ -90,7 +90,9 @@ export function issuesToProblems(src: IssueSource, issues: readonly Issue[]): Pr
       }
       continue;
     }
-    const value = valueAt(src.data, path);
+    const found = valueAt(src.data, path);
+    // A check of a whole list or mapping names its place; the value itself would say nothing.
+    const value = issue.code === 'custom' && found !== null && typeof found === 'object' ? undefined : found;
     push({
       severity: 'error',
       file: src.file,

@@ -1,10 +1,11 @@
 // Drives one experiment: open (or resume) the experiment directory, clone the task repo, then for
 // each tier group resolve subtests (with recorded baselines), plan, schedule the runs, record tier
 // winners, and write reports. All state goes through the store; resume is a query.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { DEFAULT_RUBRIC, loadRubric } from '../config/rubric.js';
+import { readTextFile } from '../config/text-file.js';
 import { InterruptedError } from '../errors.js';
 import type { StopReason } from '../outcomes.js';
 import { discoverExperiment, type Tier } from '../fixture/discover.js';
@@ -77,6 +78,10 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   const library = config.resourcesDir ? loadResourceLibrary(config.resourcesDir) : null;
   const tiers = discoverExperiment(config);
   const rubric = config.rubricFile ? loadRubric(config.rubricFile) : DEFAULT_RUBRIC;
+  // The texts agents and judges get, read (and checked: size, UTF-8) before anything is created.
+  const promptText = readTextFile(config.promptFile, { nonEmpty: true });
+  const criteria = config.criteriaFile ? readTextFile(config.criteriaFile) : null;
+  const referencePatch = config.referencePatch ? readTextFile(config.referencePatch) : null;
 
   // A CLAUDE.md in any parent of the results would reach every agent: refuse before creating anything.
   assertNoParentClaudeMd(resolve(config.resultsDir));
@@ -98,12 +103,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       store,
       adapter,
       judges,
-      inputs: {
-        prompt: readFileSync(config.promptFile, 'utf8'),
-        criteria: readIf(config.criteriaFile),
-        referencePatch: readIf(config.referencePatch),
-        rubric,
-      },
+      inputs: { prompt: promptText, criteria, referencePatch, rubric },
       declaredPipeline: testCase.spec.pipeline,
       logger,
       env,
@@ -182,9 +182,6 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
     if (failedBeforeRuns) rmSync(expDir, { recursive: true, force: true });
   }
 }
-
-const readIf = (file: string | null | undefined) =>
-  file && existsSync(file) ? readFileSync(file, 'utf8') : null;
 
 const reportTiers = (tiers: Tier[]) =>
   tiers.map((t) => ({

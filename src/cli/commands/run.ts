@@ -6,8 +6,10 @@ import { resolveExperimentConfig, type RunCliOptions } from '../../config/resolv
 import type { ExperimentContext } from '../../engine/context.js';
 import { runBatch } from '../../engine/run-batch.js';
 import { runExperiment } from '../../engine/run-experiment.js';
-import { EXIT_CODES, UsageError } from '../../errors.js';
+import { ConfigError, EXIT_CODES, UsageError } from '../../errors.js';
 import type { RunState } from '../../store/run-state.js';
+import { commitProblem } from '../../engine/check-commit.js';
+import { repoPlaces } from '../../config/repo-places.js';
 import { describeStopReason } from '../../outcomes.js';
 import { checkExperimentSubtests } from '../../fixture/check-experiment.js';
 import { loadTestCase } from '../../fixture/load-test-case.js';
@@ -93,12 +95,15 @@ function asPath(bin: string | undefined): string | undefined {
   return bin?.includes('/') ? resolve(bin) : bin;
 }
 
-function prepare(tiersDir: string, opts: Opts, logger: Logger) {
+/** Every input checked before anything is created (all problems at once); warnings printed. */
+async function prepare(tiersDir: string, opts: Opts, logger: Logger) {
   const testCase = loadTestCase(tiersDir);
-  for (const w of testCase.warnings) logger.warn(`warning: ${formatProblem(w)}`);
-  const config = resolveExperimentConfig(cliLayer(tiersDir, opts), testCase);
-  // Every subtest must resolve before anything is created (all problems at once).
-  checkExperimentSubtests(config);
+  const cli = cliLayer(tiersDir, opts);
+  const config = resolveExperimentConfig(cli, testCase);
+  const { warnings } = checkExperimentSubtests(config);
+  const badCommit = await commitProblem(config.repo, config.commit, repoPlaces(cli, testCase).commit);
+  if (badCommit) throw ConfigError.of([badCommit]);
+  for (const w of [...testCase.warnings, ...warnings]) logger.warn(`warning: ${formatProblem(w)}`);
   return { testCase, config };
 }
 
@@ -113,7 +118,8 @@ export async function run(opts: Opts): Promise<number> {
   const view = createProgressView();
   const level = opts.verbose ? 'debug' : opts.quiet ? 'error' : 'info';
   const logger = createLogger({ level, sink: (line) => view.log(line) });
-  const cases = dirs.map((d) => prepare(d, opts, logger));
+  const cases: Awaited<ReturnType<typeof prepare>>[] = [];
+  for (const d of dirs) cases.push(await prepare(d, opts, logger));
   if (opts.dryRun) {
     for (const c of cases)
       printDryRun(planExperiment(c.config, { fresh: opts.fresh === true }), c.config.experimentId, c.config);

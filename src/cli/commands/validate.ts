@@ -1,6 +1,10 @@
 // `scylla validate --tiers-dir DIR [--tiers ...] [--subtests ...] [--json]`: what every subtest will
 // receive, and every problem (with file, line, field and value).
+import { TierIdSchema } from '../../config/experiment-config.js';
 import { formatProblem } from '../../problem.js';
+import { parseSelection } from '../../config/subtest-selection.js';
+import { UsageError } from '../../errors.js';
+import { commitProblem } from '../../engine/check-commit.js';
 import { validateTestCase, type SubtestView, type ValidationReport } from '../../fixture/validate.js';
 
 export interface ValidateOptions {
@@ -13,18 +17,26 @@ export interface ValidateOptions {
 }
 
 /** Validate, print (a table per tier and the problems, or JSON), and return the exit code: 1 on errors. */
-export function run(opts: ValidateOptions): Promise<number> {
-  // Synchronous work; a throw becomes a rejection like in the other commands.
-  return new Promise((resolve) => resolve(execute(opts)));
-}
-
-function execute(opts: ValidateOptions): number {
+export async function run(opts: ValidateOptions): Promise<number> {
+  // A malformed flag value is a usage error, as in `run`.
+  const bad = opts.subtests?.length ? parseSelection(opts.subtests).bad : [];
+  if (bad.length) throw new UsageError(`--subtests: ${bad.join('; ')}`);
+  for (const t of opts.tiers ?? [])
+    if (!TierIdSchema.safeParse(t).success)
+      throw new UsageError(`--tiers: ${JSON.stringify(t)} is not a tier (T0..T6)`);
   const report = validateTestCase(opts.tiersDir, {
     tiers: opts.tiers,
     subtests: opts.subtests,
     subtestsDir: opts.subtestsDir,
     skipAgentTeams: opts.skipAgentTeams,
   });
+  // The commit is looked up in a local repository, as `run` does before anything is created.
+  const r = report.repository;
+  const badCommit = r ? await commitProblem(r.repo, r.commit, r.commitAt) : null;
+  if (badCommit) {
+    report.problems.push(badCommit);
+    report.errors++;
+  }
   if (opts.json) console.log(JSON.stringify(report, null, 2));
   else console.log(render(report));
   return report.errors > 0 ? 1 : 0;
