@@ -9,7 +9,12 @@ import type { Logger } from '../util/logger.js';
 import { VERSION } from '../version.js';
 import type { ExperimentContext } from './context.js';
 import type { RunState } from '../store/run-state.js';
-import { limitsOf, runExperiment, type ExperimentOutcome } from './run-experiment.js';
+import {
+  limitsOf,
+  runExperiment,
+  type ExperimentOutcome,
+  type RunExperimentOptions,
+} from './run-experiment.js';
 import { Slots } from './slots.js';
 
 export interface BatchCase {
@@ -34,8 +39,12 @@ export async function runBatch(opts: {
   onContext?: (ctx: ExperimentContext) => void;
   /** `--until`: every run of every test case waits at this state. */
   until?: RunState;
+  /** Slots of the whole batch (default: from the first test case's limits). */
+  slots?: Slots;
+  /** Execute one run somewhere else (a queue's workers); by default in this process. */
+  execute?: RunExperimentOptions['execute'];
 }): Promise<BatchOutcome> {
-  const slots = new Slots(limitsOf(opts.cases[0].config), opts.logger);
+  const slots = opts.slots ?? new Slots(limitsOf(opts.cases[0].config), opts.logger);
   // One API key, one limit: a rate limit in any test case pauses them all.
   const gate = createLoggedGate(opts.logger);
   const outcomes = await Promise.all(
@@ -54,6 +63,7 @@ export async function runBatch(opts: {
           gate,
           onContext: opts.onContext,
           until: opts.until,
+          execute: opts.execute,
         });
         return { id: config.experimentId, outcome };
       } catch (e) {

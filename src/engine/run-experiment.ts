@@ -20,7 +20,7 @@ import type { RunKey, Store } from '../store/store.js';
 import type { RunState } from '../store/run-state.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { pipelineBaseline } from './pipeline-baseline.js';
-import type { ExperimentContext } from './context.js';
+import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
 import { executeRunSafe } from './run-guard.js';
 import { recordWinners, resolveTier } from './tier-baselines.js';
 import { createAgentAdapter, judgeSlots } from './judges.js';
@@ -58,6 +58,8 @@ export interface RunExperimentOptions {
   only?: (run: RunKey) => boolean;
   /** Stop every run once it reaches this state (`--until`); the next invocation goes on from there. */
   until?: RunState;
+  /** Execute one run somewhere else (a queue's workers); by default in this process. */
+  execute?: (ctx: ExperimentContext, spec: RunSpec) => Promise<RunEnd>;
 }
 
 export interface ExperimentOutcome {
@@ -132,7 +134,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
         specs,
         { slots, parallelRuns: config.parallelRuns },
         {
-          execute: (spec) => executeRunSafe(ctx, spec),
+          execute: (spec) => (opts.execute ?? executeRunSafe)(ctx, spec),
           onRateLimit: (end) => ctx.reportRateLimit(end),
           waitGate: () => ctx.gate.wait(hardStop),
           stopping: () => softStop.aborted || hardStop.aborted,

@@ -9,9 +9,21 @@ import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
 import { executeRun } from './run-pipeline.js';
 
 /** Errors of one run that are not bugs become that run's infrastructure failure, never the experiment's end. */
-export async function executeRunSafe(ctx: ExperimentContext, spec: RunSpec): Promise<RunEnd> {
+export function executeRunSafe(ctx: ExperimentContext, spec: RunSpec): Promise<RunEnd> {
+  return guardRun(ctx, spec, () => executeRun(ctx, spec));
+}
+
+/**
+ * Run `body` (one run's execution, here or elsewhere) under the same guard: its non-bug errors
+ * become the run's infrastructure failure, a stop or a full disk its interruption; every end is logged.
+ */
+export async function guardRun(
+  ctx: ExperimentContext,
+  spec: RunSpec,
+  body: () => Promise<RunEnd>,
+): Promise<RunEnd> {
   try {
-    const end = await executeRun(ctx, spec);
+    const end = await body();
     logRunEnd(ctx, spec, end);
     return end;
   } catch (e) {

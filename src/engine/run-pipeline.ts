@@ -32,21 +32,8 @@ import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
 export async function executeRun(ctx: ExperimentContext, spec: RunSpec): Promise<RunEnd> {
   const key: RunKey = { tier: spec.tier, subtest: spec.subtest, run: spec.run };
   const log = ctx.logger.child({ run: runLabel(spec) });
-  let row = current(ctx, key);
+  const row = await prepareAttempt(ctx, spec);
   if (row.state === 'cleaned') return finalizedEnd(row);
-  // A killed earlier Scylla may have left this run's agent running: end it before anything else.
-  await endLeftovers(ctx, spec, row);
-
-  // Not-a-result ends of an earlier attempt: keep their artefacts in .failed/, start afresh.
-  if (row.state === 'rate_limited' || row.state === 'infra_failed' || row.state === 'interrupted') {
-    await discardAttempt(ctx, spec, row);
-    row = current(ctx, key);
-  }
-  if (row.state === 'judge_failed') {
-    ctx.store.transition(key, 'judge_failed', 'pipeline_done', {}, 're-judge');
-    row = current(ctx, key);
-  }
-
   const activeKey = runLabel(spec);
   try {
     return await runStages(ctx, spec, key, row, activeKey, log);
@@ -111,13 +98,38 @@ async function runStages(
   }
 }
 
+/**
+ * Make the run ready to (re-)enter the pipeline and return its row: leftover processes of a killed
+ * earlier Scylla ended, a not-a-result attempt discarded (its artefacts kept in .failed/), a judge
+ * failure set back to be judged again. A finished run is returned as it is.
+ */
+export async function prepareAttempt(ctx: ExperimentContext, spec: RunSpec): Promise<RunRow> {
+  const key: RunKey = { tier: spec.tier, subtest: spec.subtest, run: spec.run };
+  let row = current(ctx, key);
+  if (row.state === 'cleaned') return row;
+  // A killed earlier Scylla may have left this run's agent running: end it before anything else.
+  await endLeftovers(ctx, spec, row);
+
+  // Not-a-result ends of an earlier attempt: keep their artefacts in .failed/, start afresh.
+  if (row.state === 'rate_limited' || row.state === 'infra_failed' || row.state === 'interrupted') {
+    await discardAttempt(ctx, spec, row);
+    row = current(ctx, key);
+  }
+  if (row.state === 'judge_failed') {
+    ctx.store.transition(key, 'judge_failed', 'pipeline_done', {}, 're-judge');
+    row = current(ctx, key);
+  }
+  return row;
+}
+
 function current(ctx: ExperimentContext, key: RunKey): RunRow {
   const row = ctx.store.getRun(key);
   if (!row) throw new InternalError(`run ${runLabel(key)} missing from the store`);
   return row;
 }
 
-function finalizedEnd(row: RunRow): RunEnd {
+/** The end of a run that is finalized (or finalized and cleaned). */
+export function finalizedEnd(row: RunRow): RunEnd {
   return { kind: 'finalized', passed: row.passed === 1, score: row.score ?? 0 };
 }
 
