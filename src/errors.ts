@@ -116,6 +116,13 @@ export class InfraFailureError extends ScyllaError {
   }
 }
 
+/** The job queue (Redis, `--queue`) cannot be reached or refused us; the message never shows a password. */
+export class QueueError extends ScyllaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('QUEUE', message, EXIT_CODES.error, options);
+  }
+}
+
 /** A git command failed. */
 export class GitError extends ScyllaError {
   readonly args: string[];

@@ -123,10 +123,38 @@ export function buildProgram(): Command {
       'use your Claude login (~/.claude/.credentials.json, copied read-only per run) instead of ANTHROPIC_API_KEY',
     )
     .option('--skip-validation', 'do not check each model with one tiny request before the first run')
+    .option(
+      '--queue <url>',
+      'run through workers: redis://[:PASSWORD@]HOST:PORT[/DB] or rediss://... (or SCYLLA_QUEUE)',
+    )
+    .option('--shared-dir <dir>', 'with --queue: carry run files through this directory every machine shares')
     .option('-v, --verbose', 'debug output')
     .option('-q, --quiet', 'errors only')
     .action(async (opts: Record<string, unknown>) => {
       const { run } = await import('./commands/run.js');
+      process.exitCode = await run(opts);
+    });
+
+  program
+    .command('worker')
+    .description("take runs from the queues at --queue and run them with this machine's agent CLI and keys")
+    .option('--queue <url>', 'redis://[:PASSWORD@]HOST:PORT[/DB] or rediss://... (or SCYLLA_QUEUE)')
+    .option('--concurrency <n>', 'runs at once, per experiment queue (default 1)', int('--concurrency'))
+    .option('--work-dir <dir>', 'clones, resource copies and scratch directories (default: a temp dir)')
+    .option('--shared-dir <dir>', 'the directory the coordinator gave as --shared-dir, as mounted here')
+    .option(
+      '--agent-bin <path>',
+      "agent executable (default: the agent's variable, PATH, the installed copy)",
+    )
+    .option(
+      '--stall-seconds <n>',
+      'hand a job to another worker when its worker is silent this long (default 30)',
+      positive('--stall-seconds'),
+    )
+    .option('-v, --verbose', 'debug output')
+    .option('-q, --quiet', 'errors only')
+    .action(async (opts: import('./commands/worker.js').WorkerCliOptions) => {
+      const { run } = await import('./commands/worker.js');
       process.exitCode = await run(opts);
     });
 

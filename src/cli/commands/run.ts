@@ -5,7 +5,9 @@ import { formatProblem } from '../../problem.js';
 import { resolveExperimentConfig, type RunCliOptions } from '../../config/resolve-experiment.js';
 import type { ExperimentContext } from '../../engine/context.js';
 import { runBatch } from '../../engine/run-batch.js';
-import { runExperiment } from '../../engine/run-experiment.js';
+import { limitsOf, runExperiment } from '../../engine/run-experiment.js';
+import type { ExperimentConfig } from '../../config/experiment-config.js';
+import { openQueueRun } from '../../distributed/queue-run.js';
 import { ConfigError, EXIT_CODES, UsageError } from '../../errors.js';
 import type { RunState } from '../../store/run-state.js';
 import { commitProblem } from '../../engine/check-commit.js';
@@ -125,7 +127,9 @@ export async function run(opts: Opts): Promise<number> {
       printDryRun(planExperiment(c.config, { fresh: opts.fresh === true }), c.config.experimentId, c.config);
     return 0;
   }
+  const queue = await openQueue(opts, cases, logger);
   const stops = installStopHandlers(logger);
+  let finished = false;
   try {
     const common = {
       fresh: opts.fresh === true,
@@ -134,7 +138,11 @@ export async function run(opts: Opts): Promise<number> {
       logger,
       softStop: stops.soft,
       hardStop: stops.hard,
-      onContext: (c: ExperimentContext) => view.attach(c),
+      onContext: (c: ExperimentContext) => {
+        queue?.attach(c);
+        view.attach(c);
+      },
+      ...(queue ? { execute: queue.execute, slots: queue.slots } : {}),
     };
     const outcomes =
       cases.length === 1
@@ -153,6 +161,7 @@ export async function run(opts: Opts): Promise<number> {
         console.error(describeStopReason(o.outcome.stopReason));
       if (o.error) console.error(`error: ${o.id}: ${o.error}`);
     }
+    finished = outcomes.every((o) => o.outcome?.status === 'completed');
     if (cases.length > 1) console.log(`\nBatch summary: ${cases[0].config.resultsDir}/batch.md`);
     if (stops.soft.aborted || stops.hard.aborted) return EXIT_CODES.interrupted;
     if (outcomes.some((o) => o.error || o.outcome?.stopReason?.kind === 'disk_full')) return EXIT_CODES.error;
@@ -163,5 +172,30 @@ export async function run(opts: Opts): Promise<number> {
   } finally {
     view.stop();
     stops.dispose();
+    await queue?.close(finished);
   }
+}
+
+/**
+ * `--queue`: the coordinator's side, opened once the inputs are checked and before anything is
+ * created (an unreachable Redis is an error here). Every runnable run of a tier group goes on the
+ * queue at once unless `--parallel-runs` says otherwise.
+ */
+async function openQueue(opts: Opts, cases: { config: ExperimentConfig }[], logger: Logger) {
+  const url = str(opts.queue) ?? process.env.SCYLLA_QUEUE;
+  if (!url) {
+    if (opts.sharedDir) throw new UsageError('--shared-dir is for --queue');
+    return null;
+  }
+  if (opts.parallelRuns === undefined)
+    for (const c of cases) c.config = { ...c.config, parallelRuns: c.config.runs };
+  const first = cases[0].config;
+  return openQueueRun({
+    url,
+    sharedDir: str(opts.sharedDir) ? resolve(str(opts.sharedDir)!) : null,
+    experimentIds: cases.map((c) => c.config.experimentId),
+    limits: limitsOf(first),
+    maxInFlight: first.maxWorkspaces,
+    logger,
+  });
 }

@@ -1,0 +1,217 @@
+// `scylla worker`: serve every queue a coordinator announces on this Redis — one BullMQ worker per
+// queue, `concurrency` jobs at once each — with the machine's own agent CLI and keys. A job whose
+// worker dies stalls; BullMQ hands it to another worker, which asks the coordinator where to go on.
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { assertNoParentClaudeMd } from '../agent/isolation.js';
+import { DB_FILE } from '../engine/experiment-dir.js';
+import { defaultLimits, Slots } from '../engine/slots.js';
+import { describeStopReason } from '../outcomes.js';
+import { openStoreReader } from '../store/reader.js';
+import type { Logger } from '../util/logger.js';
+import { endLeftoverProcess, reapProcessesIn } from '../util/process-group.js';
+import { CloneCache } from './clone-cache.js';
+import type { WorkerShared } from './job-context.js';
+import { ControlSchema } from './messages.js';
+import { QueueGate } from './queue-gate.js';
+import type { QueueAddress } from './queue-url.js';
+import { checkQueue, controlKey, openClient, PREFIX, REGISTRY_KEY } from './redis.js';
+import { runJob, type JobDeps, type ServedQueue } from './run-job.js';
+
+export interface WorkerOptions {
+  addr: QueueAddress;
+  /** Jobs at once, per queue. */
+  concurrency: number;
+  /** Clones, resource copies and scratch directories. */
+  workDir: string;
+  sharedDir: string | null;
+  agentBin: string | null;
+  /** A job whose worker went silent this long is handed to another worker. */
+  stallSeconds: number;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+  /** First stop: take no new job, finish the ones in progress. */
+  softStop: AbortSignal;
+  /** Second stop: stop the runs now (they are redone elsewhere). */
+  hardStop: AbortSignal;
+  /** How often the registry of queues is read (default 1 s). */
+  discoverMs?: number;
+}
+
+/** Serve until stopped (or until a hard stop of the worker itself, e.g. a full disk). */
+export async function runWorker(o: WorkerOptions): Promise<void> {
+  await checkQueue(o.addr);
+  const workDir = resolve(o.workDir);
+  mkdirSync(workDir, { recursive: true });
+  // Runs work below the work directory: an instruction file above it would reach every agent.
+  assertNoParentClaudeMd(workDir);
+  const jobsRoot = join(workDir, 'jobs');
+  await reapPredecessors(jobsRoot, o.logger);
+  const own = new AbortController();
+  const hardStop = AbortSignal.any([o.hardStop, own.signal]);
+  const softStop = AbortSignal.any([o.softStop, hardStop]);
+  const shared: WorkerShared = {
+    env: o.env,
+    slots: new Slots(defaultLimits(o.concurrency), o.logger),
+    agentBin: o.agentBin,
+    active: new Map(),
+    stopWorker: (why, hard) => {
+      o.logger.error(`stopping this worker: ${describeStopReason(why)}`);
+      if (hard) own.abort();
+    },
+  };
+  const deps: JobDeps = {
+    shared,
+    clones: new CloneCache(join(workDir, 'clones')),
+    jobsDir: join(jobsRoot, String(process.pid)),
+    resourcesDir: join(workDir, 'resources'),
+    sharedDir: o.sharedDir,
+    logger: o.logger,
+    softStop,
+    hardStop,
+  };
+  const client = openClient(o.addr);
+  const served = new Map<string, Served>();
+  o.logger.info(
+    `worker ${hostname()}:${process.pid} serving ${o.addr.shown} (${o.concurrency} at once per queue)`,
+  );
+  const stopped = whenAborted(softStop);
+  try {
+    while (!softStop.aborted) {
+      const names = await client.smembers(REGISTRY_KEY).catch(() => [...served.keys()]);
+      for (const name of names) if (!served.has(name)) served.set(name, await serve(name, o, client, deps));
+      for (const [name, s] of served)
+        if (!names.includes(name) && s.running() === 0) {
+          served.delete(name);
+          await s.close();
+        }
+      await Promise.race([sleep(o.discoverMs ?? 1000), stopped]);
+    }
+    o.logger.info('finishing the jobs in progress, taking no new ones');
+    await Promise.all([...served.values()].map((s) => s.close()));
+  } finally {
+    client.disconnect();
+    rmSync(deps.jobsDir, { recursive: true, force: true });
+  }
+}
+
+interface Served {
+  running(): number;
+  close(): Promise<void>;
+}
+
+/** Serve one queue: its BullMQ worker, its gate, and the coordinator's control word. */
+async function serve(name: string, o: WorkerOptions, client: Redis, deps: JobDeps): Promise<Served> {
+  const connection = o.addr.redis;
+  const queue = new Queue(name, { connection, prefix: PREFIX });
+  const events = new QueueEvents(name, { connection, prefix: PREFIX });
+  const soft = new AbortController();
+  const hard = new AbortController();
+  const readControl = async () => {
+    const text = await client.get(controlKey(name));
+    const word = ControlSchema.safeParse(text ? (JSON.parse(text) as unknown) : { stop: null });
+    const stop = word.success ? word.data.stop : null;
+    if (stop) soft.abort();
+    if (stop === 'hard') hard.abort();
+    return stop;
+  };
+  // Closed while the queue is paused for a rate limit; a stop word opens it (the runs then stop).
+  const gate = new QueueGate(async () => (await queue.isPaused()) && (await readControl()) === null);
+  // A pause is a doorbell: for a rate limit (the gate closes) or for a stop word (runs stop).
+  events.on('paused', () => {
+    gate.hold();
+    void readControl().catch(() => null);
+  });
+  const q: ServedQueue = {
+    name,
+    queue,
+    gate,
+    soft: soft.signal,
+    hard: hard.signal,
+    pause: () =>
+      void queue.pause().catch((e: Error) => o.logger.warn(`could not pause ${name}: ${e.message}`)),
+  };
+  let running = 0;
+  const worker = new Worker(
+    name,
+    async (job, _token, signal) => {
+      running++;
+      try {
+        return await runJob(job, signal, q, deps);
+      } finally {
+        running--;
+      }
+    },
+    {
+      connection,
+      prefix: PREFIX,
+      concurrency: o.concurrency,
+      name: `${hostname()}:${process.pid}`,
+      lockDuration: o.stallSeconds * 1000,
+      stalledInterval: Math.max(500, (o.stallSeconds * 1000) / 2),
+      maxStalledCount: 3,
+    },
+  );
+  // A job whose lock could not be renewed belongs to someone else now: stop working on it.
+  worker.on('lockRenewalFailed', (ids) => ids.forEach((id) => worker.cancelJob(id, 'lock lost')));
+  worker.on('error', (e) => o.logger.debug(`queue ${name}: ${e.message}`));
+  events.on('error', (e) => o.logger.debug(`queue ${name} events: ${e.message}`));
+  queue.on('error', (e) => o.logger.debug(`queue ${name}: ${e.message}`));
+  await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
+  if (await queue.isPaused()) gate.hold();
+  await readControl().catch(() => null);
+  o.logger.info(`serving queue ${name}`);
+  return {
+    running: () => running,
+    close: async () => {
+      await worker.close();
+      await Promise.allSettled([events.close(), queue.close()]);
+    },
+  };
+}
+
+/**
+ * The scratch directories of earlier worker processes on this work directory that are gone (killed):
+ * end the agents they left running (recorded in their scratch stores), then remove them.
+ */
+async function reapPredecessors(jobsRoot: string, logger: Logger): Promise<void> {
+  if (!existsSync(jobsRoot)) return;
+  for (const pid of readdirSync(jobsRoot)) {
+    if (/^\d+$/.test(pid) && alive(Number(pid))) continue;
+    const dir = join(jobsRoot, pid);
+    let ended = 0;
+    for (const job of existsSync(dir) ? readdirSync(dir) : []) {
+      const db = join(dir, job, DB_FILE);
+      if (existsSync(db)) {
+        const store = openStoreReader(db);
+        try {
+          for (const r of store.runs())
+            for (const p of store.liveProcesses(r))
+              if (await endLeftoverProcess(p.pid, p.start_ticks)) ended++;
+        } finally {
+          store.close();
+        }
+      }
+      ended += await reapProcessesIn(join(dir, job));
+    }
+    if (ended) logger.warn(`ended ${ended} process(es) a killed worker left running`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function whenAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((r) => signal.addEventListener('abort', () => r(), { once: true }));
+}

@@ -1,0 +1,62 @@
+// A run's commits carried between repositories as a git bundle: written from the repository that
+// made them (a worker's clone), read into another that shares the base commit (the coordinator's
+// base clone, or another worker's). The run's branch then points at the same commit in both.
+import { runGit } from './git.js';
+import { withRepoLock } from './repo-lock.js';
+
+/** Where a bundle's one ref lives while it is written and read (never a branch anyone checks out). */
+const carrierRef = (branch: string) => `refs/scylla/carry/${branch}`;
+
+/**
+ * Write `commit` and its history since `base` into the bundle `file`, under the ref of `branch`.
+ * `base` must be in every repository the bundle is read into (it is the experiment's base commit).
+ * Returns false, writing nothing, when `commit` is `base` itself: there is nothing to carry (the
+ * other side points the branch at the base with `setBranch`).
+ */
+export async function bundleCommit(opts: {
+  repo: string;
+  branch: string;
+  commit: string;
+  base: string;
+  file: string;
+}): Promise<boolean> {
+  if (opts.commit === opts.base) return false;
+  const ref = carrierRef(opts.branch);
+  await withRepoLock(opts.repo, async () => {
+    await runGit(opts.repo, ['update-ref', ref, opts.commit]);
+    try {
+      await runGit(opts.repo, ['bundle', 'create', '--quiet', opts.file, ref, `^${opts.base}`]);
+    } finally {
+      await runGit(opts.repo, ['update-ref', '-d', ref], { allowFail: true });
+    }
+  });
+  return true;
+}
+
+/** Read the bundle `file` (made by bundleCommit for `branch`) and point `branch` at `commit`. */
+export async function fetchBundle(opts: {
+  repo: string;
+  branch: string;
+  commit: string;
+  file: string;
+}): Promise<void> {
+  const ref = carrierRef(opts.branch);
+  await withRepoLock(opts.repo, async () => {
+    await runGit(opts.repo, ['fetch', '--quiet', '--no-write-fetch-head', opts.file, `+${ref}:${ref}`]);
+    try {
+      await pointBranch(opts.repo, opts.branch, opts.commit);
+    } finally {
+      await runGit(opts.repo, ['update-ref', '-d', ref], { allowFail: true });
+    }
+  });
+}
+
+/** Point `branch` at `commit`, which the repository already has (e.g. the base commit). */
+export async function setBranch(repo: string, branch: string, commit: string): Promise<void> {
+  await withRepoLock(repo, () => pointBranch(repo, branch, commit));
+}
+
+async function pointBranch(repo: string, branch: string, commit: string): Promise<void> {
+  // update-ref, not `branch -f`: it also moves a branch a stale worktree still has checked out.
+  await runGit(repo, ['update-ref', `refs/heads/${branch}`, `${commit}^{commit}`]);
+}
