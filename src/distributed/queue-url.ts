@@ -1,5 +1,6 @@
 // The `--queue` address: redis://[user:password@]host[:port][/db] or rediss:// (TLS), as the
 // connection options every client uses, and as people see it: never with its password.
+import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 
 /** What every connection is opened with (BullMQ's and Scylla's own): ioredis options. */
@@ -9,7 +10,7 @@ export type ConnectionSettings = {
   db: number;
   username?: string;
   password?: string;
-  tls?: { servername: string };
+  tls?: { servername?: string };
   maxRetriesPerRequest: null;
 };
 
@@ -22,9 +23,9 @@ export interface QueueAddress {
 
 const DEFAULT_PORT = 6379;
 
-/** `redis://user:secret@h/1` → `redis://user:***@h/1`, also for text that is not a valid URL. */
+/** `redis://user:secret@h/1` → `redis://user:***@h/1` (any scheme), also in text that is no valid URL. */
 export function redactQueueUrl(text: string): string {
-  return text.replace(/(rediss?:\/\/)([^@/\s]*)@/gi, (_m, scheme: string, auth: string) => {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^@/\s]*)@/gi, (_m, scheme: string, auth: string) => {
     const user = auth.includes(':') ? auth.slice(0, auth.indexOf(':')) : '';
     return `${scheme}${user}:***@`;
   });
@@ -61,7 +62,8 @@ export function parseQueueUrl(url: string): QueueAddress {
       db,
       ...(username ? { username } : {}),
       ...(password ? { password } : {}),
-      ...(tls ? { tls: { servername: host } } : {}),
+      // SNI names a host, never an address (RFC 6066).
+      ...(tls ? { tls: isIP(host) ? {} : { servername: host } } : {}),
       // Workers and followers block on Redis for as long as it takes (BullMQ requires it of workers);
       // a Redis restart is waited out, not turned into failed runs.
       maxRetriesPerRequest: null,
