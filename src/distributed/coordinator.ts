@@ -68,9 +68,19 @@ export async function openCoordinator(o: CoordinatorOptions): Promise<Coordinato
   const transport = transports[o.sharedDir ? 'shared' : 'inline'](o.sharedDir);
   const control = new ControlWord(client, queue, o.name, o.logger);
   const gates = new WeakSet<RateLimitGate>();
+  const expKeys = new Set<string>();
+  let hinted = false;
+  const noWorker = () => {
+    if (hinted) return;
+    hinted = true;
+    o.logger.warn(
+      `runs wait on the queue ${o.name} and no worker has taken one yet: start \`scylla worker --queue ${o.addr.shown}\``,
+    );
+  };
 
-  const execute = (ctx: ExperimentContext, spec: RunSpec) =>
-    guardRun(ctx, spec, () =>
+  const execute = (ctx: ExperimentContext, spec: RunSpec) => {
+    expKeys.add(expKeyOf(ctx));
+    return guardRun(ctx, spec, () =>
       runOnQueue(ctx, spec, {
         queue,
         transport,
@@ -81,8 +91,10 @@ export async function openCoordinator(o: CoordinatorOptions): Promise<Coordinato
         tickMs: o.tickMs ?? 1000,
         stopGraceMs: o.stopGraceMs ?? 15_000,
         name: o.name,
+        noWorker,
       }),
     );
+  };
 
   return {
     execute,
@@ -96,11 +108,24 @@ export async function openCoordinator(o: CoordinatorOptions): Promise<Coordinato
     },
     close: async (finished) => {
       clearInterval(announce);
-      if (finished) await client.srem(REGISTRY_KEY, o.name).catch(() => undefined);
+      if (finished) {
+        await sweep(queue, expKeys).catch(() => undefined);
+        await client.srem(REGISTRY_KEY, o.name).catch(() => undefined);
+      }
       await Promise.allSettled([events.close(), queue.close()]);
       client.disconnect();
     },
   };
+}
+
+/**
+ * Every run is finalized: jobs of these experiments still in the queue are ones a killed earlier
+ * coordinator applied but had not removed yet. Remove them (their logs hold the runs' files).
+ */
+async function sweep(queue: Queue, expKeys: ReadonlySet<string>): Promise<void> {
+  for (const job of await queue.getJobs(['completed', 'failed']))
+    if (job?.id && [...expKeys].some((k) => job.id!.startsWith(`${k}.`)))
+      await job.remove().catch(() => undefined);
 }
 
 interface QueueDeps {
@@ -110,6 +135,8 @@ interface QueueDeps {
   tickMs: number;
   stopGraceMs: number;
   name: string;
+  /** Told when a job waited long without a worker taking it. */
+  noWorker: () => void;
 }
 
 /** One run through the queue, until it ends (a redone job is put on the queue again). */
@@ -145,6 +172,7 @@ async function runOnQueue(ctx: ExperimentContext, spec: RunSpec, d: QueueDeps): 
         onWake: (wake) => d.onWake(job.id!, wake),
         tickMs: d.tickMs,
         stopGraceMs: d.stopGraceMs,
+        noWorker: d.noWorker,
       });
       if (out.kind !== 'redo') return out;
       ctx.logger.warn(`${runLabel(spec)}: ${out.why}; putting it on the queue again`);

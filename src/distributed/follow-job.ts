@@ -33,7 +33,12 @@ export interface FollowOptions {
   tickMs: number;
   /** After a hard stop, how long the workers get to report their interrupted runs. */
   stopGraceMs: number;
+  /** Told once the job waited `NO_WORKER_MS` without a worker taking it. */
+  noWorker: () => void;
 }
+
+/** How long a job may wait before the coordinator says that no worker seems to run. */
+const NO_WORKER_MS = 30_000;
 
 const WAITING = new Set(['waiting', 'delayed', 'paused', 'prioritized', 'waiting-children']);
 
@@ -50,6 +55,7 @@ export async function followJob(o: FollowOptions): Promise<FollowOutcome> {
   });
   const since = Date.now();
   let hardUntil = 0;
+  let taken = false;
 
   const drain = async () => {
     const { logs } = await queue.getJobLogs(job.id!, cursor, -1);
@@ -102,7 +108,10 @@ export async function followJob(o: FollowOptions): Promise<FollowOutcome> {
       woken = false;
       await drain();
       const state = await queue.getJobState(job.id!);
-      if (state === 'active') markActive(currentRow(ctx, spec).state);
+      if (state === 'active') {
+        taken = true;
+        markActive(currentRow(ctx, spec).state);
+      } else if (!taken && WAITING.has(state) && Date.now() - since > NO_WORKER_MS) o.noWorker();
       if (state === 'completed' || state === 'failed') {
         await drain();
         return await finish(o, state, grant);

@@ -22,6 +22,9 @@ import type { QueueAddress } from './queue-url.js';
 import { checkQueue, controlKey, openClient, PREFIX, REGISTRY_KEY } from './redis.js';
 import { runJob, type JobDeps, type ServedQueue } from './run-job.js';
 
+/** How long a queue may be missing from the registry before an idle worker lets it go. */
+const FORGET_MS = 30_000;
+
 export interface WorkerOptions {
   addr: QueueAddress;
   /** Jobs at once, per queue. */
@@ -76,6 +79,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   };
   const client = openClient(o.addr);
   const served = new Map<string, Served>();
+  const absent = new Map<string, number>();
   o.logger.info(
     `worker ${hostname()}:${process.pid} serving ${o.addr.shown} (${o.concurrency} at once per queue)`,
   );
@@ -84,11 +88,17 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     while (!softStop.aborted) {
       const names = await client.smembers(REGISTRY_KEY).catch(() => [...served.keys()]);
       for (const name of names) if (!served.has(name)) served.set(name, await serve(name, o, client, deps));
-      for (const [name, s] of served)
-        if (!names.includes(name) && s.running() === 0) {
+      // A queue the registry no longer names is closed once idle, after a grace: a Redis that
+      // restarted without its data forgets the registry until the coordinator names it again.
+      for (const [name, s] of served) {
+        if (names.includes(name)) absent.delete(name);
+        else if (!absent.has(name)) absent.set(name, Date.now());
+        if (s.running() === 0 && Date.now() - (absent.get(name) ?? Date.now()) > FORGET_MS) {
           served.delete(name);
+          absent.delete(name);
           await s.close();
         }
+      }
       await Promise.race([sleep(o.discoverMs ?? 1000), stopped]);
     }
     o.logger.info('finishing the jobs in progress, taking no new ones');

@@ -19,6 +19,7 @@ import { tmpDir } from '../helpers/tmp.js';
 import {
   addedPerJob,
   dumpsDuring,
+  filesBelow,
   jobsTaken,
   resultsOf,
   startWorkers,
@@ -29,8 +30,11 @@ import {
 let redis: RedisServer;
 let server: ModelServer;
 let tiersDir: string;
-// Two workers serve every test (the one killed in a test is replaced after it).
+// Two workers serve every test (the one killed in a test is replaced after it). They all mount the
+// same shared directory, which one experiment uses instead of carrying files through Redis.
 let workers: WorkerProc[];
+let shared: string;
+const startWorker = (n: number) => startWorkers(n, redis.url, workerEnv(), '--shared-dir', shared);
 const script = (extra: object = {}) => ({ agent: HELLO_AGENT, judge: { default: PASS_VERDICT }, ...extra });
 
 beforeAll(async () => {
@@ -40,7 +44,8 @@ beforeAll(async () => {
     repo,
     tiers: { T0: { '00-empty': { system_prompt_mode: 'none' }, '01-vanilla': {} } },
   }).tiersDir;
-  workers = startWorkers(2, redis.url, workerEnv());
+  shared = tmpDir('scylla-shared-');
+  workers = startWorker(2);
 });
 afterAll(async () => {
   if (workers) await stopWorkers(workers);
@@ -130,7 +135,7 @@ describe('scylla run --queue with two workers', () => {
     const coord = startScylla(queued(results), env());
     const judging = await waitFor('a run being judged', () => {
       const d = expDirIn(results);
-      return d && rows(d).find((r) => r.state === 'pipeline_done');
+      return d ? rows(d).find((r) => r.state === 'pipeline_done') : undefined;
     });
     const expDir = expDirIn(results)!;
     const id = `.${judging.tier}.${judging.subtest}.${judging.run}.a1`;
@@ -138,7 +143,7 @@ describe('scylla run --queue with two workers', () => {
     workers[holder.worker].kill('SIGKILL');
     const r = await coord.done;
     // Its replacement serves the next tests.
-    workers[holder.worker] = startWorkers(1, redis.url, workerEnv())[0];
+    workers[holder.worker] = startWorker(1)[0];
     expect(r.code, r.stderr).toBe(0);
     expectEachRunOnce(expDir);
     // Taken over by the other worker at the judging: the paid agent result was not paid again.
@@ -167,11 +172,14 @@ describe('scylla run --queue with two workers', () => {
     expect(rows(expDir).filter((x) => x.attempt === 2)).toHaveLength(1);
   });
 
-  it('a coordinator killed with SIGKILL and started again finishes without a duplicate job', async () => {
+  it('a coordinator killed with SIGKILL and started again finishes without a duplicate job (files through a shared directory)', async () => {
     server.setScript(script({ delayMs: 400 }));
     const results = tmpDir('scylla-results-');
-    const first = startScylla(queued(results), env());
+    const args = queued(results, '--shared-dir', shared);
+    const first = startScylla(args, env());
+    let throughShared = false;
     await waitFor('one run finalized and one under way', () => {
+      throughShared ||= filesBelow(shared).some((f) => f.endsWith('task_prompt.md'));
       const d = expDirIn(results);
       const s = d ? rows(d).map((x) => x.state) : [];
       return s.includes('cleaned') && s.some((x) => !['pending', 'cleaned'].includes(x));
@@ -179,7 +187,7 @@ describe('scylla run --queue with two workers', () => {
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
     await sleep(1500); // the workers go on meanwhile; their output waits in the queue
-    const second = await runScylla(queued(results), env());
+    const second = await runScylla(args, env());
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('resuming');
     const expDir = experimentDirs(results)[0];
@@ -191,6 +199,9 @@ describe('scylla run --queue with two workers', () => {
     expect(new Set(taken.map((j) => j.job)).size).toBe(4);
     const added = await addedPerJob(redis, 'test-001');
     expect(taken.map((j) => added.get(j.job))).toEqual([1, 1, 1, 1]);
+    // The files went through the shared directory, and nothing of them is left there.
+    expect(throughShared).toBe(true);
+    expect(filesBelow(shared)).toEqual([]);
   });
 
   it('an unreachable Redis or a wrong password is a clear error before anything starts', async () => {
