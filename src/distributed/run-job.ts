@@ -31,9 +31,11 @@ export interface ServedQueue {
   name: string;
   queue: Queue;
   gate: QueueGate;
-  /** The coordinator's stop words, as signals. */
-  soft: AbortSignal;
-  hard: AbortSignal;
+  /**
+   * The coordinator's stop words as signals, read afresh: a word is cleared when the coordinator
+   * is started again, and the jobs it enqueues then run under new signals.
+   */
+  stops(): Promise<{ soft: AbortSignal; hard: AbortSignal }>;
   /** Pause the queue for every worker (a rate limit seen here). */
   pause(): void;
 }
@@ -50,6 +52,8 @@ export interface JobDeps {
   hardStop: AbortSignal;
 }
 
+let calls = 0;
+
 export async function runJob(
   job: Job,
   signal: AbortSignal | undefined,
@@ -61,9 +65,11 @@ export async function runJob(
   const transport = transports[data.transport](d.sharedDir);
   const log = d.logger.child({ run: runLabel(data.run) });
   const lost = new AbortController();
-  const hardStop = AbortSignal.any([d.hardStop, q.hard, lost.signal, ...(signal ? [signal] : [])]);
-  const softStop = AbortSignal.any([d.softStop, q.soft, hardStop]);
-  const expDir = join(d.jobsDir, `${job.id}-${jobAttempt}`);
+  const word = await q.stops();
+  const hardStop = AbortSignal.any([d.hardStop, word.hard, lost.signal, ...(signal ? [signal] : [])]);
+  const softStop = AbortSignal.any([d.softStop, word.soft, hardStop]);
+  // Unique per call: a job re-added after a Redis restart has the same id and attempt number.
+  const expDir = join(d.jobsDir, `${job.id}-${jobAttempt}-${++calls}`);
   const clone = await d.clones.get(data.repo);
   const spec = {
     ...data.run,

@@ -119,14 +119,20 @@ async function serve(name: string, o: WorkerOptions, client: Redis, deps: JobDep
   const connection = o.addr.redis;
   const queue = new Queue(name, { connection, prefix: PREFIX });
   const events = new QueueEvents(name, { connection, prefix: PREFIX });
-  const soft = new AbortController();
-  const hard = new AbortController();
+  let soft = new AbortController();
+  let hard = new AbortController();
+  // The word as last read: a stop aborts the signals of the jobs running under it; a cleared word
+  // (a new invocation of the coordinator) gives the jobs that start from now on new ones.
   const readControl = async () => {
     const text = await client.get(controlKey(name));
     const word = ControlSchema.safeParse(text ? (JSON.parse(text) as unknown) : { stop: null });
     const stop = word.success ? word.data.stop : null;
     if (stop) soft.abort();
     if (stop === 'hard') hard.abort();
+    if (!stop && soft.signal.aborted) {
+      soft = new AbortController();
+      hard = new AbortController();
+    }
     return stop;
   };
   // Closed while the queue is paused for a rate limit; a stop word opens it (the runs then stop).
@@ -140,8 +146,10 @@ async function serve(name: string, o: WorkerOptions, client: Redis, deps: JobDep
     name,
     queue,
     gate,
-    soft: soft.signal,
-    hard: hard.signal,
+    stops: async () => {
+      await readControl().catch(() => null);
+      return { soft: soft.signal, hard: hard.signal };
+    },
     pause: () =>
       void queue.pause().catch((e: Error) => o.logger.warn(`could not pause ${name}: ${e.message}`)),
   };

@@ -10,6 +10,7 @@ import { tmpDir } from '../helpers/tmp.js';
 
 export interface WorkerProc {
   pid: number;
+  workDir: string;
   log: () => string;
   kill: (sig: NodeJS.Signals) => void;
   done: Promise<CliResult>;
@@ -23,11 +24,12 @@ export function startWorkers(
   ...extra: string[]
 ): WorkerProc[] {
   return Array.from({ length: n }, () => {
-    const args = ['worker', '--queue', url, '--work-dir', tmpDir('scylla-work-'), '--agent-bin', claudeBin];
+    const workDir = tmpDir('scylla-work-');
+    const args = ['worker', '--queue', url, '--work-dir', workDir, '--agent-bin', claudeBin];
     const p = startScylla([...args, '--stall-seconds', '2', '-v', ...extra], env);
     let log = '';
     p.child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
-    return { pid: p.child.pid!, log: () => log, kill: (s) => p.child.kill(s), done: p.done };
+    return { pid: p.child.pid!, workDir, log: () => log, kill: (s) => p.child.kill(s), done: p.done };
   });
 }
 

@@ -204,7 +204,7 @@ describe('scylla run --queue with two workers', () => {
     expect(filesBelow(shared)).toEqual([]);
   });
 
-  it('an unreachable Redis or a wrong password is a clear error before anything starts', async () => {
+  it('an unreachable Redis is a clear error before anything starts (a wrong password: protocol.test.ts)', async () => {
     const results = tmpDir('scylla-results-');
     const port = await freePort();
     const down = await runScylla(
@@ -214,13 +214,7 @@ describe('scylla run --queue with two workers', () => {
     expect(down.code).toBe(1);
     expect(down.stderr).toContain(`cannot reach the queue at redis://:***@127.0.0.1:${port}/0`);
     expect(down.stderr).toContain('redis-server');
-    const refused = await runScylla(
-      [...runArgs(tiersDir, results), '--queue', `redis://:hunter2-secret@127.0.0.1:${redis.port}`],
-      env(),
-    );
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('refused the credentials');
-    for (const r of [down, refused]) expect(r.stderr).not.toContain('hunter2-secret');
+    expect(down.stderr).not.toContain('hunter2-secret');
     expect(experimentDirs(results)).toEqual([]);
   });
 });
