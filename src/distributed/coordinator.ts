@@ -109,7 +109,7 @@ export async function openCoordinator(o: CoordinatorOptions): Promise<Coordinato
     close: async (finished) => {
       clearInterval(announce);
       if (finished) {
-        await sweep(queue, expKeys).catch(() => undefined);
+        await sweep(queue, expKeys, transport).catch(() => undefined);
         await client.srem(REGISTRY_KEY, o.name).catch(() => undefined);
       }
       await Promise.allSettled([events.close(), queue.close()]);
@@ -122,10 +122,12 @@ export async function openCoordinator(o: CoordinatorOptions): Promise<Coordinato
  * Every run is finalized: jobs of these experiments still in the queue are ones a killed earlier
  * coordinator applied but had not removed yet. Remove them (their logs hold the runs' files).
  */
-async function sweep(queue: Queue, expKeys: ReadonlySet<string>): Promise<void> {
+async function sweep(queue: Queue, expKeys: ReadonlySet<string>, transport: Transport): Promise<void> {
   for (const job of await queue.getJobs(['completed', 'failed']))
-    if (job?.id && [...expKeys].some((k) => job.id!.startsWith(`${k}.`)))
+    if (job?.id && [...expKeys].some((k) => job.id!.startsWith(`${k}.`))) {
       await job.remove().catch(() => undefined);
+      transport.drop(`${queue.name}/${job.id}`);
+    }
 }
 
 interface QueueDeps {
@@ -156,10 +158,11 @@ async function runOnQueue(ctx: ExperimentContext, spec: RunSpec, d: QueueDeps): 
     if (ctx.until && at >= stageIndex(ctx.until) && at < stageIndex('judged')) return { kind: 'held' };
     if (ctx.hardStop.aborted) return { kind: 'interrupted' };
     if (ctx.softStop.aborted) return { kind: 'not_started' };
+    // The cap is checked as a run goes on the queue; the runs on it count as running agents.
     const agentAhead = at <= stageIndex('prompt_written');
     if (agentAhead && !ctx.budget.canStart()) return { kind: 'budget_exhausted' };
     if (agentAhead) ctx.budget.started();
-    try {
+    {
       const job = await ensureJob(ctx, spec, row, d);
       const place = `${d.name}/${job.id}`;
       const out = await followJob({
@@ -173,11 +176,10 @@ async function runOnQueue(ctx: ExperimentContext, spec: RunSpec, d: QueueDeps): 
         tickMs: d.tickMs,
         stopGraceMs: d.stopGraceMs,
         noWorker: d.noWorker,
+        agentAhead,
       });
       if (out.kind !== 'redo') return out;
       ctx.logger.warn(`${runLabel(spec)}: ${out.why}; putting it on the queue again`);
-    } finally {
-      if (agentAhead) ctx.budget.finished();
     }
   }
 }

@@ -8,7 +8,7 @@ import type { ExperimentContext, RunEnd, RunSpec } from '../engine/context.js';
 import { finalizedEnd } from '../engine/run-pipeline.js';
 import { QueueError } from '../errors.js';
 import { runLabel } from '../store/run-key.js';
-import { isFinal, type RunState } from '../store/run-state.js';
+import { isFinal, stageIndex, type RunState } from '../store/run-state.js';
 import type { RunRow } from '../store/store.js';
 import { restoreWorktree } from '../workspace/worktree.js';
 import { workspaceDir } from '../workspace/paths.js';
@@ -35,6 +35,8 @@ export interface FollowOptions {
   stopGraceMs: number;
   /** Told once the job waited `NO_WORKER_MS` without a worker taking it. */
   noWorker: () => void;
+  /** The run's agent is still to run: the budget counts it as running until it is done. */
+  agentAhead: boolean;
 }
 
 /** How long a job may wait before the coordinator says that no worker seems to run. */
@@ -99,8 +101,14 @@ export async function followJob(o: FollowOptions): Promise<FollowOutcome> {
     return g;
   };
 
+  // The budget counts the run's agent as running from the enqueueing (`agentAhead`) until it is done.
+  let agentRunning = o.agentAhead;
   const markActive = (stage: RunState) => {
     if (!isFinal(stage)) ctx.active.set(label, { stage, since });
+    if (agentRunning && stageIndex(stage) > stageIndex('prompt_written')) {
+      agentRunning = false;
+      ctx.budget.finished();
+    }
   };
 
   try {
@@ -136,6 +144,7 @@ export async function followJob(o: FollowOptions): Promise<FollowOutcome> {
   } finally {
     unregister();
     ctx.active.delete(label);
+    if (agentRunning) ctx.budget.finished();
   }
 }
 

@@ -81,12 +81,29 @@ const perRun = (expDir: string, sql: string) =>
 /** The jobs the workers took for the experiment in `expDir`. */
 const jobsOf = (expDir: string) => jobsTaken(workers).filter((j) => j.job.startsWith(`${basename(expDir)}.`));
 
-/** Four runs, each finalized exactly once and judged once. */
-function expectEachRunOnce(expDir: string): void {
-  expect(rows(expDir).map((r) => r.state)).toEqual(Array(4).fill('cleaned'));
+/** `n` runs, each finalized exactly once and judged once. */
+function expectEachRunOnce(expDir: string, n = 4): void {
+  expect(rows(expDir).map((r) => r.state)).toEqual(Array(n).fill('cleaned'));
   const finals = perRun(expDir, "FROM transitions WHERE to_state = 'finalized'");
-  expect(finals.map((f) => f.n)).toEqual([1, 1, 1, 1]);
-  expect(perRun(expDir, 'FROM judgments').map((j) => j.n)).toEqual([1, 1, 1, 1]);
+  expect(finals.map((f) => f.n)).toEqual(Array(n).fill(1));
+  expect(perRun(expDir, 'FROM judgments').map((j) => j.n)).toEqual(Array(n).fill(1));
+}
+
+/**
+ * Two tier groups (T0, T1 | T5 on the winner), skills from the library (they travel with the jobs),
+ * two runs of a subtest at once: 5 runs.
+ */
+function richCase(): string[] {
+  const repo = gitdir({ 'README.md': '# greeter\n' });
+  const { tiersDir: dir } = buildTestCase({
+    repo,
+    tiers: {
+      T0: { '00-empty': { system_prompt_mode: 'none' }, '01-vanilla': {} },
+      T1: { '01-quality': { resources: { skills: { categories: ['quality'] } } } },
+      T5: { '01-layered': { resources: { skills: { names: ['lint-fix'] } } } },
+    },
+  });
+  return ['run', '--tiers-dir', dir, '--tiers', 'T0', 'T1', 'T5', '--parallel-runs', '2'];
 }
 
 /** Every file of a directory tree (including scylla.db and the clone), as bytes. */
@@ -102,22 +119,40 @@ function everyFile(dir: string): Buffer[] {
 
 describe('scylla run --queue with two workers', () => {
   it('gives the results of a local run, finalizes every run once, and leaks no password or key', async () => {
+    const args = [...richCase(), '--runs', '1', '--results-dir'];
     const local = tmpDir('scylla-local-');
-    const l = await runScylla(runArgs(tiersDir, local, { runs: 2, parallel: 2 }), env());
+    const l = await runScylla([...args, local, '--parallel', '2'], env());
     expect(l.code, l.stderr).toBe(0);
 
     const results = tmpDir('scylla-results-');
-    const { result: q, dump } = await dumpsDuring(redis, runScylla(queued(results), env()));
+    const { result: q, dump } = await dumpsDuring(
+      redis,
+      runScylla([...args, results, '--queue', redis.url], env()),
+    );
     expect(q.code, q.stderr).toBe(0);
     const expDir = experimentDirs(results)[0];
-    expectEachRunOnce(expDir);
+    expectEachRunOnce(expDir, 4);
+    // T5 went on the queue once T0 and T1 were decided, on the winner recorded for them.
+    const t5 = dbRows<{ at: string }>(expDir, "SELECT MIN(at) AS at FROM transitions WHERE tier = 'T5'")[0]
+      .at;
+    const others = dbRows<{ at: string }>(
+      expDir,
+      "SELECT MAX(at) AS at FROM transitions WHERE tier != 'T5'",
+    )[0].at;
+    expect(t5 > others).toBe(true);
+    expect(dbRows(expDir, 'SELECT tier FROM group_winners')).toHaveLength(2);
     // Both workers took jobs; the coordinator alone wrote the results.
     expect(new Set(jobsOf(expDir).map((j) => j.worker)).size).toBe(2);
     expect(resultsOf(expDir)).toEqual(resultsOf(experimentDirs(local)[0]));
-    // The runs' commits are on their branches in the coordinator's clone, as locally.
-    expect(readFileSync(join(expDir, 'T0/01/run_02/diff.patch'), 'utf8')).toContain(
+    // The runs' commits are on their branches in the coordinator's clone, as locally; the skills
+    // reached the agent (the config commit links them).
+    expect(readFileSync(join(expDir, 'T5/01/run_01/diff.patch'), 'utf8')).toContain(
       '+print("Hello, World!")',
     );
+    const manifest = JSON.parse(readFileSync(join(expDir, 'T1/01/run_01/config_manifest.json'), 'utf8')) as {
+      files: string[];
+    };
+    expect(manifest.files).toContain('.claude/skills/lint-fix');
 
     // The job data was seen (the dump is real), and holds neither the Redis password nor the key.
     expect(dump).toContain('expKey');
