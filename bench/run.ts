@@ -6,6 +6,7 @@
 //  - store: run-state transitions per second (each one a durable SQLite transaction)
 //  - reports: regenerating every report (JSON, Markdown, HTML) of a 3-tier synthetic store
 //  - view: `scylla view` over a 10,000-run experiment and 50 more (bench/view.ts), against its targets
+//  - queue: overhead per run of `--queue` over local, throughput with 1, 2, 4 workers (bench/queue.ts)
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { buildTestCase } from '../test/helpers/fixture-builder.js';
 import { gitdir } from '../test/helpers/gitdir.js';
 import { startModelServer } from '../test/helpers/model-server.js';
 import { buildSyntheticExperiment } from '../test/report/synthetic-experiment.js';
+import { queueBench } from './queue.js';
 import { viewBench } from './view.js';
 
 const rows: [string, string, string][] = [];
@@ -124,6 +126,7 @@ try {
   await overheadAndResume(2, 10, 4);
   storeThroughput(2000);
   await reports();
+  rows.push(...(await queueBench(work)));
   rows.push(...(await viewBench(work)));
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -141,6 +141,10 @@ export function buildProgram(): Command {
     .option('--queue <url>', 'redis://[:PASSWORD@]HOST:PORT[/DB] or rediss://... (or SCYLLA_QUEUE)')
     .option('--concurrency <n>', 'runs at once, per experiment queue (default 1)', int('--concurrency'))
     .option('--work-dir <dir>', 'clones, resource copies and scratch directories (default: a temp dir)')
+    .option(
+      '--scratch-dir <dir>',
+      'where runs work (default: <work-dir>/jobs; e.g. a RAM disk for small repos)',
+    )
     .option('--shared-dir <dir>', 'the directory the coordinator gave as --shared-dir, as mounted here')
     .option(
       '--agent-bin <path>',

@@ -2,8 +2,8 @@
 // run from it (files, branch, judgments) into a scratch directory and store, run the same pipeline
 // as a local run (`executeRunSafe`), send each stage's output as it becomes durable, and return how
 // the run ended. The worker keeps nothing: its scratch directory, worktree and branch are removed.
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, type Queue } from 'bullmq';
 import type { RateLimited } from '../engine/context.js';
@@ -45,6 +45,10 @@ export interface JobDeps {
   clones: CloneCache;
   /** This worker's scratch directories (`<work-dir>/jobs/<pid>`) and resource cache. */
   jobsDir: string;
+  /** Where the scratch stores are (memory-backed when the machine has it: they need no fsync). */
+  storesDir: string;
+  /** Run `tidy` after the job, in the background (the worker waits for it before it exits). */
+  afterwards: (tidy: () => Promise<void>) => void;
   resourcesDir: string;
   sharedDir: string | null;
   logger: Logger;
@@ -102,7 +106,10 @@ export async function runJob(
     return { jobAttempt, end: { kind: 'not_started' } };
   rmSync(expDir, { recursive: true, force: true });
   mkdirSync(spec.runDir, { recursive: true });
-  const store = new RecordingStore(join(expDir, DB_FILE), (c, after) => shipper.change(c, after));
+  mkdirSync(join(d.storesDir, basename(expDir)), { recursive: true });
+  const store = new RecordingStore(join(d.storesDir, basename(expDir), DB_FILE), (c, after) =>
+    shipper.change(c, after),
+  );
   try {
     seedStore(store, data.config.experimentId, grant);
     if (grant.restore)
@@ -141,9 +148,15 @@ export async function runJob(
     return { jobAttempt, end };
   } finally {
     store.close();
-    await removeWorktree(clone.path, workspaceDir(spec.runDir)).catch(() => undefined);
-    await deleteBranch(clone.path, spec.branch).catch(() => undefined);
-    rmSync(expDir, { recursive: true, force: true });
+    // Tidying up is no part of the job: the next one starts meanwhile (it never shares these places).
+    d.afterwards(async () => {
+      // The pipeline removed the worktree of a run it finished; one it stopped is removed here.
+      if (existsSync(workspaceDir(spec.runDir)))
+        await removeWorktree(clone.path, workspaceDir(spec.runDir)).catch(() => undefined);
+      await deleteBranch(clone.path, spec.branch).catch(() => undefined);
+      rmSync(expDir, { recursive: true, force: true });
+      rmSync(join(d.storesDir, basename(expDir)), { recursive: true, force: true });
+    });
   }
 }
 

@@ -1,7 +1,9 @@
-// A worker sends one run's durable output to the coordinator: after each store write of the
+// A worker sends one run's durable output to the coordinator: after the store writes of the
 // pipeline, the files that changed (and the branch, when a commit was made) as one entry of the
-// job's log, in order, then a progress doorbell. Writes are held back only at `agent_done`: the
-// agent's work is then only in the worktree, so it goes together with the diff that commits it.
+// job's log, in order, then a progress doorbell. An entry goes once a stage worth keeping is done
+// (the agent with its diff, the build pipeline, the judges) and before the agent starts; the quick
+// steps between are carried with the next one. Never alone: `agent_done`, whose work is then only
+// in the worktree — it goes together with the diff that commits it.
 import type { Job } from 'bullmq';
 import { QueueError } from '../errors.js';
 import type { RateLimited } from '../engine/context.js';
@@ -13,6 +15,8 @@ import type { Transport } from './transport.js';
 
 /** States a redone attempt could not go on from with the files and the branch alone. */
 const NOT_RESTORABLE: readonly RunState[] = ['agent_done'];
+/** States whose entry waits for the next one: cheap to redo (or not restorable at all). */
+const CARRIED: readonly RunState[] = ['workspace_ready', 'config_committed', 'finalized', ...NOT_RESTORABLE];
 
 /** The commit the changes moved the branch to, if any (the config commit, the agent's commit). */
 function commitOf(changes: readonly Change[]): string | null {
@@ -25,6 +29,7 @@ function commitOf(changes: readonly Change[]): string | null {
 export class Shipper {
   private chain: Promise<void> = Promise.resolve();
   private pending: Change[] = [];
+  private pendingAfter: RunState | null = null;
   private readonly seen = new Map<string, string>();
   private sent = 0;
   private failure: unknown = null;
@@ -48,7 +53,11 @@ export class Shipper {
   /** A store write of the pipeline (called inside it: the files it made durable are read now). */
   change(c: Change, after: RunState): void {
     this.pending.push(c);
-    if (NOT_RESTORABLE.includes(after)) return;
+    this.pendingAfter = after;
+    if (!CARRIED.includes(after)) this.ship(after);
+  }
+
+  private ship(after: RunState): void {
     const { files, deleted } = changedFiles(this.run.runDir, this.seen);
     const changes = this.pending;
     this.pending = [];
@@ -84,8 +93,10 @@ export class Shipper {
     this.failure ??= new QueueError('the job was handed to another worker');
   }
 
-  /** Everything sent; throws if something could not be. */
+  /** Everything sent (what waits for a next write too, if it may go alone); throws if something could not be. */
   async flush(): Promise<void> {
+    if (this.pending.length && this.pendingAfter && !NOT_RESTORABLE.includes(this.pendingAfter))
+      this.ship(this.pendingAfter);
     await this.chain;
     if (this.failure instanceof Error) throw this.failure;
     if (this.failure) throw new QueueError('a stage output could not be sent');

@@ -1,7 +1,8 @@
 // `scylla worker`: serve every queue a coordinator announces on this Redis — one BullMQ worker per
 // queue, `concurrency` jobs at once each — with the machine's own agent CLI and keys. A job whose
 // worker dies stalls; BullMQ hands it to another worker, which asks the coordinator where to go on.
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,8 +30,13 @@ export interface WorkerOptions {
   addr: QueueAddress;
   /** Jobs at once, per queue. */
   concurrency: number;
-  /** Clones, resource copies and scratch directories. */
+  /** Clones, resource copies and (unless `scratchDir`) scratch directories. */
   workDir: string;
+  /**
+   * Where runs work (their directories and worktrees; default `<work-dir>/jobs`). Never the durable
+   * copy: a memory-backed directory makes the worker faster when the task repositories are small.
+   */
+  scratchDir: string | null;
   sharedDir: string | null;
   agentBin: string | null;
   /** A job whose worker went silent this long is handed to another worker. */
@@ -52,8 +58,9 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   mkdirSync(workDir, { recursive: true });
   // Runs work below the work directory: an instruction file above it would reach every agent.
   assertNoParentClaudeMd(workDir);
-  const jobsRoot = join(workDir, 'jobs');
-  await reapPredecessors(jobsRoot, o.logger);
+  const jobsRoot = o.scratchDir ? resolve(o.scratchDir) : join(workDir, 'jobs');
+  const storesRoot = scratchStores(workDir);
+  await reapPredecessors(jobsRoot, storesRoot, o.logger);
   const own = new AbortController();
   const hardStop = AbortSignal.any([o.hardStop, own.signal]);
   const softStop = AbortSignal.any([o.softStop, hardStop]);
@@ -67,10 +74,15 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       if (hard) own.abort();
     },
   };
+  let tidying: Promise<void> = Promise.resolve();
   const deps: JobDeps = {
     shared,
     clones: new CloneCache(join(workDir, 'clones')),
     jobsDir: join(jobsRoot, String(process.pid)),
+    storesDir: join(storesRoot, String(process.pid)),
+    afterwards: (tidy) => {
+      tidying = tidying.then(tidy).catch(() => undefined);
+    },
     resourcesDir: join(workDir, 'resources'),
     sharedDir: o.sharedDir,
     logger: o.logger,
@@ -86,7 +98,12 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const stopped = whenAborted(softStop);
   try {
     while (!softStop.aborted) {
-      const names = await client.smembers(REGISTRY_KEY).catch(() => [...served.keys()]);
+      // Redis may be down for a while: a stop must not wait for it.
+      const names = (await Promise.race([
+        client.smembers(REGISTRY_KEY).catch(() => null),
+        stopped.then(() => null),
+      ])) ?? [...served.keys()];
+      if (softStop.aborted) break;
       for (const name of names) if (!served.has(name)) served.set(name, await serve(name, o, client, deps));
       // A queue the registry no longer names is closed once idle, after a grace: a Redis that
       // restarted without its data forgets the registry until the coordinator names it again.
@@ -96,22 +113,33 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
         if (s.running() === 0 && Date.now() - (absent.get(name) ?? Date.now()) > FORGET_MS) {
           served.delete(name);
           absent.delete(name);
-          await s.close();
+          await s.close(false);
         }
       }
       await Promise.race([sleep(o.discoverMs ?? 1000), stopped]);
     }
     o.logger.info('finishing the jobs in progress, taking no new ones');
-    await Promise.all([...served.values()].map((s) => s.close()));
+    await Promise.race([Promise.all([...served.values()].map((s) => s.close(false))), whenAborted(hardStop)]);
+    // Stopped now: the runs were told to stop; nothing waits for a Redis that may be gone.
+    if (hardStop.aborted)
+      await Promise.race([Promise.all([...served.values()].map((s) => s.close(true))), sleep(5000)]);
+    await Promise.race([tidying, sleep(10_000)]);
   } finally {
     client.disconnect();
     rmSync(deps.jobsDir, { recursive: true, force: true });
+    rmSync(deps.storesDir, { recursive: true, force: true });
+    try {
+      rmdirSync(storesRoot); // when no other worker of this work directory uses it
+    } catch {
+      // not empty
+    }
   }
 }
 
 interface Served {
   running(): number;
-  close(): Promise<void>;
+  /** Take no new job; `force`: do not wait for the running ones (they were stopped). */
+  close(force: boolean): Promise<void>;
 }
 
 /** Serve one queue: its BullMQ worker, its gate, and the coordinator's control word. */
@@ -185,25 +213,44 @@ async function serve(name: string, o: WorkerOptions, client: Redis, deps: JobDep
   o.logger.info(`serving queue ${name}`);
   return {
     running: () => running,
-    close: async () => {
-      await worker.close();
-      await Promise.allSettled([events.close(), queue.close()]);
+    close: async (force) => {
+      await worker.close(force);
+      await Promise.race([Promise.allSettled([events.close(), queue.close()]), sleep(3000)]);
+      if (force) await Promise.allSettled([worker.disconnect(), events.disconnect(), queue.disconnect()]);
     },
   };
+}
+
+/**
+ * Where a worker's scratch stores go: a memory-backed directory when the machine has one (a scratch
+ * store is never the durable copy: every transition reaches the coordinator's store), else the work
+ * directory. Named after the work directory, so a restarted worker finds its predecessor's.
+ */
+export function scratchStores(workDir: string): string {
+  const shm = '/dev/shm';
+  try {
+    accessSync(shm, constants.W_OK);
+    const tag = createHash('sha256').update(workDir).digest('hex').slice(0, 12);
+    return join(shm, `scylla-worker-${tag}`);
+  } catch {
+    return join(workDir, 'stores');
+  }
 }
 
 /**
  * The scratch directories of earlier worker processes on this work directory that are gone (killed):
  * end the agents they left running (recorded in their scratch stores), then remove them.
  */
-async function reapPredecessors(jobsRoot: string, logger: Logger): Promise<void> {
-  if (!existsSync(jobsRoot)) return;
-  for (const pid of readdirSync(jobsRoot)) {
+async function reapPredecessors(jobsRoot: string, storesRoot: string, logger: Logger): Promise<void> {
+  const pids = new Set([jobsRoot, storesRoot].flatMap((r) => (existsSync(r) ? readdirSync(r) : [])));
+  for (const pid of pids) {
     if (/^\d+$/.test(pid) && alive(Number(pid))) continue;
     const dir = join(jobsRoot, pid);
+    const stores = join(storesRoot, pid);
     let ended = 0;
-    for (const job of existsSync(dir) ? readdirSync(dir) : []) {
-      const db = join(dir, job, DB_FILE);
+    const jobs = new Set([stores, dir].flatMap((d) => (existsSync(d) ? readdirSync(d) : [])));
+    for (const job of jobs) {
+      const db = join(stores, job, DB_FILE);
       if (existsSync(db)) {
         const store = openStoreReader(db);
         try {
@@ -218,6 +265,7 @@ async function reapPredecessors(jobsRoot: string, logger: Logger): Promise<void>
     }
     if (ended) logger.warn(`ended ${ended} process(es) a killed worker left running`);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(stores, { recursive: true, force: true });
   }
 }
 

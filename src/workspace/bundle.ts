@@ -40,14 +40,10 @@ export async function fetchBundle(opts: {
   commit: string;
   file: string;
 }): Promise<void> {
-  const ref = carrierRef(opts.branch);
   await withRepoLock(opts.repo, async () => {
-    await runGit(opts.repo, ['fetch', '--quiet', '--no-write-fetch-head', opts.file, `+${ref}:${ref}`]);
-    try {
-      await pointBranch(opts.repo, opts.branch, opts.commit);
-    } finally {
-      await runGit(opts.repo, ['update-ref', '-d', ref], { allowFail: true });
-    }
+    // The objects only (checked against the bundle's prerequisites); the branch is then pointed.
+    await runGit(opts.repo, ['bundle', 'unbundle', opts.file]);
+    await pointBranch(opts.repo, opts.branch, opts.commit);
   });
 }
 

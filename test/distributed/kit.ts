@@ -1,7 +1,8 @@
 // The distributed tests' kit: worker processes (`scylla worker` with the real Claude Code CLI),
 // their logs, a Redis dump taken while an experiment runs (job data, logs, events), and the
 // normalisation that compares a local and a queued experiment "except timings".
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { scratchStores } from '../../src/distributed/worker.js';
 import { join, relative } from 'node:path';
 import { claudeBin } from '../helpers/claude-env.js';
 import type { RedisServer } from '../helpers/redis-server.js';
@@ -33,10 +34,11 @@ export function startWorkers(
   });
 }
 
-/** Stop workers with Ctrl-C and wait for them. */
+/** Stop workers with Ctrl-C and wait for them (a killed one's memory-backed scratch goes too). */
 export async function stopWorkers(ws: WorkerProc[]): Promise<void> {
   for (const w of ws) w.kill('SIGINT');
   await Promise.all(ws.map((w) => w.done));
+  for (const w of ws) rmSync(scratchStores(w.workDir), { recursive: true, force: true });
 }
 
 /** Every `job <id> (attempt N): <run>` line of the workers' logs: which runs each worker took. */

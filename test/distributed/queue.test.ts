@@ -178,6 +178,7 @@ describe('scylla run --queue with two workers', () => {
     workers[holder.worker].kill('SIGKILL');
     const r = await coord.done;
     // Its replacement serves the next tests.
+    await stopWorkers([workers[holder.worker]]);
     workers[holder.worker] = startWorker(1)[0];
     expect(r.code, r.stderr).toBe(0);
     expectEachRunOnce(expDir);

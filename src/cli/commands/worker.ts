@@ -12,6 +12,7 @@ export interface WorkerCliOptions {
   queue?: string;
   concurrency?: number;
   workDir?: string;
+  scratchDir?: string;
   sharedDir?: string;
   agentBin?: string;
   stallSeconds?: number;
@@ -31,6 +32,7 @@ export async function run(opts: WorkerCliOptions): Promise<number> {
       addr,
       concurrency: opts.concurrency ?? 1,
       workDir: resolve(opts.workDir ?? join(tmpdir(), 'scylla-worker')),
+      scratchDir: opts.scratchDir ? resolve(opts.scratchDir) : null,
       sharedDir: opts.sharedDir ? resolve(opts.sharedDir) : null,
       // A path is made absolute here: agents run in their workspaces, not in this directory.
       agentBin: opts.agentBin ? (opts.agentBin.includes('/') ? resolve(opts.agentBin) : opts.agentBin) : null,

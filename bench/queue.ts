@@ -1,0 +1,155 @@
+// The queue, for `npm run bench`: a real redis-server, `scylla worker` processes (started before
+// the clock runs) with a trivial command agent, the coordinator in this process, the scripted judge.
+//  - overhead per run of the queue over a local run at the same parallelism (target ≤ 30 ms):
+//    (wall · parallel − agent time) / runs, queued minus local
+//  - throughput with 1, 2 and 4 worker processes (2 runs at once each) on this machine
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveExperimentConfig } from '../src/config/resolve-experiment.js';
+import { openQueueRun } from '../src/distributed/queue-run.js';
+import { runExperiment } from '../src/engine/run-experiment.js';
+import { limitsOf } from '../src/engine/session.js';
+import { loadTestCase } from '../src/fixture/load-test-case.js';
+import { Store } from '../src/store/store.js';
+import { silentLogger } from '../src/util/logger.js';
+import { buildTestCase } from '../test/helpers/fixture-builder.js';
+import { gitdir } from '../test/helpers/gitdir.js';
+import { startModelServer } from '../test/helpers/model-server.js';
+import { startRedis } from '../test/helpers/redis-server.js';
+import type { BenchRow } from './view.js';
+
+const ENTRY = fileURLToPath(new URL('../src/cli/entry.ts', import.meta.url));
+const VERDICT = {
+  score: 1,
+  passed: true,
+  reasoning: 'ok',
+  criteria_scores: { R001: { score: 1, explanation: 'ok' }, R002: { score: 1, explanation: 'ok' } },
+};
+
+interface Measured {
+  wallMs: number;
+  agentMs: number;
+  runs: number;
+}
+
+export async function queueBench(work: string): Promise<BenchRow[]> {
+  const agent = join(work, 'queue-agent.sh');
+  writeFileSync(
+    agent,
+    `#!/usr/bin/env bash\ncat > /dev/null\nprintf 'print("Hello, World!")\\n' > hello.py\n` +
+      `echo '{"result":"done","usage":{"input_tokens":1000,"output_tokens":100},"cost_usd":0.001,"num_turns":1}'\n`,
+  );
+  chmodSync(agent, 0o755);
+  const [redis, server] = await Promise.all([startRedis(), startModelServer({ judge: { default: VERDICT } })]);
+  const env = { ...process.env, ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'bench-key' };
+  // Workers serve the queue from the start: it is named after the experiment.
+  await redis.client.sadd('scylla:queues', 'test-001');
+  const experiment = (subtests: number, runs: number, parallel: number) => {
+    const repo = gitdir({ 'README.md': '# bench\n' }, mkdtempSync(join(work, 'repo-')));
+    const t0: Record<string, object> = {};
+    for (let i = 1; i <= subtests; i++) t0[`${String(i).padStart(2, '0')}-plain`] = {};
+    const { tiersDir } = buildTestCase({ repo, tiers: { T0: t0 }, language: 'other' });
+    const testCase = loadTestCase(tiersDir);
+    const cli = { tiersDir, tiers: ['T0'], runs, parallel, agent: 'command', agentBin: agent };
+    const config = resolveExperimentConfig({ ...cli, resultsDir: mkdtempSync(join(work, 'res-')) }, testCase);
+    return { testCase, config: { ...config, parallelRuns: runs } };
+  };
+  const measure = async (e: ReturnType<typeof experiment>, queue: boolean): Promise<Measured> => {
+    const q = queue
+      ? await openQueueRun({
+          url: redis.url,
+          sharedDir: null,
+          experimentIds: ['test-001'],
+          limits: limitsOf(e.config),
+          maxInFlight: null,
+          logger: silentLogger,
+        })
+      : null;
+    const t = performance.now();
+    const out = await runExperiment({
+      ...e,
+      env,
+      skipValidation: true,
+      ...(q ? { execute: q.execute, slots: q.slots, onContext: q.attach } : {}),
+    });
+    const wallMs = performance.now() - t;
+    await q?.close(false);
+    const store = new Store(join(out.expDir, 'scylla.db'));
+    const agentMs = store.runs().reduce((a, r) => a + (r.agent_duration_ms ?? 0), 0);
+    const runs = store.runs().filter((r) => r.state === 'cleaned').length;
+    store.close();
+    return { wallMs, agentMs, runs };
+  };
+  const overhead = (m: Measured, parallel: number) => (m.wallMs * parallel - m.agentMs) / m.runs;
+  const rows: BenchRow[] = [];
+  let workers: ChildProcess[] = [];
+  try {
+    const local = await measure(experiment(10, 2, 4), false);
+    workers = await startWorkers(1, 4, redis.url, agent, env, work);
+    const queued = await measure(experiment(10, 2, 4), true);
+    await stopWorkers(workers);
+    const extra = overhead(queued, 4) - overhead(local, 4);
+    rows.push([
+      `queue: ${queued.runs} runs, 1 worker x 4 vs local --parallel 4`,
+      `${(queued.wallMs / 1000).toFixed(2)} s vs ${(local.wallMs / 1000).toFixed(2)} s`,
+      `+${extra.toFixed(0)} ms per run over local (target ≤ 30 ms)`,
+    ]);
+    for (const n of [1, 2, 4]) {
+      workers = await startWorkers(n, 2, redis.url, agent, env, work);
+      const m = await measure(experiment(12, 2, 2 * n), true);
+      await stopWorkers(workers);
+      rows.push([
+        `queue throughput, ${n} worker process${n > 1 ? 'es' : ''} x 2`,
+        `${((m.runs / m.wallMs) * 60_000).toFixed(0)} runs/min`,
+        `${m.runs} runs in ${(m.wallMs / 1000).toFixed(2)} s`,
+      ]);
+    }
+  } finally {
+    await stopWorkers(workers);
+    await server.close();
+    await redis.stop();
+  }
+  return rows;
+}
+
+
+/** `scylla worker` processes, each ready (serving the queue) before this returns. */
+async function startWorkers(
+  n: number,
+  concurrency: number,
+  url: string,
+  agent: string,
+  env: NodeJS.ProcessEnv,
+  work: string,
+): Promise<ChildProcess[]> {
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const args = ['--import', 'tsx', ENTRY, 'worker', '--queue', url, '--concurrency', String(concurrency)];
+      args.push('--agent-bin', agent, '--work-dir', mkdtempSync(join(work, 'worker-')));
+      const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let log = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stderr!.on('data', (b: Buffer) => {
+          log += b.toString();
+          if (log.includes('serving queue test-001')) resolve();
+        });
+        child.on('exit', () => reject(new Error(`a worker ended before serving: ${log}`)));
+      });
+      return child;
+    }),
+  );
+}
+
+async function stopWorkers(ws: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    ws
+      .filter((w) => w.exitCode === null && w.signalCode === null)
+      .map((w) => {
+        const gone = new Promise((r) => w.once('exit', r));
+        w.kill('SIGINT');
+        return gone;
+      }),
+  );
+}
