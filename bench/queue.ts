@@ -2,9 +2,11 @@
 // the clock runs) with a trivial command agent, the coordinator in this process, the scripted judge.
 //  - overhead per run of the queue over a local run at the same parallelism (target ≤ 30 ms):
 //    (wall · parallel − agent time) / runs, queued minus local
+//    (and with the workers' scratch directories in /dev/shm: no second copy of the run on disk)
 //  - throughput with 1, 2 and 4 worker processes (2 runs at once each) on this machine
+// Each figure is the best of a few tries: other work on the machine only ever slows one down.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveExperimentConfig } from '../src/config/resolve-experiment.js';
@@ -42,7 +44,10 @@ export async function queueBench(work: string): Promise<BenchRow[]> {
       `echo '{"result":"done","usage":{"input_tokens":1000,"output_tokens":100},"cost_usd":0.001,"num_turns":1}'\n`,
   );
   chmodSync(agent, 0o755);
-  const [redis, server] = await Promise.all([startRedis(), startModelServer({ judge: { default: VERDICT } })]);
+  const [redis, server] = await Promise.all([
+    startRedis(),
+    startModelServer({ judge: { default: VERDICT } }),
+  ]);
   const env = { ...process.env, ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'bench-key' };
   // Workers serve the queue from the start: it is named after the experiment.
   await redis.client.sadd('scylla:queues', 'test-001');
@@ -83,22 +88,36 @@ export async function queueBench(work: string): Promise<BenchRow[]> {
     return { wallMs, agentMs, runs };
   };
   const overhead = (m: Measured, parallel: number) => (m.wallMs * parallel - m.agentMs) / m.runs;
+  // Other work on the machine only ever slows a measurement down: the best of a few is the cost.
+  const best = async (f: () => Promise<Measured>, times = 3): Promise<Measured> => {
+    let b: Measured | null = null;
+    for (let i = 0; i < times; i++) {
+      const m = await f();
+      if (!b || m.wallMs < b.wallMs) b = m;
+    }
+    return b!;
+  };
   const rows: BenchRow[] = [];
   let workers: ChildProcess[] = [];
   try {
-    const local = await measure(experiment(10, 2, 4), false);
-    workers = await startWorkers(1, 4, redis.url, agent, env, work);
-    const queued = await measure(experiment(10, 2, 4), true);
-    await stopWorkers(workers);
-    const extra = overhead(queued, 4) - overhead(local, 4);
-    rows.push([
-      `queue: ${queued.runs} runs, 1 worker x 4 vs local --parallel 4`,
-      `${(queued.wallMs / 1000).toFixed(2)} s vs ${(local.wallMs / 1000).toFixed(2)} s`,
-      `+${extra.toFixed(0)} ms per run over local (target ≤ 30 ms)`,
-    ]);
+    const local = await best(() => measure(experiment(10, 2, 4), false));
+    for (const scratch of [null, '/dev/shm']) {
+      if (scratch && !existsSync(scratch)) continue;
+      const dir = scratch ? mkdtempSync(join(scratch, 'scylla-bench-')) : null;
+      workers = await startWorkers(1, 4, redis.url, agent, env, work, dir);
+      const queued = await best(() => measure(experiment(10, 2, 4), true));
+      await stopWorkers(workers);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      const extra = overhead(queued, 4) - overhead(local, 4);
+      rows.push([
+        `queue: ${queued.runs} runs, 1 worker x 4${dir ? ', scratch in /dev/shm' : ''} vs local --parallel 4`,
+        `${(queued.wallMs / 1000).toFixed(2)} s vs ${(local.wallMs / 1000).toFixed(2)} s`,
+        `+${extra.toFixed(0)} ms per run over local (target ≤ 30 ms)`,
+      ]);
+    }
     for (const n of [1, 2, 4]) {
-      workers = await startWorkers(n, 2, redis.url, agent, env, work);
-      const m = await measure(experiment(12, 2, 2 * n), true);
+      workers = await startWorkers(n, 2, redis.url, agent, env, work, null);
+      const m = await best(() => measure(experiment(12, 2, 2 * n), true), 2);
       await stopWorkers(workers);
       rows.push([
         `queue throughput, ${n} worker process${n > 1 ? 'es' : ''} x 2`,
@@ -114,7 +133,6 @@ export async function queueBench(work: string): Promise<BenchRow[]> {
   return rows;
 }
 
-
 /** `scylla worker` processes, each ready (serving the queue) before this returns. */
 async function startWorkers(
   n: number,
@@ -123,15 +141,17 @@ async function startWorkers(
   agent: string,
   env: NodeJS.ProcessEnv,
   work: string,
+  scratch: string | null,
 ): Promise<ChildProcess[]> {
   return Promise.all(
     Array.from({ length: n }, async () => {
       const args = ['--import', 'tsx', ENTRY, 'worker', '--queue', url, '--concurrency', String(concurrency)];
       args.push('--agent-bin', agent, '--work-dir', mkdtempSync(join(work, 'worker-')));
+      if (scratch) args.push('--scratch-dir', mkdtempSync(join(scratch, 'w-')));
       const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
       let log = '';
       await new Promise<void>((resolve, reject) => {
-        child.stderr!.on('data', (b: Buffer) => {
+        child.stderr.on('data', (b: Buffer) => {
           log += b.toString();
           if (log.includes('serving queue test-001')) resolve();
         });

@@ -155,6 +155,11 @@ export function buildProgram(): Command {
       'hand a job to another worker when its worker is silent this long (default 30)',
       positive('--stall-seconds'),
     )
+    .option(
+      '--idle-exit <seconds>',
+      'exit (0) once no experiment has been announced for this long (e.g. for a Kubernetes Job)',
+      positive('--idle-exit'),
+    )
     .option('-v, --verbose', 'debug output')
     .option('-q, --quiet', 'errors only')
     .action(async (opts: import('./commands/worker.js').WorkerCliOptions) => {

@@ -49,6 +49,8 @@ export interface WorkerOptions {
   hardStop: AbortSignal;
   /** How often the registry of queues is read (default 1 s). */
   discoverMs?: number;
+  /** Exit once no coordinator has announced a queue (and no job ran) for this long; null: never. */
+  idleExitSeconds: number | null;
 }
 
 /** Serve until stopped (or until a hard stop of the worker itself, e.g. a full disk). */
@@ -96,6 +98,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     `worker ${hostname()}:${process.pid} serving ${o.addr.shown} (${o.concurrency} at once per queue)`,
   );
   const stopped = whenAborted(softStop);
+  let idleSince = Date.now();
   try {
     while (!softStop.aborted) {
       // Redis may be down for a while: a stop must not wait for it.
@@ -115,6 +118,13 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
           absent.delete(name);
           await s.close(false);
         }
+      }
+      // `--idle-exit`: nothing announced and nothing running for that long: this worker is done.
+      const busy = names.length > 0 || [...served.values()].some((x) => x.running() > 0);
+      if (busy) idleSince = Date.now();
+      else if (o.idleExitSeconds !== null && Date.now() - idleSince > o.idleExitSeconds * 1000) {
+        o.logger.info(`no experiment for ${o.idleExitSeconds} s: exiting`);
+        break;
       }
       await Promise.race([sleep(o.discoverMs ?? 1000), stopped]);
     }

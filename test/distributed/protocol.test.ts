@@ -95,6 +95,13 @@ describe('the check before anything starts (real redis-server)', () => {
     expect(log).toContain(`rediss://:***@127.0.0.1:${tls.port}/0`);
     expect(log).not.toContain(tls.password);
   });
+  it('--idle-exit: a worker with no experiment announced for that long exits 0 (a Kubernetes Job ends)', async () => {
+    const env = scyllaEnv('http://127.0.0.1:1');
+    const args = ['worker', '--queue', redis.url, '--work-dir', tmpDir('scylla-work-'), '--idle-exit', '1'];
+    const r = await startScylla(args, env).done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('no experiment for 1 s: exiting');
+  });
 });
 
 const statMode = (f: string) => statSync(f).mode & 0o777;

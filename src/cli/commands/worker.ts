@@ -16,6 +16,7 @@ export interface WorkerCliOptions {
   sharedDir?: string;
   agentBin?: string;
   stallSeconds?: number;
+  idleExit?: number;
   verbose?: boolean;
   quiet?: boolean;
 }
@@ -37,6 +38,7 @@ export async function run(opts: WorkerCliOptions): Promise<number> {
       // A path is made absolute here: agents run in their workspaces, not in this directory.
       agentBin: opts.agentBin ? (opts.agentBin.includes('/') ? resolve(opts.agentBin) : opts.agentBin) : null,
       stallSeconds: opts.stallSeconds ?? 30,
+      idleExitSeconds: opts.idleExit ?? null,
       logger,
       env: process.env,
       softStop: stops.soft,
