@@ -1,0 +1,95 @@
+// The bubblewrap sandbox: every process of a run started through `bwrap` with the run's mounts
+// (see mounts.ts), its installation bound read-only, and a temp dir that exists inside.
+import { lstatSync, readlinkSync } from 'node:fs';
+import { isWithin, planMounts, type FsView, type Mount } from './mounts.js';
+import { bwrapArgs } from './bwrap-args.js';
+import { executableRoots } from './tool-paths.js';
+import type { Sandbox, SandboxPolicy, SandboxProvider, SandboxRecord } from './sandbox.js';
+import { findExecutable } from '../util/which.js';
+import { runProcess, type CommandLine, type WrappedCommand } from '../util/process.js';
+
+/** How to get bubblewrap where it is missing. */
+export const BWRAP_HINT = 'install the package bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)';
+
+/** The real file system, as the mount plan asks it. */
+export const realFs: FsView = {
+  stat(path) {
+    try {
+      const st = lstatSync(path);
+      if (st.isSymbolicLink()) return { type: 'symlink', target: readlinkSync(path) };
+      return { type: st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other' };
+    } catch {
+      return null;
+    }
+  },
+};
+
+/** The bwrap executable on `env.PATH`, or null. */
+export function findBwrap(env: NodeJS.ProcessEnv): string | null {
+  return findExecutable('bwrap', env);
+}
+
+const writableIn = (p: string, mounts: readonly Mount[]) =>
+  mounts.some((m) => (m.kind === 'rw' || (m.kind === 'tmpfs' && m.dest === '/tmp')) && isWithin(p, m.dest));
+
+class BwrapSandbox implements Sandbox {
+  readonly kind = 'bwrap' as const;
+  private readonly base: Mount[];
+  constructor(
+    private readonly bwrap: string,
+    private readonly policy: SandboxPolicy,
+  ) {
+    this.base = planMounts(policy, realFs);
+  }
+
+  wrap(c: CommandLine): WrappedCommand {
+    const exe = findExecutable(c.cmd, c.env, c.cwd);
+    const extraRo = exe ? executableRoots(exe, this.policy.home) : [];
+    const mounts =
+      extraRo.length || this.policy.writableCwd
+        ? planMounts(
+            {
+              ...this.policy,
+              readOnly: [...this.policy.readOnly, ...extraRo],
+              writable: this.policy.writableCwd ? [...this.policy.writable, c.cwd] : this.policy.writable,
+            },
+            realFs,
+          )
+        : this.base;
+    const env = { ...c.env };
+    // A temp dir the sandbox does not show would make every tool that needs one fail.
+    if (env.TMPDIR && !writableIn(env.TMPDIR, mounts)) env.TMPDIR = '/tmp';
+    const args = [
+      ...bwrapArgs(mounts, { cwd: c.cwd, network: this.policy.network, statusFd: 3 }),
+      c.cmd,
+      ...c.args,
+    ];
+    return { cmd: this.bwrap, args, env, statusFd: 3 };
+  }
+
+  describe(): SandboxRecord {
+    return {
+      kind: 'bwrap',
+      network: this.policy.network,
+      writable: [...this.policy.writable, ...(this.policy.writableCwd ? ['<working directory>'] : [])],
+      readOnly: ['<system: /usr /etc /opt ...>', ...this.policy.readOnly],
+      hidden: [...(this.policy.home ? [this.policy.home] : []), ...this.policy.hidden],
+    };
+  }
+}
+
+/** bubblewrap, found on PATH. `probe` starts one tiny sandbox with the same flags real runs get. */
+export const bwrapProvider: SandboxProvider = {
+  kind: 'bwrap',
+  async probe(env) {
+    const bwrap = findBwrap(env);
+    if (!bwrap) return `bwrap is not on PATH (${BWRAP_HINT})`;
+    const sandbox = new BwrapSandbox(bwrap, { writable: [], readOnly: [], hidden: [], network: 'open' });
+    const r = await runProcess({ cmd: 'true', args: [], cwd: '/', env, timeoutMs: 10_000, sandbox });
+    if (r.exitCode === 0) return null;
+    return `bwrap does not work here: ${r.sandboxError ?? r.spawnError ?? r.stderr.trim().slice(0, 300)}`;
+  },
+  create(policy, env) {
+    return new BwrapSandbox(findBwrap(env) ?? 'bwrap', policy);
+  },
+};

@@ -1,0 +1,62 @@
+// The per-run sandbox: what a run's processes (the agent and all it starts, MCP servers, the build
+// pipeline's steps, a CLI judge) may read, write and reach. The engine decides the policy; agent,
+// judge and workspace code only receive a `Sandbox` and hand it to `runProcess`.
+import type { CommandWrapper } from '../util/process.js';
+
+/** What `--sandbox` asks for: `auto` sandboxes where it works (and says so when it cannot). */
+export const SANDBOX_MODES = ['auto', 'bwrap', 'none'] as const;
+export type SandboxMode = (typeof SANDBOX_MODES)[number];
+
+/** The mechanism a run actually got. */
+export type SandboxKind = 'bwrap' | 'none';
+
+/** What a run's network may reach. `open`: everything the machine reaches. */
+export const NETWORK_MODES = ['open', 'allowlist'] as const;
+export type NetworkMode = (typeof NETWORK_MODES)[number];
+
+/**
+ * What the processes of one run may see. Nothing outside these paths and the read-only system is
+ * visible. Paths are absolute.
+ */
+export interface SandboxPolicy {
+  /** Bound read-write: the run's worktree, its agent config / HOME directory. */
+  writable: readonly string[];
+  /** Bound read-only when they exist: tool installations, the pristine task history, inputs. */
+  readOnly: readonly string[];
+  /**
+   * Never visible, even inside a read-only directory (a results directory below /opt, a test case
+   * below a tool directory): a directory is shadowed by an empty one, a file by an empty file.
+   */
+  hidden: readonly string[];
+  /** The user's real HOME: replaced by an empty private directory; tool installs in it are bound back. */
+  home?: string;
+  /** Also bind each process's working directory read-write (a CLI judge's scratch directory). */
+  writableCwd?: boolean;
+  network: NetworkMode;
+}
+
+/** What run_result.json, MODEL.md and experiment.json record about a run's sandbox. */
+export interface SandboxRecord {
+  kind: SandboxKind;
+  /** Why a run is not sandboxed (`--sandbox none`, or bwrap does not work here). */
+  reason?: string;
+  network: NetworkMode | 'unrestricted';
+  writable: string[];
+  readOnly: string[];
+  hidden: string[];
+}
+
+/** One run's sandbox, ready to wrap every process of the run. */
+export interface Sandbox extends CommandWrapper {
+  readonly kind: SandboxKind;
+  /** The policy in words and lists, for the run's records. */
+  describe(): SandboxRecord;
+}
+
+/** A sandbox mechanism: can it run here, and the sandbox of one policy. */
+export interface SandboxProvider {
+  readonly kind: SandboxKind;
+  /** null when it works on this machine, else why not (said once at start). */
+  probe(env: NodeJS.ProcessEnv): Promise<string | null>;
+  create(policy: SandboxPolicy, env: NodeJS.ProcessEnv): Sandbox;
+}
