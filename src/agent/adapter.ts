@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { AgentError } from '../errors.js';
 import type { AgentResult } from './result.js';
+import type { CommandWrapper } from '../util/process.js';
 
 export type { AgentFailure, AgentResult, AgentUsage } from './result.js';
 
@@ -51,6 +52,8 @@ export interface AgentRunRequest {
    * read-only into `configDir` for the run) instead of an API key from the environment.
    */
   useUserAuth?: boolean;
+  /** Start the agent inside this sandbox (everything it starts stays inside); none when absent. */
+  sandbox?: CommandWrapper;
 }
 
 /** A coding agent Scylla can run. Implementations never throw for the agent's own failures. */

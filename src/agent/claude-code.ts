@@ -119,6 +119,7 @@ export function createClaudeCodeAdapter(opts: AdapterOptions = {}): AgentAdapter
         stderrFile: join(req.agentDir, 'stderr.log'),
         onStdoutLine: reader ? (line) => reader.line(line) : undefined,
         signal: req.signal,
+        sandbox: req.sandbox,
       }).finally(() => {
         // The secret must not stay in the results directory.
         if (creds) rmSync(creds, { force: true });

@@ -81,6 +81,7 @@ export function createCodexAdapter(opts: AdapterOptions = {}): AgentAdapter {
         stderrFile: join(req.agentDir, 'stderr.log'),
         onStdoutLine: (line) => reader.line(line),
         signal,
+        sandbox: req.sandbox,
       });
       const out = reader.output();
       const versionLine = await version;

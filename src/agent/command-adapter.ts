@@ -123,6 +123,7 @@ export function createCommandAdapter(opts: AdapterOptions = {}): AgentAdapter {
         stdoutFile: join(req.agentDir, 'stdout.log'),
         stderrFile: join(req.agentDir, 'stderr.log'),
         signal: req.signal,
+        sandbox: req.sandbox,
       });
       const result = toResult(proc, req.model, bin);
       const rec = {

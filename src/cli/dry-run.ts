@@ -1,9 +1,10 @@
 // Prints a DryRunPlan.
 import type { DryRunPlan } from '../engine/dry-run.js';
 
-export function printDryRun(p: DryRunPlan, id: string): void {
+export function printDryRun(p: DryRunPlan, id: string, sandbox: string): void {
   const lines = [
     `Experiment ${id}: ${p.resumeDir ? `would resume ${p.resumeDir}` : 'would start a new experiment directory'}`,
+    `Sandbox: ${sandbox}`,
     `Tier groups (each waits for the winners of the ones before): ${p.groups.map((g) => g.join(' ')).join(' → ')}`,
   ];
   if (p.configChanges.length)

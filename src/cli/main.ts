@@ -99,6 +99,12 @@ export function buildProgram(): Command {
     .option('--results-dir <dir>', 'parent of experiment directories (default results)')
     .option('--fresh', 'start a new experiment directory instead of resuming')
     .option('--dry-run', 'print what would run (new, continued, redone, finished runs) and change nothing')
+    .addOption(
+      new Option(
+        '--sandbox <mode>',
+        'sandbox of every process of a run: auto (bubblewrap where it works, default), bwrap (required) or none',
+      ).choices(['auto', 'bwrap', 'none']),
+    )
     .option('--keep-workspaces', "keep each run's git worktree after it is finalized")
     .option('--keep-failed-workspaces', 'keep the worktrees of runs that did not pass')
     .option(
@@ -147,7 +153,14 @@ export function buildProgram(): Command {
     .requiredOption('--tiers-dir <dir>', 'test-case directory')
     .option('--tiers <tiers...>', 'tiers to validate (default: every tier directory present)')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { tiersDir: string; tiers?: string[]; json?: boolean }) => {
+    .addOption(
+      new Option('--sandbox <mode>', 'say whether runs would be sandboxed with this mode').choices([
+        'auto',
+        'bwrap',
+        'none',
+      ]),
+    )
+    .action(async (opts: { tiersDir: string; tiers?: string[]; json?: boolean; sandbox?: 'auto' }) => {
       const { run } = await import('./commands/validate.js');
       process.exitCode = await run(opts);
     });

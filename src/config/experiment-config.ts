@@ -9,6 +9,11 @@ export const TierIdSchema = z
   .transform((s) => s.toUpperCase())
   .pipe(z.enum(TIER_IDS));
 
+/** `--sandbox`: `auto` sandboxes every run where bubblewrap works and says so where it does not. */
+export const SANDBOX_MODES = ['auto', 'bwrap', 'none'] as const;
+/** What a sandboxed run's network may reach (`allowlist` needs a filtering proxy; see the README). */
+export const NETWORK_MODES = ['open', 'allowlist'] as const;
+
 /** Built-in defaults (spec §2). */
 export const DEFAULTS = {
   tiers: ['T0', 'T1'] as string[],
@@ -69,6 +74,18 @@ export const ExperimentConfigSchema = z.object({
   keepFailedWorkspaces: z.boolean().default(false),
   /** Use the user's Claude login (credentials copied read-only per run) instead of an API key. */
   useUserAuth: z.boolean().default(false),
+  /** Sandbox of every process of a run (agent, MCP servers, build pipeline, CLI judge). */
+  sandbox: z.enum(SANDBOX_MODES).default('auto'),
+  network: z.enum(NETWORK_MODES).default('open'),
+  /** Hosts a run may reach with `network: allowlist` (the model endpoint always). */
+  networkAllow: z.array(z.string()).default([]),
+  /** Extra directories or files every sandboxed process may read (absolute; they exist). */
+  sandboxReadOnly: z.array(z.string()).default([]),
+  /** The sandbox runs got when this experiment started (`reason`: why they are not sandboxed). */
+  sandboxStatus: z
+    .object({ kind: z.enum(['bwrap', 'none']), reason: z.string().nullable() })
+    .nullable()
+    .default(null),
   /** sha256 of prompt, criteria, rubric and reference patch contents (what the judge and agent see). */
   inputsSha256: z.record(z.string(), z.string().nullable()),
 });

@@ -8,10 +8,12 @@ import { ConfigError } from '../errors.js';
 import {
   DEFAULTS,
   ExperimentConfigSchema,
+  NETWORK_MODES,
+  SANDBOX_MODES,
   TierIdSchema,
   type ExperimentConfig,
 } from './experiment-config.js';
-import { loadYamlFile } from './load-yaml.js';
+import { loadYamlFile, type YamlSource } from './load-yaml.js';
 
 /** The `--config` experiment YAML (keys of the original plus ours). */
 export const ExperimentFileSchema = z
@@ -47,6 +49,11 @@ export const ExperimentFileSchema = z
     language: z.string().optional(),
     tiebreaker_model: z.string().optional(),
     agent_args: z.array(z.string()).optional(),
+    sandbox: z.enum(SANDBOX_MODES).optional(),
+    network: z.enum(NETWORK_MODES).optional(),
+    network_allow: z.array(z.string().min(1)).optional(),
+    /** Directories or files every sandboxed process may read too; relative to this file. */
+    sandbox_read_only: z.array(z.string().min(1)).optional(),
   })
   .strict();
 export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;
@@ -104,6 +111,7 @@ export interface RunCliOptions {
   maxCostUsd?: number;
   resultsDir?: string;
   keepWorkspaces?: boolean;
+  sandbox?: (typeof SANDBOX_MODES)[number];
 }
 
 /** What the experiment needs of a loaded test case. */
@@ -139,10 +147,8 @@ export function resolveExperimentConfig(
   tc: TestCaseInputs,
   cwd = process.cwd(),
 ): ExperimentConfig {
-  const file: ExperimentFile = {
-    ...testLevelConfig(tc.dir),
-    ...(cli.config ? loadYamlFile(resolve(cwd, cli.config), ExperimentFileSchema).value : {}),
-  };
+  const loaded = cli.config ? loadYamlFile(resolve(cwd, cli.config), ExperimentFileSchema) : null;
+  const file: ExperimentFile = { ...testLevelConfig(tc.dir), ...(loaded?.value ?? {}) };
   const fileDir = cli.config ? dirname(resolve(cwd, cli.config)) : cwd;
   const repoRaw = cli.repo ?? file.task_repo ?? tc.spec.source?.repo;
   if (!repoRaw)
@@ -212,6 +218,8 @@ export function resolveExperimentConfig(
     maxCostUsd: cli.maxCostUsd ?? file.max_cost_usd ?? null,
     resultsDir: resolve(cwd, cli.resultsDir ?? file.results_dir ?? DEFAULTS.resultsDir),
     keepWorkspaces: cli.keepWorkspaces ?? false,
+    ...sandboxSettings(file, loaded?.source, fileDir, cli.sandbox),
+    sandboxStatus: null,
     inputsSha256: {
       prompt: sha(promptFile),
       criteria: sha(criteriaFile),
@@ -225,4 +233,40 @@ export function resolveExperimentConfig(
     throw new ConfigError(i.message, { field: i.path.join('.') });
   }
   return parsed.data;
+}
+
+/**
+ * The sandbox keys of the experiment file: read-only paths made absolute against the file and
+ * checked to exist, and `network: allowlist` refused (bubblewrap alone has no filtering proxy), each
+ * a ConfigError naming the file and line.
+ */
+function sandboxSettings(
+  file: ExperimentFile,
+  source: YamlSource | undefined,
+  fileDir: string,
+  cliSandbox: ExperimentConfig['sandbox'] | undefined,
+): Pick<ExperimentConfig, 'sandbox' | 'network' | 'networkAllow' | 'sandboxReadOnly'> {
+  const where = (path: (string | number)[]) => ({
+    file: source?.file,
+    line: source?.lineOf(path),
+    field: path.join('.'),
+  });
+  if (file.network === 'allowlist')
+    throw new ConfigError(
+      'network: allowlist needs a filtering proxy, which the bubblewrap sandbox does not have; ' +
+        'sandboxed runs share the machine\'s network (network: open; see the README, "Sandbox")',
+      where(['network']),
+    );
+  const readOnly = (file.sandbox_read_only ?? []).map((p, i) => {
+    const abs = resolve(fileDir, p);
+    if (!existsSync(abs))
+      throw new ConfigError(`read-only path ${abs} does not exist`, where(['sandbox_read_only', i]));
+    return abs;
+  });
+  return {
+    sandbox: cliSandbox ?? file.sandbox ?? 'auto',
+    network: file.network ?? 'open',
+    networkAllow: file.network_allow ?? [],
+    sandboxReadOnly: readOnly,
+  };
 }

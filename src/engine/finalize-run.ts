@@ -13,6 +13,7 @@ import type { RunKey, RunRow } from '../store/store.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { ExperimentContext, RunSpec } from './context.js';
 import { runPipelineResult } from './run-pipeline.js';
+import { loadSandboxRecord } from './sandbox-record.js';
 
 export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): void {
   const agent = loadAgentResult(join(spec.runDir, 'agent'));
@@ -73,6 +74,7 @@ export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, 
     config_commit: row.config_commit ?? '',
     agent_commit: row.agent_commit ?? '',
     finalized_at: finalizedAt,
+    sandbox: loadSandboxRecord(join(spec.runDir, 'agent')),
   };
   writeJsonAtomic(join(spec.runDir, 'run_result.json'), result);
   writeRunReports(result, spec.runDir);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RateLimitError } from '../errors.js';
 import type { PauseInfo } from '../ratelimit/gate.js';
 import type { ExperimentContext } from './context.js';
+import { agentSandbox } from './sandbox-policy.js';
 
 const PROBE_PROMPT = 'Reply with the single word OK.';
 
@@ -41,6 +42,7 @@ export async function probeRateLimit(ctx: ExperimentContext, pause: PauseInfo): 
       maxTurns: 1,
       tools: { mode: 'none', names: [] },
       signal: ctx.hardStop,
+      sandbox: agentSandbox(ctx.sandbox, dir),
     });
     if (r.failure !== 'rate_limited') return null;
     return r.rateLimit && !r.rateLimit.estimated

@@ -17,7 +17,10 @@ import { isFinal } from '../store/run-state.js';
 import type { Store } from '../store/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { ensureBaseClone } from '../workspace/base-clone.js';
-import { baseCloneDir } from '../workspace/paths.js';
+import { baseCloneDir, taskStoreDir } from '../workspace/paths.js';
+import { ensurePristineStore } from '../workspace/run-repo.js';
+import { chooseSandbox } from '../sandbox/registry.js';
+import { describeSandboxChoice, judgeSandbox, sandboxSetup } from './sandbox-policy.js';
 import { pipelineBaseline } from './pipeline-baseline.js';
 import type { ExperimentContext } from './context.js';
 import { createRateLimitControl } from './rate-limits.js';
@@ -76,7 +79,8 @@ export interface ExperimentOutcome {
 
 /** Run (or resume) an experiment to the end. */
 export async function runExperiment(opts: RunExperimentOptions): Promise<ExperimentOutcome> {
-  const { config, testCase } = opts;
+  const { testCase } = opts;
+  let config = opts.config;
   const logger = opts.logger ?? silentLogger;
   // Our own stop: the budget or an over-long rate-limit pause end the experiment (resumably).
   const internalStop = new AbortController();
@@ -98,13 +102,17 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   // A CLAUDE.md in any parent of the results would reach every agent: refuse before creating anything.
   assertNoParentClaudeMd(resolve(config.resultsDir));
   const env = opts.env ?? process.env;
-  const judges = judgeSlots(config, env);
+  judgeSlots(config, env); // an unknown judge transport fails before anything starts
   // A missing agent binary fails here, before a directory exists, not as a run's infra failure.
   const adapter = createAgentAdapter(config.agent, { bin: config.agentBin ?? undefined });
   adapter.preflight(env);
+  // `--sandbox bwrap` that cannot work fails here too; `auto` without bubblewrap says so once.
+  const sandbox = await chooseSandbox(config.sandbox, env);
+  config = { ...config, sandboxStatus: { kind: sandbox.kind, reason: sandbox.reason } };
   const { expDir, store, resumed } = openExperiment(config, { fresh: opts.fresh });
   logger.toFile(join(expDir, 'experiment.log.jsonl'));
   logger.info(`${resumed ? 'resuming' : 'starting'} experiment ${config.experimentId} in ${expDir}`);
+  if (sandbox.kind === 'none') logger.warn(`warning: ${describeSandboxChoice(sandbox)}`);
   let runsStarted = false;
   let failedBeforeRuns = false;
   let closeLimits = () => undefined as void;
@@ -116,6 +124,9 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       commit: config.commit ?? undefined,
       dest: baseCloneDir(expDir),
     });
+    const taskStore = taskStoreDir(expDir);
+    await ensurePristineStore(clone.path, clone.commit, taskStore);
+    const sandboxes = sandboxSetup(sandbox, config, expDir, taskStore, env);
     const slots = opts.slots ?? new Slots(limitsOf(config), logger);
     const budget = new Budget(config.maxCostUsd, store);
     // Every rate limit, whether it ended a run or the agent is retrying it by itself, pauses all workers.
@@ -134,9 +145,11 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       expDir,
       baseRepo: clone.path,
       baseCommit: clone.commit,
+      taskStore,
+      sandbox: sandboxes,
       store,
       adapter,
-      judges,
+      judges: judgeSlots(config, env, judgeSandbox(sandboxes)),
       rubric,
       criteria:
         config.criteriaFile && existsSync(config.criteriaFile)

@@ -1,4 +1,5 @@
 // The JudgeTransport interface (one LLM call: system + user → text) and the name→factory map of transports.
+import type { CommandWrapper } from '../util/process.js';
 import { ConfigError } from '../errors.js';
 import { createAnthropicTransport } from './anthropic-transport.js';
 import { createOpenAITransport } from './openai-transport.js';
@@ -47,6 +48,8 @@ export interface TransportOptions {
   baseUrl?: string;
   apiKey?: string;
   env?: NodeJS.ProcessEnv;
+  /** A judge that starts a process (the Claude Code CLI) starts it inside this sandbox. */
+  sandbox?: CommandWrapper;
 }
 
 /** Transport factories by name. */

@@ -34,28 +34,23 @@ const writableIn = (p: string, mounts: readonly Mount[]) =>
 
 class BwrapSandbox implements Sandbox {
   readonly kind = 'bwrap' as const;
-  private readonly base: Mount[];
   constructor(
     private readonly bwrap: string,
     private readonly policy: SandboxPolicy,
-  ) {
-    this.base = planMounts(policy, realFs);
-  }
+  ) {}
 
   wrap(c: CommandLine): WrappedCommand {
     const exe = findExecutable(c.cmd, c.env, c.cwd);
     const extraRo = exe ? executableRoots(exe, this.policy.home) : [];
-    const mounts =
-      extraRo.length || this.policy.writableCwd
-        ? planMounts(
-            {
-              ...this.policy,
-              readOnly: [...this.policy.readOnly, ...extraRo],
-              writable: this.policy.writableCwd ? [...this.policy.writable, c.cwd] : this.policy.writable,
-            },
-            realFs,
-          )
-        : this.base;
+    // Planned at each start: what exists now (a step's scripts, the MCP config) is what gets bound.
+    const mounts = planMounts(
+      {
+        ...this.policy,
+        readOnly: [...this.policy.readOnly, ...extraRo],
+        writable: this.policy.writableCwd ? [...this.policy.writable, c.cwd] : this.policy.writable,
+      },
+      realFs,
+    );
     const env = { ...c.env };
     // A temp dir the sandbox does not show would make every tool that needs one fail.
     if (env.TMPDIR && !writableIn(env.TMPDIR, mounts)) env.TMPDIR = '/tmp';
@@ -65,6 +60,14 @@ class BwrapSandbox implements Sandbox {
       ...c.args,
     ];
     return { cmd: this.bwrap, args, env, statusFd: 3 };
+  }
+
+  replayPrefix(c: CommandLine): string[] {
+    const w = this.wrap(c);
+    const args = w.args.slice(0, w.args.indexOf('--') + 1);
+    const fd = args.indexOf('--json-status-fd');
+    if (fd >= 0) args.splice(fd, 2);
+    return [w.cmd, ...args];
   }
 
   describe(): SandboxRecord {

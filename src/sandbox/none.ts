@@ -14,6 +14,7 @@ export function noSandbox(reason: string): Sandbox {
     kind: 'none',
     wrap: (c: CommandLine): WrappedCommand => c,
     describe: () => unsandboxedRecord(reason),
+    replayPrefix: () => [],
   };
 }
 

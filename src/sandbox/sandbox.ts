@@ -1,17 +1,16 @@
 // The per-run sandbox: what a run's processes (the agent and all it starts, MCP servers, the build
 // pipeline's steps, a CLI judge) may read, write and reach. The engine decides the policy; agent,
 // judge and workspace code only receive a `Sandbox` and hand it to `runProcess`.
-import type { CommandWrapper } from '../util/process.js';
+import type { NETWORK_MODES, SANDBOX_MODES } from '../config/experiment-config.js';
+import type { CommandLine, CommandWrapper } from '../util/process.js';
 
 /** What `--sandbox` asks for: `auto` sandboxes where it works (and says so when it cannot). */
-export const SANDBOX_MODES = ['auto', 'bwrap', 'none'] as const;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
 
 /** The mechanism a run actually got. */
 export type SandboxKind = 'bwrap' | 'none';
 
 /** What a run's network may reach. `open`: everything the machine reaches. */
-export const NETWORK_MODES = ['open', 'allowlist'] as const;
 export type NetworkMode = (typeof NETWORK_MODES)[number];
 
 /**
@@ -51,6 +50,11 @@ export interface Sandbox extends CommandWrapper {
   readonly kind: SandboxKind;
   /** The policy in words and lists, for the run's records. */
   describe(): SandboxRecord;
+  /**
+   * What goes in front of the command `c` to run it in this sandbox again by hand (replay.sh):
+   * `bwrap <flags and mounts> --`, or nothing.
+   */
+  replayPrefix(c: CommandLine): string[];
 }
 
 /** A sandbox mechanism: can it run here, and the sandbox of one policy. */

@@ -14,6 +14,7 @@ import { installStopHandlers } from '../signals.js';
 import { printSummary } from '../summary.js';
 import { printDryRun } from '../dry-run.js';
 import { planExperiment } from '../../engine/dry-run.js';
+import { sandboxForecast } from '../../engine/sandbox-policy.js';
 import { selectTestCases } from '../test-cases.js';
 
 type Opts = Record<string, unknown>;
@@ -65,6 +66,7 @@ function cliLayer(tiersDir: string, opts: Opts): RunCliOptions {
     maxCostUsd: num(opts.maxCostUsd),
     resultsDir: str(opts.resultsDir),
     keepWorkspaces: opts.keepWorkspaces === true,
+    sandbox: opts.sandbox as RunCliOptions['sandbox'],
   };
 }
 
@@ -93,7 +95,11 @@ export async function run(opts: Opts): Promise<number> {
   const cases = dirs.map((d) => prepare(d, opts, logger));
   if (opts.dryRun) {
     for (const c of cases)
-      printDryRun(planExperiment(c.config, { fresh: opts.fresh === true }), c.config.experimentId);
+      printDryRun(
+        planExperiment(c.config, { fresh: opts.fresh === true }),
+        c.config.experimentId,
+        await sandboxForecast(c.config.sandbox, process.env),
+      );
     return 0;
   }
   const stops = installStopHandlers(logger);

@@ -6,23 +6,22 @@ import {
   type SubtestView,
   type ValidationReport,
 } from '../../fixture/validate.js';
+import { sandboxForecast } from '../../engine/sandbox-policy.js';
 
 export interface ValidateOptions {
   tiersDir: string;
   tiers?: string[];
   json?: boolean;
+  sandbox?: 'auto' | 'bwrap' | 'none';
 }
 
 /** Validate, print (a table per tier and the problems, or JSON), and return the exit code: 1 on errors. */
-export function run(opts: ValidateOptions): Promise<number> {
-  // Synchronous work; a throw becomes a rejection like in the other commands.
-  return new Promise((resolve) => resolve(execute(opts)));
-}
-
-function execute(opts: ValidateOptions): number {
+export async function run(opts: ValidateOptions): Promise<number> {
   const report = validateTestCase(opts.tiersDir, { tiers: opts.tiers });
-  if (opts.json) console.log(JSON.stringify(report, null, 2));
-  else console.log(render(report));
+  // Whether runs will be sandboxed on this machine (bubblewrap is probed; nothing is changed).
+  const sandbox = await sandboxForecast(opts.sandbox ?? 'auto', process.env);
+  if (opts.json) console.log(JSON.stringify({ ...report, sandbox }, null, 2));
+  else console.log(`${render(report)}\nSandbox: ${sandbox}`);
   return report.errors > 0 ? 1 : 0;
 }
 

@@ -1,0 +1,105 @@
+// What each process of a run may see: the engine's sandbox policy. A run's agent (and everything it
+// starts) writes only its worktree and its agent config/HOME; the build pipeline only the worktree;
+// a CLI judge only its scratch directory. All read the system and the tool installations; none sees
+// the results directory, the test case, the user's home or another experiment.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ExperimentConfig } from '../config/experiment-config.js';
+import { isLocalRepo } from '../workspace/base-clone.js';
+import { workspaceDir } from '../workspace/paths.js';
+import { chooseSandbox, type SandboxChoice } from '../sandbox/registry.js';
+import type { Sandbox, SandboxPolicy } from '../sandbox/sandbox.js';
+import { toolRoots } from '../sandbox/tool-paths.js';
+
+/** What every policy of one experiment shares. */
+export interface SandboxSetup {
+  choice: SandboxChoice;
+  /** Read-only for every process: tool installations, configured paths, the pristine task history. */
+  readOnly: string[];
+  hidden: string[];
+  home: string | undefined;
+  network: ExperimentConfig['network'];
+}
+
+/** The real HOME (never a run's isolated one): hidden, with its tool installations bound back. */
+function realHome(env: NodeJS.ProcessEnv): string | undefined {
+  const h = env.HOME ?? homedir();
+  return h && h !== '/' ? resolve(h) : undefined;
+}
+
+/** Everything of the experiment that no run may see: results, test case, inputs, the task source. */
+function hiddenPaths(config: ExperimentConfig, expDir: string): string[] {
+  const files = [config.promptFile, config.criteriaFile, config.rubricFile, config.referencePatch];
+  return [
+    config.resultsDir,
+    expDir,
+    config.tiersDir,
+    ...(config.resourcesDir ? [config.resourcesDir] : []),
+    ...(isLocalRepo(config.repo) ? [resolve(config.repo)] : []),
+    ...files.filter((f): f is string => f !== null),
+  ];
+}
+
+/** The parts every policy of the experiment shares, for the sandbox chosen at start. */
+export function sandboxSetup(
+  choice: SandboxChoice,
+  config: ExperimentConfig,
+  expDir: string,
+  taskStore: string,
+  env: NodeJS.ProcessEnv,
+): SandboxSetup {
+  const home = realHome(env);
+  return {
+    choice,
+    readOnly: [...toolRoots(env, home), ...config.sandboxReadOnly, taskStore],
+    hidden: hiddenPaths(config, expDir),
+    home,
+    network: config.network,
+  };
+}
+
+function sandboxOf(s: SandboxSetup, p: Pick<SandboxPolicy, 'writable' | 'writableCwd'> & { readOnly?: string[] }): Sandbox {
+  return s.choice.create({
+    writable: p.writable,
+    readOnly: [...s.readOnly, ...(p.readOnly ?? [])],
+    hidden: s.hidden,
+    home: s.home,
+    writableCwd: p.writableCwd,
+    network: s.network,
+  });
+}
+
+/** The agent of a run, and its MCP servers: the worktree and the agent config/HOME read-write. */
+export function agentSandbox(s: SandboxSetup, runDir: string): Sandbox {
+  const agentDir = join(runDir, 'agent');
+  return sandboxOf(s, {
+    writable: [workspaceDir(runDir), join(agentDir, 'config')],
+    readOnly: [join(agentDir, 'mcp-config.json')],
+  });
+}
+
+/** The build pipeline of a worktree: the worktree read-write, its step scripts read-only. */
+export function pipelineSandbox(s: SandboxSetup, workspace: string, scriptsDir: string): Sandbox {
+  return sandboxOf(s, { writable: [workspace], readOnly: [scriptsDir] });
+}
+
+/** A CLI judge: nothing of any run, only its own scratch directory (its working directory). */
+export function judgeSandbox(s: SandboxSetup): Sandbox {
+  return sandboxOf(s, { writable: [], writableCwd: true });
+}
+
+/** One line for `--dry-run`, `validate` and the start of a run: will runs be sandboxed, and how. */
+export function describeSandboxChoice(choice: SandboxChoice): string {
+  return choice.kind === 'none'
+    ? `NOT SANDBOXED: ${choice.reason ?? 'no sandbox'} (every run sees the whole machine)`
+    : 'sandboxed with bubblewrap: each run sees only its worktree, its agent config and a private /tmp, read-only system and tools; network open';
+}
+
+/** What `--dry-run` and `validate` say about the sandbox (probes bubblewrap; changes nothing). */
+export async function sandboxForecast(mode: ExperimentConfig['sandbox'], env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    return describeSandboxChoice(await chooseSandbox(mode, env));
+  } catch (e) {
+    return `error: ${(e as Error).message}`;
+  }
+}
