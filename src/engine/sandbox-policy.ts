@@ -2,7 +2,7 @@
 // starts) writes only its worktree and its agent config/HOME; the build pipeline only the worktree;
 // a CLI judge only its scratch directory. All read the system and the tool installations; none sees
 // the results directory, the test case, the user's home or another experiment.
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { isLocalRepo } from '../workspace/base-clone.js';
@@ -17,14 +17,20 @@ export interface SandboxSetup {
   /** Read-only for every process: tool installations, configured paths, the pristine task history. */
   readOnly: string[];
   hidden: string[];
-  home: string | undefined;
+  homes: string[];
   network: ExperimentConfig['network'];
 }
 
-/** The real HOME (never a run's isolated one): hidden, with its tool installations bound back. */
-function realHome(env: NodeJS.ProcessEnv): string | undefined {
-  const h = env.HOME ?? homedir();
-  return h && h !== '/' ? resolve(h) : undefined;
+/** The user's homes, HOME and the password database's (never a run's isolated one). */
+function realHomes(env: NodeJS.ProcessEnv): string[] {
+  let passwd: string | undefined;
+  try {
+    passwd = userInfo().homedir;
+  } catch {
+    passwd = undefined;
+  }
+  const all = [env.HOME ?? homedir(), passwd].filter((h): h is string => !!h && h !== '/');
+  return [...new Set(all.map((h) => resolve(h)))];
 }
 
 /** Everything of the experiment that no run may see: results, test case, inputs, the task source. */
@@ -48,12 +54,12 @@ export function sandboxSetup(
   taskStore: string,
   env: NodeJS.ProcessEnv,
 ): SandboxSetup {
-  const home = realHome(env);
+  const homes = realHomes(env);
   return {
     choice,
-    readOnly: [...toolRoots(env, home), ...config.sandboxReadOnly, taskStore],
+    readOnly: [...toolRoots(env, homes), ...config.sandboxReadOnly, taskStore],
     hidden: hiddenPaths(config, expDir),
-    home,
+    homes,
     network: config.network,
   };
 }
@@ -63,7 +69,7 @@ function sandboxOf(s: SandboxSetup, p: Pick<SandboxPolicy, 'writable' | 'writabl
     writable: p.writable,
     readOnly: [...s.readOnly, ...(p.readOnly ?? [])],
     hidden: s.hidden,
-    home: s.home,
+    homes: s.homes,
     writableCwd: p.writableCwd,
     network: s.network,
   });

@@ -41,7 +41,7 @@ class BwrapSandbox implements Sandbox {
 
   wrap(c: CommandLine): WrappedCommand {
     const exe = findExecutable(c.cmd, c.env, c.cwd);
-    const extraRo = exe ? executableRoots(exe, this.policy.home) : [];
+    const extraRo = exe ? executableRoots(exe, this.policy.homes) : [];
     // Planned at each start: what exists now (a step's scripts, the MCP config) is what gets bound.
     const mounts = planMounts(
       {
@@ -76,7 +76,7 @@ class BwrapSandbox implements Sandbox {
       network: this.policy.network,
       writable: [...this.policy.writable, ...(this.policy.writableCwd ? ['<working directory>'] : [])],
       readOnly: ['<system: /usr /etc /opt ...>', ...this.policy.readOnly],
-      hidden: [...(this.policy.home ? [this.policy.home] : []), ...this.policy.hidden],
+      hidden: [...this.policy.homes, ...this.policy.hidden],
     };
   }
 }
@@ -87,7 +87,7 @@ export const bwrapProvider: SandboxProvider = {
   async probe(env) {
     const bwrap = findBwrap(env);
     if (!bwrap) return `bwrap is not on PATH (${BWRAP_HINT})`;
-    const sandbox = new BwrapSandbox(bwrap, { writable: [], readOnly: [], hidden: [], network: 'open' });
+    const sandbox = new BwrapSandbox(bwrap, { writable: [], readOnly: [], hidden: [], homes: [], network: 'open' });
     const r = await runProcess({ cmd: 'true', args: [], cwd: '/', env, timeoutMs: 10_000, sandbox });
     if (r.exitCode === 0) return null;
     return `bwrap does not work here: ${r.sandboxError ?? r.spawnError ?? r.stderr.trim().slice(0, 300)}`;

@@ -73,8 +73,15 @@ export function planMounts(policy: SandboxPolicy, fs: FsView): Mount[] {
     { kind: 'tmpfs', dest: '/tmp' },
   );
 
-  const bound = (p: string) =>
-    mounts.some((m) => (m.kind === 'ro' || m.kind === 'rw') && isWithin(p, m.dest));
+  // Visible: the top-most mount over `p` binds something (a tmpfs over it shows nothing).
+  const visible = (p: string) => {
+    for (let i = mounts.length - 1; i >= 0; i--) {
+      const m = mounts[i];
+      if ((m.kind === 'ro' || m.kind === 'rw' || m.kind === 'tmpfs') && isWithin(p, m.dest))
+        return m.kind !== 'tmpfs';
+    }
+    return false;
+  };
   const entries = new Map<string, keyof typeof ORDER>();
   const add = (p: string, kind: keyof typeof ORDER) => {
     if (!isAbsolute(p) || p === sep) return;
@@ -84,7 +91,7 @@ export function planMounts(policy: SandboxPolicy, fs: FsView): Mount[] {
   for (const p of policy.hidden) add(resolve(p), 'hidden');
   for (const p of policy.readOnly) add(resolve(p), 'ro');
   for (const p of policy.writable) add(resolve(p), 'rw');
-  if (policy.home) add(resolve(policy.home), 'home');
+  for (const h of policy.homes) add(resolve(h), 'home');
 
   const sorted = [...entries].sort(([a], [b]) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
   for (const [p, kind] of sorted) {
@@ -92,7 +99,7 @@ export function planMounts(policy: SandboxPolicy, fs: FsView): Mount[] {
     if (kind === 'home') mounts.push({ kind: 'tmpfs', dest: p });
     else if (kind === 'hidden') {
       // Only what a bind would show needs shadowing; elsewhere it simply is not there.
-      if (!st || !bound(p)) continue;
+      if (!st || !visible(p)) continue;
       mounts.push(st.type === 'dir' ? { kind: 'tmpfs', dest: p } : { kind: 'mask-file', dest: p });
     } else if (st) mounts.push({ kind, src: p, dest: p });
   }

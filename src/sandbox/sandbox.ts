@@ -27,8 +27,11 @@ export interface SandboxPolicy {
    * below a tool directory): a directory is shadowed by an empty one, a file by an empty file.
    */
   hidden: readonly string[];
-  /** The user's real HOME: replaced by an empty private directory; tool installs in it are bound back. */
-  home?: string;
+  /**
+   * The user's home directories (HOME, and the password database's when it differs): each replaced
+   * by an empty private directory; tool installations inside are bound back read-only.
+   */
+  homes: readonly string[];
   /** Also bind each process's working directory read-write (a CLI judge's scratch directory). */
   writableCwd?: boolean;
   network: NetworkMode;

@@ -29,20 +29,19 @@ const COMPANIONS: Readonly<Record<string, string>> = { '.cargo': '.rustup' };
 
 /**
  * The installation directory `path` belongs to, bound as a whole: the outermost `node_modules`
- * above it; under HOME the top directory (`~/.pyenv`); else its directory, or the parent of a
- * `bin`/`sbin` directory (`/opt/python/bin/python3` → `/opt/python`). Never HOME or `/` itself.
+ * above it; under a home directory its top directory (`~/.pyenv`); else its directory, or the
+ * parent of a `bin`/`sbin` directory (`/opt/python/bin/python3` → `/opt/python`). Never a home or
+ * `/` itself. `homes`: HOME and the user's home from the password database (they differ in tests).
  */
-export function installRoot(path: string, home: string | undefined): string {
+export function installRoot(path: string, homes: readonly string[]): string {
   const parts = path.split(sep);
   const nm = parts.indexOf('node_modules');
   if (nm > 0) return parts.slice(0, nm + 1).join(sep);
-  if (home && home !== sep && isWithin(path, home) && path !== home) {
-    const first = relative(home, path).split(sep)[0];
-    return join(home, first);
-  }
+  const home = homes.find((h) => h !== sep && isWithin(path, h) && path !== h);
+  if (home) return join(home, relative(home, path).split(sep)[0]);
   const dir = dirname(path);
   const up = basename(dir) === 'bin' || basename(dir) === 'sbin' ? dirname(dir) : dir;
-  return up === sep || up === home ? dir : up;
+  return up === sep || homes.includes(up) ? dir : up;
 }
 
 const inSystem = (p: string) => SYSTEM_DIRS.some((d) => isWithin(p, d));
@@ -56,19 +55,20 @@ function real(p: string): string | null {
 }
 
 /** Read-only directories for the tools on `env.PATH` and in the toolchain variables (existing ones, deduplicated). */
-export function toolRoots(env: NodeJS.ProcessEnv, home: string | undefined): string[] {
+export function toolRoots(env: NodeJS.ProcessEnv, homes: readonly string[]): string[] {
   const out = new Set<string>();
   const add = (root: string) => {
-    if (root === sep || root === home || inSystem(root) || !existsSync(root)) return;
+    if (root === sep || homes.includes(root) || inSystem(root) || !existsSync(root)) return;
     out.add(root);
-    const companion = home && dirname(root) === home ? COMPANIONS[basename(root)] : undefined;
-    if (companion && existsSync(join(home!, companion))) out.add(join(home!, companion));
+    const home = dirname(root);
+    const companion = homes.includes(home) ? COMPANIONS[basename(root)] : undefined;
+    if (companion && existsSync(join(home, companion))) out.add(join(home, companion));
   };
   const dirs = (env.PATH ?? '').split(delimiter).filter((d) => isAbsolute(d));
-  for (const d of dirs) add(installRoot(join(d, 'x'), home));
+  for (const d of dirs) add(installRoot(join(d, 'x'), homes));
   for (const v of TOOLCHAIN_VARS) {
     const p = env[v];
-    if (p && isAbsolute(p)) add(isWithin(p, home ?? '\0') ? installRoot(p, home) : p);
+    if (p && isAbsolute(p)) add(homes.some((h) => isWithin(p, h)) ? installRoot(p, homes) : p);
   }
   // A PATH entry through a symlink (a worktree's node_modules -> the main checkout's) is bound as
   // given; what it points at must exist inside too when something resolves it.
@@ -80,12 +80,12 @@ export function toolRoots(env: NodeJS.ProcessEnv, home: string | undefined): str
 }
 
 /** Read-only directories an executable needs: its installation, through symlinks as well. */
-export function executableRoots(exe: string, home: string | undefined): string[] {
+export function executableRoots(exe: string, homes: readonly string[]): string[] {
   const out = new Set<string>();
   for (const p of [exe, real(exe)])
     if (p && !inSystem(p)) {
-      const root = installRoot(p, home);
-      if (root !== home && root !== sep) out.add(root);
+      const root = installRoot(p, homes);
+      if (!homes.includes(root) && root !== sep) out.add(root);
     }
   return [...out];
 }
