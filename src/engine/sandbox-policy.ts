@@ -64,7 +64,10 @@ export function sandboxSetup(
   };
 }
 
-function sandboxOf(s: SandboxSetup, p: Pick<SandboxPolicy, 'writable' | 'writableCwd'> & { readOnly?: string[] }): Sandbox {
+function sandboxOf(
+  s: SandboxSetup,
+  p: Pick<SandboxPolicy, 'writable' | 'writableCwd'> & { readOnly?: string[] },
+): Sandbox {
   return s.choice.create({
     writable: p.writable,
     readOnly: [...s.readOnly, ...(p.readOnly ?? [])],
@@ -102,7 +105,10 @@ export function describeSandboxChoice(choice: SandboxChoice): string {
 }
 
 /** What `--dry-run` and `validate` say about the sandbox (probes bubblewrap; changes nothing). */
-export async function sandboxForecast(mode: ExperimentConfig['sandbox'], env: NodeJS.ProcessEnv): Promise<string> {
+export async function sandboxForecast(
+  mode: ExperimentConfig['sandbox'],
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
   try {
     return describeSandboxChoice(await chooseSandbox(mode, env));
   } catch (e) {

@@ -36,7 +36,11 @@ function loggedCommand(agentDir: string): { bin: string; cwd: string } | null {
  * Record the sandbox the agent ran in. replay.sh's last line (the command) gets the same
  * `bwrap ... --` in front, so replaying it sees what the run saw. Idempotent for replay.sh.
  */
-export function recordAgentSandbox(agentDir: string, sandbox: Sandbox, env: NodeJS.ProcessEnv): SandboxRecord {
+export function recordAgentSandbox(
+  agentDir: string,
+  sandbox: Sandbox,
+  env: NodeJS.ProcessEnv,
+): SandboxRecord {
   const done = loadSandboxRecord(agentDir);
   if (done) return done;
   const rec = sandbox.describe();
@@ -47,7 +51,11 @@ export function recordAgentSandbox(agentDir: string, sandbox: Sandbox, env: Node
     const lines = readFileSync(replay, 'utf8').trimEnd().split('\n');
     const quoted = prefix.map(shellQuote).join(' ');
     if (!lines[lines.length - 1].startsWith(quoted)) {
-      lines.splice(lines.length - 1, 0, '# The agent ran inside this bubblewrap sandbox (see sandbox.json); so does the replay.');
+      lines.splice(
+        lines.length - 1,
+        0,
+        '# The agent ran inside this bubblewrap sandbox (see sandbox.json); so does the replay.',
+      );
       lines[lines.length - 1] = `${quoted} ${lines[lines.length - 1]}`;
       writeFileAtomic(replay, `${lines.join('\n')}\n`, 0o755);
     }

@@ -87,7 +87,13 @@ export const bwrapProvider: SandboxProvider = {
   async probe(env) {
     const bwrap = findBwrap(env);
     if (!bwrap) return `bwrap is not on PATH (${BWRAP_HINT})`;
-    const sandbox = new BwrapSandbox(bwrap, { writable: [], readOnly: [], hidden: [], homes: [], network: 'open' });
+    const sandbox = new BwrapSandbox(bwrap, {
+      writable: [],
+      readOnly: [],
+      hidden: [],
+      homes: [],
+      network: 'open',
+    });
     const r = await runProcess({ cmd: 'true', args: [], cwd: '/', env, timeoutMs: 10_000, sandbox });
     if (r.exitCode === 0) return null;
     return `bwrap does not work here: ${r.sandboxError ?? r.spawnError ?? r.stderr.trim().slice(0, 300)}`;

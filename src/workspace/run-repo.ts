@@ -80,7 +80,11 @@ export async function createRunRepo(opts: RunRepoOptions): Promise<void> {
   writeRepoFiles(join(path, '.git'), opts.store);
   const r = await runGit(path, ['update-ref', `refs/heads/${opts.branch}`, opts.commit], { allowFail: true });
   if (r.exitCode !== 0)
-    throw new GitError(['update-ref'], r.stderr, `commit ${opts.commit} is not in the task history ${opts.store}`);
+    throw new GitError(
+      ['update-ref'],
+      r.stderr,
+      `commit ${opts.commit} is not in the task history ${opts.store}`,
+    );
   await runGit(path, ['symbolic-ref', 'HEAD', `refs/heads/${opts.branch}`]);
   await runGit(path, ['reset', '--quiet', '--hard']);
 }
@@ -99,7 +103,14 @@ export function resealRunRepo(path: string, store: string): void {
 export async function publishRunBranch(archive: string, path: string, branch: string): Promise<void> {
   const ref = `refs/heads/${branch}`;
   await withRepoLock(archive, () =>
-    runGit(archive, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', resolve(path), `+${ref}:${ref}`]),
+    runGit(archive, [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head',
+      resolve(path),
+      `+${ref}:${ref}`,
+    ]),
   );
 }
 

@@ -120,7 +120,15 @@ const pytestOutput = (expDir: string, run: number): string => {
 /** What leaked into runs 2 and 3 (and onto the disk), one flag per kind of leak. */
 function leaks(expDir: string, l: Layout) {
   const runs = dbRows<RunFacts>(expDir, 'SELECT run, branch, agent_commit FROM runs ORDER BY run');
-  const found = { branch: false, commit: false, grading: false, listing: false, home: false, disk: false, pipeline: false };
+  const found = {
+    branch: false,
+    commit: false,
+    grading: false,
+    listing: false,
+    home: false,
+    disk: false,
+    pipeline: false,
+  };
   for (const later of [2, 3]) {
     const text = probeOf(expDir, later);
     for (const other of runs.filter((r) => r.run < later)) {
@@ -173,7 +181,9 @@ describe('the per-run sandbox', () => {
     // Runs record their sandbox; replay.sh runs the agent in the same one.
     const rr = JSON.parse(readFileSync(join(expDir, 'T0', '00', 'run_02', 'run_result.json'), 'utf8'));
     expect(rr.sandbox.kind).toBe('bwrap');
-    expect(readFileSync(join(expDir, 'T0', '00', 'run_02', 'agent', 'MODEL.md'), 'utf8')).toContain('## Sandbox');
+    expect(readFileSync(join(expDir, 'T0', '00', 'run_02', 'agent', 'MODEL.md'), 'utf8')).toContain(
+      '## Sandbox',
+    );
     const replay = readFileSync(join(expDir, 'T0', '00', 'run_02', 'agent', 'replay.sh'), 'utf8');
     expect(replay.trimEnd().split('\n').pop()).toMatch(/^\S*bwrap .* -- /);
     // Every run's branch is in the archive, as before.
