@@ -21,7 +21,8 @@ export interface FsView {
 /**
  * Top-level system directories bound read-only (symlinks such as `/bin -> usr/bin` on merged-/usr
  * systems are recreated as symlinks). Not bound: /home, /root, /tmp, /var, /run, /mnt, /media,
- * /srv and anything else at the top, where other users' and other experiments' files live.
+ * /srv and anything else at the top, where other users' and other experiments' files live; nor
+ * /sys (hardware and cgroup details no tool of a run needs; its dozen submounts cost a few ms).
  */
 export const SYSTEM_DIRS: readonly string[] = [
   '/usr',
@@ -35,7 +36,6 @@ export const SYSTEM_DIRS: readonly string[] = [
   '/opt',
   '/nix',
   '/snap',
-  '/sys',
 ];
 
 /** Is `p` equal to `dir` or below it? */
