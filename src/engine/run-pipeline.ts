@@ -49,7 +49,7 @@ export async function executeRun(ctx: ExperimentContext, spec: RunSpec): Promise
 
   // Not-a-result ends of an earlier attempt: keep their artefacts in .failed/, start afresh.
   if (row.state === 'rate_limited' || row.state === 'infra_failed' || row.state === 'interrupted') {
-    await discardAttempt(ctx, spec, row);
+    discardAttempt(ctx, spec, row);
     row = current(ctx, key);
   }
   if (row.state === 'judge_failed') {
@@ -108,7 +108,7 @@ async function runStages(
         finalizeRun(ctx, spec, key, current(ctx, key));
         break;
       case 'finalized':
-        await cleanWorkspace(ctx, spec, key);
+        cleanWorkspace(ctx, spec, key);
         return finalizedEnd(current(ctx, key));
       case 'cleaned':
         return finalizedEnd(row);
@@ -129,7 +129,7 @@ function finalizedEnd(row: RunRow): RunEnd {
 }
 
 /** Move the failed attempt's directory to .failed/, drop its worktree and branch, reset to pending. */
-async function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow): Promise<void> {
+function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow): void {
   removeRunRepo(workspaceDir(spec.runDir));
   if (existsSync(spec.runDir)) quarantineRunDir(spec.runDir);
   // What the discarded attempt cost still counts against the budget (the store keeps it).
@@ -365,7 +365,7 @@ export function runPipelineResult(runDir: string): PipelineResult | null {
 
 // --- stage: clean --------------------------------------------------------------------------
 
-async function cleanWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): Promise<void> {
+function cleanWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): void {
   const keep =
     ctx.config.keepWorkspaces || (ctx.config.keepFailedWorkspaces && current(ctx, key).passed !== 1);
   if (keep) return;
