@@ -24,12 +24,12 @@ import { resumeStage } from '../store/run-state.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runGit } from '../workspace/git.js';
-import { resetWorktree } from '../workspace/worktree.js';
 import {
   createRunRepo,
   publishRunBranch,
   removeRunRepo,
   resealRunRepo,
+  resetRunRepo,
   restoreRunRepo,
   runRepoExists,
 } from '../workspace/run-repo.js';
@@ -177,7 +177,7 @@ async function commitConfiguration(
 ): Promise<void> {
   const ws = await ensureWorktree(ctx, spec);
   // Back to the base commit first, so re-materialising after a crash gives the same commit.
-  await resetWorktree(ws, row.base_commit ?? ctx.baseCommit);
+  await resetRunRepo(ws, row.base_commit ?? ctx.baseCommit);
   const m = materialize(ws, spec.resolved);
   await commitConfig(ws, m.paths);
   const head = (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
@@ -226,7 +226,7 @@ async function runAgent(
   const sandbox = agentSandbox(ctx.sandbox, spec.runDir);
   if (!result || !RESULT_OUTCOMES.includes(result.failure)) {
     // Undo whatever a killed earlier attempt left in the worktree.
-    await resetWorktree(ws, row.config_commit ?? 'HEAD');
+    await resetRunRepo(ws, row.config_commit ?? 'HEAD');
     const started = await ctx.slots.agent.add(async () => {
       // Wait at the gate inside the slot: a pause that began while we queued still applies.
       await ctx.gate.wait(ctx.hardStop);
@@ -340,7 +340,7 @@ async function runBuildPipeline(
 ): Promise<void> {
   const ws = await ensureWorktree(ctx, spec);
   // Runs after the diff was captured, so its caches can never pollute the agent's diff.
-  await resetWorktree(ws, row.agent_commit ?? 'HEAD', { keepUntracked: true });
+  await resetRunRepo(ws, row.agent_commit ?? 'HEAD', { keepUntracked: true });
   const scriptsDir = join(spec.runDir, 'judge', 'commands');
   const raw = await ctx.slots.pipeline.add(() =>
     runPipeline({

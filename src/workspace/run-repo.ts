@@ -147,3 +147,16 @@ export function removeRunRepo(path: string): void {
 export function runRepoExists(path: string): boolean {
   return existsSync(join(path, '.git', 'HEAD'));
 }
+
+/**
+ * Put a run repository back exactly at `ref`: tracked files reset and, unless `keepUntracked`,
+ * every untracked and ignored file removed (what a killed earlier attempt left behind).
+ */
+export async function resetRunRepo(
+  ws: string,
+  ref: string,
+  opts: { keepUntracked?: boolean } = {},
+): Promise<void> {
+  await runGit(ws, ['reset', '-q', '--hard', ref]);
+  if (!opts.keepUntracked) await runGit(ws, ['clean', '-q', '-fdx']);
+}
