@@ -237,8 +237,8 @@ export function resolveExperimentConfig(
 
 /**
  * The sandbox keys of the experiment file: read-only paths made absolute against the file and
- * checked to exist, and `network: allowlist` refused (bubblewrap alone has no filtering proxy), each
- * a ConfigError naming the file and line.
+ * checked to exist, and `network_allow` without `network: allowlist` refused, each a ConfigError
+ * naming the file and line.
  */
 function sandboxSettings(
   file: ExperimentFile,
@@ -251,12 +251,8 @@ function sandboxSettings(
     line: source?.lineOf(path),
     field: path.join('.'),
   });
-  if (file.network === 'allowlist')
-    throw new ConfigError(
-      'network: allowlist needs a filtering proxy, which the bubblewrap sandbox does not have; ' +
-        'sandboxed runs share the machine\'s network (network: open; see the README, "Sandbox")',
-      where(['network']),
-    );
+  if (file.network_allow?.length && file.network !== 'allowlist')
+    throw new ConfigError('network_allow needs network: allowlist', where(['network_allow']));
   const readOnly = (file.sandbox_read_only ?? []).map((p, i) => {
     const abs = resolve(fileDir, p);
     if (!existsSync(abs))

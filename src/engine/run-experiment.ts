@@ -20,7 +20,8 @@ import { ensureBaseClone } from '../workspace/base-clone.js';
 import { baseCloneDir, taskStoreDir } from '../workspace/paths.js';
 import { ensurePristineStore } from '../workspace/run-repo.js';
 import { chooseSandbox } from '../sandbox/registry.js';
-import { describeSandboxChoice, judgeSandbox, sandboxSetup } from './sandbox-policy.js';
+import { describeSandboxChoice, gateOptions, judgeSandbox, sandboxSetup } from './sandbox-policy.js';
+import { startNetworkGate, type NetworkGate } from '../sandbox/network-gate.js';
 import { pipelineBaseline } from './pipeline-baseline.js';
 import type { ExperimentContext } from './context.js';
 import { createRateLimitControl } from './rate-limits.js';
@@ -107,12 +108,15 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   const adapter = createAgentAdapter(config.agent, { bin: config.agentBin ?? undefined });
   adapter.preflight(env);
   // `--sandbox bwrap` that cannot work fails here too; `auto` without bubblewrap says so once.
-  const sandbox = await chooseSandbox(config.sandbox, env);
+  const sandbox = await chooseSandbox(config.sandbox, env, config.network);
   config = { ...config, sandboxStatus: { kind: sandbox.kind, reason: sandbox.reason } };
   const { expDir, store, resumed } = openExperiment(config, { fresh: opts.fresh });
   logger.toFile(join(expDir, 'experiment.log.jsonl'));
   logger.info(`${resumed ? 'resuming' : 'starting'} experiment ${config.experimentId} in ${expDir}`);
   if (sandbox.kind === 'none') logger.warn(`warning: ${describeSandboxChoice(sandbox)}`);
+  if (sandbox.kind === 'none' && config.network === 'allowlist')
+    logger.warn('warning: network: allowlist has no effect: runs are not sandboxed');
+  let gate: NetworkGate | undefined;
   let runsStarted = false;
   let failedBeforeRuns = false;
   let closeLimits = () => undefined as void;
@@ -126,7 +130,9 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
     });
     const taskStore = taskStoreDir(expDir);
     await ensurePristineStore(clone.path, clone.commit, taskStore);
-    const sandboxes = sandboxSetup(sandbox, config, expDir, taskStore, env);
+    if (sandbox.kind === 'bwrap' && config.network === 'allowlist')
+      gate = await startNetworkGate(gateOptions(config, env));
+    const sandboxes = sandboxSetup(sandbox, config, expDir, taskStore, env, gate);
     const slots = opts.slots ?? new Slots(limitsOf(config), logger);
     const budget = new Budget(config.maxCostUsd, store);
     // Every rate limit, whether it ended a run or the agent is retrying it by itself, pauses all workers.
@@ -220,6 +226,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
     failedBeforeRuns = !resumed && !runsStarted;
     throw e;
   } finally {
+    await gate?.close();
     closeLimits();
     clearInterval(heartbeat);
     store.release(process.pid);

@@ -8,7 +8,7 @@ import type { ExperimentConfig } from '../config/experiment-config.js';
 import { isLocalRepo } from '../workspace/base-clone.js';
 import { workspaceDir } from '../workspace/paths.js';
 import { chooseSandbox, type SandboxChoice } from '../sandbox/registry.js';
-import type { Sandbox, SandboxPolicy } from '../sandbox/sandbox.js';
+import type { GateSockets, Sandbox, SandboxPolicy } from '../sandbox/sandbox.js';
 import { toolRoots } from '../sandbox/tool-paths.js';
 
 /** What every policy of one experiment shares. */
@@ -19,6 +19,8 @@ export interface SandboxSetup {
   hidden: string[];
   homes: string[];
   network: ExperimentConfig['network'];
+  /** With `network: allowlist`: the running gate every sandbox goes out through. */
+  gate?: GateSockets;
 }
 
 /** The user's homes, HOME and the password database's (never a run's isolated one). */
@@ -53,6 +55,7 @@ export function sandboxSetup(
   expDir: string,
   taskStore: string,
   env: NodeJS.ProcessEnv,
+  gate?: GateSockets,
 ): SandboxSetup {
   const homes = realHomes(env);
   return {
@@ -60,8 +63,46 @@ export function sandboxSetup(
     readOnly: [...toolRoots(env, homes), ...config.sandboxReadOnly, taskStore],
     hidden: hiddenPaths(config, expDir),
     homes,
-    network: config.network,
+    network: gate ? 'allowlist' : 'open',
+    ...(gate ? { gate } : {}),
   };
+}
+
+/** Endpoint variables of the model APIs a run's processes call (their defaults when unset). */
+const ENDPOINTS: readonly [string, string][] = [
+  ['ANTHROPIC_BASE_URL', 'https://api.anthropic.com'],
+  ['ANTHROPIC_BEDROCK_BASE_URL', ''],
+  ['ANTHROPIC_VERTEX_BASE_URL', ''],
+  ['OPENAI_BASE_URL', 'https://api.openai.com'],
+  ['SCYLLA_CODEX_BASE_URL', ''],
+];
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * What the gate of `network: allowlist` lets through: `network_allow` and every model endpoint
+ * (always), and which loopback ports it forwards as they are (a model endpoint on 127.0.0.1).
+ */
+export function gateOptions(
+  config: ExperimentConfig,
+  env: NodeJS.ProcessEnv,
+): { allow: string[]; forwardPorts: number[] } {
+  const allow = [...config.networkAllow];
+  const forwardPorts: number[] = [];
+  for (const [name, fallback] of ENDPOINTS) {
+    let url: URL;
+    try {
+      url = new URL(env[name] || fallback);
+    } catch {
+      continue;
+    }
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    if (LOOPBACK.has(url.hostname)) {
+      forwardPorts.push(port);
+      allow.push(`127.0.0.1:${port}`, `localhost:${port}`);
+    } else allow.push(url.hostname);
+  }
+  return { allow: [...new Set(allow)], forwardPorts };
 }
 
 function sandboxOf(
@@ -75,6 +116,7 @@ function sandboxOf(
     homes: s.homes,
     writableCwd: p.writableCwd,
     network: s.network,
+    ...(s.gate ? { gate: s.gate } : {}),
   });
 }
 
@@ -101,16 +143,17 @@ export function judgeSandbox(s: SandboxSetup): Sandbox {
 export function describeSandboxChoice(choice: SandboxChoice): string {
   return choice.kind === 'none'
     ? `NOT SANDBOXED: ${choice.reason ?? 'no sandbox'} (every run sees the whole machine)`
-    : 'sandboxed with bubblewrap: each run sees only its worktree, its agent config and a private /tmp, read-only system and tools; network open';
+    : `sandboxed with bubblewrap: each run sees only its worktree, its agent config and a private /tmp, read-only system and tools; network ${choice.network}`;
 }
 
 /** What `--dry-run` and `validate` say about the sandbox (probes bubblewrap; changes nothing). */
 export async function sandboxForecast(
   mode: ExperimentConfig['sandbox'],
   env: NodeJS.ProcessEnv,
+  network: ExperimentConfig['network'] = 'open',
 ): Promise<string> {
   try {
-    return describeSandboxChoice(await chooseSandbox(mode, env));
+    return describeSandboxChoice(await chooseSandbox(mode, env, network));
   } catch (e) {
     return `error: ${(e as Error).message}`;
   }

@@ -2,7 +2,8 @@
 // (see mounts.ts), its installation bound read-only, and a temp dir that exists inside.
 import { lstatSync, readlinkSync } from 'node:fs';
 import { isWithin, planMounts, type FsView, type Mount } from './mounts.js';
-import { bwrapArgs } from './bwrap-args.js';
+import { bwrapArgs, netPrelude, proxyEnv } from './bwrap-args.js';
+import { InternalError } from '../errors.js';
 import { executableRoots } from './tool-paths.js';
 import type { Sandbox, SandboxPolicy, SandboxProvider, SandboxRecord } from './sandbox.js';
 import { findExecutable } from '../util/which.js';
@@ -40,22 +41,30 @@ class BwrapSandbox implements Sandbox {
   ) {}
 
   wrap(c: CommandLine): WrappedCommand {
+    return this.build(c, this.policy.network);
+  }
+
+  private build(c: CommandLine, network: SandboxPolicy['network']): WrappedCommand {
     const exe = findExecutable(c.cmd, c.env, c.cwd);
     const extraRo = exe ? executableRoots(exe, this.policy.homes) : [];
+    const gate = network === 'allowlist' ? this.policy.gate : undefined;
+    if (network === 'allowlist' && !gate) throw new InternalError('network: allowlist without a gate');
+    const writable = [
+      ...this.policy.writable,
+      ...(this.policy.writableCwd ? [c.cwd] : []),
+      ...(gate ? [gate.dir] : []),
+    ];
     // Planned at each start: what exists now (a step's scripts, the MCP config) is what gets bound.
     const mounts = planMounts(
-      {
-        ...this.policy,
-        readOnly: [...this.policy.readOnly, ...extraRo],
-        writable: this.policy.writableCwd ? [...this.policy.writable, c.cwd] : this.policy.writable,
-      },
+      { ...this.policy, readOnly: [...this.policy.readOnly, ...extraRo], writable },
       realFs,
     );
-    const env = { ...c.env };
+    const env = { ...c.env, ...(gate ? proxyEnv(gate) : {}) };
     // A temp dir the sandbox does not show would make every tool that needs one fail.
     if (env.TMPDIR && !writableIn(env.TMPDIR, mounts)) env.TMPDIR = '/tmp';
     const args = [
-      ...bwrapArgs(mounts, { cwd: c.cwd, network: this.policy.network, statusFd: 3 }),
+      ...bwrapArgs(mounts, { cwd: c.cwd, network, statusFd: 3 }),
+      ...(gate ? netPrelude(gate, findExecutable('socat', c.env) ?? 'socat') : []),
       c.cmd,
       ...c.args,
     ];
@@ -63,7 +72,8 @@ class BwrapSandbox implements Sandbox {
   }
 
   replayPrefix(c: CommandLine): string[] {
-    const w = this.wrap(c);
+    // The allowlist's proxy lives in Scylla's process: a replay shares the machine's network.
+    const w = this.build(c, 'open');
     const args = w.args.slice(0, w.args.indexOf('--') + 1);
     const fd = args.indexOf('--json-status-fd');
     if (fd >= 0) args.splice(fd, 2);
@@ -74,6 +84,7 @@ class BwrapSandbox implements Sandbox {
     return {
       kind: 'bwrap',
       network: this.policy.network,
+      ...(this.policy.gate ? { networkAllow: [...this.policy.gate.allow] } : {}),
       writable: [...this.policy.writable, ...(this.policy.writableCwd ? ['<working directory>'] : [])],
       readOnly: ['<system: /usr /etc /opt ...>', ...this.policy.readOnly],
       hidden: [...this.policy.homes, ...this.policy.hidden],

@@ -13,6 +13,18 @@ export type SandboxKind = 'bwrap' | 'none';
 /** What a run's network may reach. `open`: everything the machine reaches. */
 export type NetworkMode = (typeof NETWORK_MODES)[number];
 
+/** The host side of `network: allowlist` (see network-gate.ts), as a sandbox binds and uses it. */
+export interface GateSockets {
+  /** Directory of the sockets (bound read-write into every sandbox). */
+  dir: string;
+  /** The filtering HTTP proxy's socket, and the port it gets inside a sandbox. */
+  proxy: { socket: string; port: number };
+  /** Loopback ports forwarded as they are (the model endpoint on 127.0.0.1). */
+  forwards: { port: number; socket: string }[];
+  /** Hosts (`host`, `*.domain`, `host:port`) the proxy lets through. */
+  allow: readonly string[];
+}
+
 /**
  * What the processes of one run may see. Nothing outside these paths and the read-only system is
  * visible. Paths are absolute.
@@ -35,6 +47,8 @@ export interface SandboxPolicy {
   /** Also bind each process's working directory read-write (a CLI judge's scratch directory). */
   writableCwd?: boolean;
   network: NetworkMode;
+  /** With `network: allowlist`: the only way out. */
+  gate?: GateSockets;
 }
 
 /** What run_result.json, MODEL.md and experiment.json record about a run's sandbox. */
@@ -43,6 +57,8 @@ export interface SandboxRecord {
   /** Why a run is not sandboxed (`--sandbox none`, or bwrap does not work here). */
   reason?: string;
   network: NetworkMode | 'unrestricted';
+  /** With `network: allowlist`: what the proxy lets through (the model endpoint included). */
+  networkAllow?: string[];
   writable: string[];
   readOnly: string[];
   hidden: string[];

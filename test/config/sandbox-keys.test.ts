@@ -44,11 +44,13 @@ describe('sandbox configuration', () => {
     expect(e.message).toContain('missing-dir does not exist');
   });
 
-  it('network: allowlist is refused (no filtering proxy), naming the file and line', () => {
+  it('network: allowlist takes network_allow; network_allow alone is an error with the file and line', () => {
     const t = tc();
-    const cfg = configFile('network: allowlist\nnetwork_allow: [pkgs.example]\n');
-    const e = configError(() => resolveExperimentConfig({ tiersDir: t.dir, config: cfg }, t));
-    expect([e.file, e.line, e.field]).toEqual([cfg, 1, 'network']);
-    expect(e.message).toMatch(/proxy/);
+    const ok = configFile('network: allowlist\nnetwork_allow: [pkgs.example, "*.files2.example"]\n');
+    const c = resolveExperimentConfig({ tiersDir: t.dir, config: ok }, t);
+    expect([c.network, c.networkAllow]).toEqual(['allowlist', ['pkgs.example', '*.files2.example']]);
+    const bad = configFile('runs_per_subtest: 1\nnetwork_allow: [pkgs.example]\n');
+    const e = configError(() => resolveExperimentConfig({ tiersDir: t.dir, config: bad }, t));
+    expect([e.file, e.line, e.field]).toEqual([bad, 2, 'network_allow']);
   });
 });

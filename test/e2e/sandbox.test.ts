@@ -6,6 +6,8 @@
 // the same experiment with `--sandbox none` shows every leak, so the assertions can fail.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbRows, experimentDirs, PASS_VERDICT } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
@@ -149,6 +151,16 @@ function leaks(expDir: string, l: Layout) {
   return { found, written };
 }
 
+/** A local HTTP server answering `name` (a host the allowlist lets through, or not). */
+function serve(name: string): Promise<{ port: number; close: () => void }> {
+  return new Promise((resolve) => {
+    const s = createServer((_q, r) => r.end(`${name}\n`));
+    s.listen(0, '127.0.0.1', () =>
+      resolve({ port: (s.address() as AddressInfo).port, close: () => s.close() }),
+    );
+  });
+}
+
 describe('the per-run sandbox', () => {
   let server: ModelServer;
   beforeAll(async () => {
@@ -207,5 +219,42 @@ describe('the per-run sandbox', () => {
     });
     expect(readFileSync(join(expDir, 'report.md'), 'utf8')).toContain('NOT SANDBOXED');
     for (const f of readdirSync('/tmp').filter((n) => n.startsWith(tmpLeak(l)))) rmSync(join('/tmp', f));
+  });
+
+  it('network: allowlist: the model endpoint and allowed hosts only, through the gate', async () => {
+    const allowed = await serve('allowed-host');
+    const denied = await serve('denied-host');
+    const l = layout();
+    writeFileSync(l.config, `network: allowlist\nnetwork_allow:\n  - 127.0.0.1:${allowed.port}\n`);
+    const curl = (port: number) => `curl -s -m 5 http://127.0.0.1:${port}/ || echo "curl failed $?"`;
+    const cmd = `{ ${curl(allowed.port)}; ${curl(denied.port)}; curl -s -m 5 --noproxy '*' http://127.0.0.1:${denied.port}/ || echo "direct failed $?"; } > net.txt 2>&1`;
+    server.setScript({
+      agent: { steps: [{ tool: 'Bash', input: { command: cmd } }, { text: 'Done.' }] },
+      judge: { default: PASS_VERDICT },
+    });
+    const args = [
+      'run',
+      '--tiers-dir',
+      l.tiersDir,
+      '--tiers',
+      'T0',
+      '--runs',
+      '1',
+      '--results-dir',
+      l.results,
+    ];
+    const r = await runScylla([...args, '--config', l.config], scyllaEnv(server.url, { HOME: l.home }));
+    allowed.close();
+    denied.close();
+    expect(r.code, r.stderr).toBe(0);
+    const [expDir] = experimentDirs(l.results);
+    const patch = readFileSync(join(expDir, 'T0', '00', 'run_01', 'diff.patch'), 'utf8');
+    expect(patch).toContain('+allowed-host');
+    expect(patch).not.toContain('denied-host');
+    expect(patch).toContain("+blocked by Scylla's network allowlist");
+    expect(patch).toMatch(/\+direct failed \d+/);
+    const rec = JSON.parse(readFileSync(join(expDir, 'T0', '00', 'run_01', 'agent', 'sandbox.json'), 'utf8'));
+    expect(rec.network).toBe('allowlist');
+    expect(rec.networkAllow).toContain(`127.0.0.1:${allowed.port}`);
   });
 });

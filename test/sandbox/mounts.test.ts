@@ -140,8 +140,10 @@ describe('bwrapArgs', () => {
     expect(args).not.toContain('--new-session');
   });
 
-  it('refuses a network mode it cannot enforce', () => {
-    expect(() => bwrapArgs([], { cwd: '/', network: 'allowlist' })).toThrow(/not supported/);
+  it('network: allowlist keeps the network namespace of its own (loopback only)', () => {
+    const args = bwrapArgs([], { cwd: '/', network: 'allowlist' });
+    expect(args.slice(0, 4)).toEqual(['--unshare-all', '--die-with-parent', '--cap-drop', 'ALL']);
+    expect(args).not.toContain('--share-net');
   });
 });
 

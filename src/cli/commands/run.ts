@@ -98,7 +98,7 @@ export async function run(opts: Opts): Promise<number> {
       printDryRun(
         planExperiment(c.config, { fresh: opts.fresh === true }),
         c.config.experimentId,
-        await sandboxForecast(c.config.sandbox, process.env),
+        await sandboxForecast(c.config.sandbox, process.env, c.config.network),
       );
     return 0;
   }
