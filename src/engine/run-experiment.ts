@@ -114,6 +114,12 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   logger.toFile(join(expDir, 'experiment.log.jsonl'));
   logger.info(`${resumed ? 'resuming' : 'starting'} experiment ${config.experimentId} in ${expDir}`);
   if (sandbox.kind === 'none') logger.warn(`warning: ${describeSandboxChoice(sandbox)}`);
+  const startedWith = resumed ? storedSandbox(store) : null;
+  if (startedWith && startedWith !== sandbox.kind)
+    logger.warn(
+      `warning: this experiment's earlier runs were ${startedWith === 'none' ? 'not sandboxed' : `sandboxed (${startedWith})`}; ` +
+        `the runs of this invocation are ${sandbox.kind === 'none' ? 'not sandboxed' : 'sandboxed'} (each run records its own)`,
+    );
   if (sandbox.kind === 'none' && config.network === 'allowlist')
     logger.warn('warning: network: allowlist has no effect: runs are not sandboxed');
   let gate: NetworkGate | undefined;
@@ -266,4 +272,14 @@ async function validateOnce(ctx: ExperimentContext, skip: boolean): Promise<void
     log: (m) => ctx.logger.warn(m),
   });
   ctx.store.setKv('models_validated', r.checks);
+}
+
+/** The sandbox kind the experiment was started with (null for one started before sandboxing). */
+function storedSandbox(store: Store): string | null {
+  try {
+    const c = JSON.parse(store.experiment()?.config_json ?? '{}') as Partial<ExperimentConfig>;
+    return c.sandboxStatus?.kind ?? null;
+  } catch {
+    return null;
+  }
 }

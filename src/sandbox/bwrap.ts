@@ -1,7 +1,7 @@
 // The bubblewrap sandbox: every process of a run started through `bwrap` with the run's mounts
 // (see mounts.ts), its installation bound read-only, and a temp dir that exists inside.
-import { lstatSync, readlinkSync } from 'node:fs';
-import { isWithin, planMounts, type FsView, type Mount } from './mounts.js';
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { isWithin, planMounts, SYSTEM_DIRS, type FsView, type Mount } from './mounts.js';
 import { bwrapArgs, netPrelude, proxyEnv } from './bwrap-args.js';
 import { InternalError } from '../errors.js';
 import { executableRoots } from './tool-paths.js';
@@ -86,7 +86,7 @@ class BwrapSandbox implements Sandbox {
       network: this.policy.network,
       ...(this.policy.gate ? { networkAllow: [...this.policy.gate.allow] } : {}),
       writable: [...this.policy.writable, ...(this.policy.writableCwd ? ['<working directory>'] : [])],
-      readOnly: ['<system: /usr /etc /opt ...>', ...this.policy.readOnly],
+      readOnly: [...SYSTEM_DIRS, ...this.policy.readOnly].filter((p) => existsSync(p)),
       hidden: [...this.policy.homes, ...this.policy.hidden],
     };
   }
