@@ -81,6 +81,8 @@ export const ExperimentConfigSchema = z.object({
   networkAllow: z.array(z.string()).default([]),
   /** Extra directories or files every sandboxed process may read (absolute; they exist). */
   sandboxReadOnly: z.array(z.string()).default([]),
+  /** Extra directories the agent and the pipeline may write (absolute; they exist). */
+  sandboxWritable: z.array(z.string()).default([]),
   /** The sandbox runs got when this experiment started (`reason`: why they are not sandboxed). */
   sandboxStatus: z
     .object({ kind: z.enum(['bwrap', 'none']), reason: z.string().nullable() })

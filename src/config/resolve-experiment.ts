@@ -54,6 +54,8 @@ export const ExperimentFileSchema = z
     network_allow: z.array(z.string().min(1)).optional(),
     /** Directories or files every sandboxed process may read too; relative to this file. */
     sandbox_read_only: z.array(z.string().min(1)).optional(),
+    /** Directories the agent and the pipeline may write too (a shared cache); relative to this file. */
+    sandbox_writable: z.array(z.string().min(1)).optional(),
   })
   .strict();
 export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;
@@ -245,7 +247,7 @@ function sandboxSettings(
   source: YamlSource | undefined,
   fileDir: string,
   cliSandbox: ExperimentConfig['sandbox'] | undefined,
-): Pick<ExperimentConfig, 'sandbox' | 'network' | 'networkAllow' | 'sandboxReadOnly'> {
+): Pick<ExperimentConfig, 'sandbox' | 'network' | 'networkAllow' | 'sandboxReadOnly' | 'sandboxWritable'> {
   const where = (path: (string | number)[]) => ({
     file: source?.file,
     line: source?.lineOf(path),
@@ -253,16 +255,17 @@ function sandboxSettings(
   });
   if (file.network_allow?.length && file.network !== 'allowlist')
     throw new ConfigError('network_allow needs network: allowlist', where(['network_allow']));
-  const readOnly = (file.sandbox_read_only ?? []).map((p, i) => {
-    const abs = resolve(fileDir, p);
-    if (!existsSync(abs))
-      throw new ConfigError(`read-only path ${abs} does not exist`, where(['sandbox_read_only', i]));
-    return abs;
-  });
+  const existing = (key: 'sandbox_read_only' | 'sandbox_writable', what: string) =>
+    (file[key] ?? []).map((p, i) => {
+      const abs = resolve(fileDir, p);
+      if (!existsSync(abs)) throw new ConfigError(`${what} path ${abs} does not exist`, where([key, i]));
+      return abs;
+    });
   return {
     sandbox: cliSandbox ?? file.sandbox ?? 'auto',
     network: file.network ?? 'open',
     networkAllow: file.network_allow ?? [],
-    sandboxReadOnly: readOnly,
+    sandboxReadOnly: existing('sandbox_read_only', 'read-only'),
+    sandboxWritable: existing('sandbox_writable', 'writable'),
   };
 }

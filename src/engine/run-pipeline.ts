@@ -189,7 +189,7 @@ async function commitConfiguration(
     workspace: ws,
     baseEnv: ctx.env,
     signal: ctx.hardStop,
-    sandbox: agentSandbox(ctx.sandbox, spec.runDir),
+    sandbox: agentSandbox(ctx.sandbox, spec.runDir, spec.resolved, ctx.env),
   });
   writeJsonAtomic(join(spec.runDir, 'config_manifest.json'), {
     tier_id: spec.tier,
@@ -223,7 +223,7 @@ async function runAgent(
   const ws = await ensureWorktree(ctx, spec);
   // A complete agent result written just before a crash is reused, not paid for twice.
   let result: AgentResult | null = loadAgentResult(agentDir);
-  const sandbox = agentSandbox(ctx.sandbox, spec.runDir);
+  const sandbox = agentSandbox(ctx.sandbox, spec.runDir, spec.resolved, ctx.env);
   if (!result || !RESULT_OUTCOMES.includes(result.failure)) {
     // Undo whatever a killed earlier attempt left in the worktree.
     await resetRunRepo(ws, row.config_commit ?? 'HEAD');

@@ -3,19 +3,25 @@
 // a CLI judge only its scratch directory. All read the system and the tool installations; none sees
 // the results directory, the test case, the user's home or another experiment.
 import { homedir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ResolvedConfig } from '../fixture/resolved-config.js';
+import { findExecutable } from '../util/which.js';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { isLocalRepo } from '../workspace/base-clone.js';
 import { workspaceDir } from '../workspace/paths.js';
 import { chooseSandbox, type SandboxChoice } from '../sandbox/registry.js';
 import type { GateSockets, Sandbox, SandboxPolicy } from '../sandbox/sandbox.js';
-import { toolRoots } from '../sandbox/tool-paths.js';
+import { executableRoots, toolRoots } from '../sandbox/tool-paths.js';
 
 /** What every policy of one experiment shares. */
 export interface SandboxSetup {
   choice: SandboxChoice;
   /** Read-only for every process: tool installations, configured paths, the pristine task history. */
   readOnly: string[];
+  /** Read-write for the agent and the pipeline as well: `sandbox_writable` (a shared cache, say). */
+  writable: string[];
   hidden: string[];
   homes: string[];
   network: ExperimentConfig['network'];
@@ -61,6 +67,7 @@ export function sandboxSetup(
   return {
     choice,
     readOnly: [...toolRoots(env, homes), ...config.sandboxReadOnly, taskStore],
+    writable: config.sandboxWritable,
     hidden: hiddenPaths(config, expDir),
     homes,
     network: gate ? 'allowlist' : 'open',
@@ -120,18 +127,46 @@ function sandboxOf(
   });
 }
 
+/**
+ * What a subtest's configuration makes the agent read outside its worktree: the skills and agents
+ * linked into `.claude/` (symlinks into the resource library, nothing else of it), and the MCP
+ * servers' installations and the absolute paths among their arguments (a server script).
+ */
+function configReadOnly(
+  s: SandboxSetup,
+  resolved: ResolvedConfig | undefined,
+  env: NodeJS.ProcessEnv,
+): string[] {
+  if (!resolved) return [];
+  const out = [...resolved.skills.map((x) => x.path), ...resolved.agents.map((x) => x.path)];
+  for (const m of resolved.mcpServers) {
+    const exe = m.command ? findExecutable(m.command, env) : null;
+    if (exe) out.push(...executableRoots(exe, s.homes));
+    for (const a of m.args ?? []) {
+      const p = a.startsWith('file://') ? fileURLToPath(a) : a;
+      if (isAbsolute(p) && existsSync(p)) out.push(...executableRoots(p, s.homes));
+    }
+  }
+  return out;
+}
+
 /** The agent of a run, and its MCP servers: the worktree and the agent config/HOME read-write. */
-export function agentSandbox(s: SandboxSetup, runDir: string): Sandbox {
+export function agentSandbox(
+  s: SandboxSetup,
+  runDir: string,
+  resolved?: ResolvedConfig,
+  env: NodeJS.ProcessEnv = {},
+): Sandbox {
   const agentDir = join(runDir, 'agent');
   return sandboxOf(s, {
-    writable: [workspaceDir(runDir), join(agentDir, 'config')],
-    readOnly: [join(agentDir, 'mcp-config.json')],
+    writable: [workspaceDir(runDir), join(agentDir, 'config'), ...s.writable],
+    readOnly: [join(agentDir, 'mcp-config.json'), ...configReadOnly(s, resolved, env)],
   });
 }
 
 /** The build pipeline of a worktree: the worktree read-write, its step scripts read-only. */
 export function pipelineSandbox(s: SandboxSetup, workspace: string, scriptsDir: string): Sandbox {
-  return sandboxOf(s, { writable: [workspace], readOnly: [scriptsDir] });
+  return sandboxOf(s, { writable: [workspace, ...s.writable], readOnly: [scriptsDir] });
 }
 
 /** A CLI judge: nothing of any run, only its own scratch directory (its working directory). */

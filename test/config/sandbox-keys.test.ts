@@ -24,10 +24,11 @@ describe('sandbox configuration', () => {
     const t = tc();
     const base = resolveExperimentConfig({ tiersDir: t.dir }, t);
     expect([base.sandbox, base.network, base.sandboxReadOnly]).toEqual(['auto', 'open', []]);
-    const cfg = configFile('sandbox: none\nsandbox_read_only:\n  - datasets\n');
+    const cfg = configFile('sandbox: none\nsandbox_read_only:\n  - datasets\nsandbox_writable: [datasets]\n');
     const c = resolveExperimentConfig({ tiersDir: t.dir, config: cfg }, t);
     expect(c.sandbox).toBe('none');
     expect(c.sandboxReadOnly).toEqual([join(cfg, '..', 'datasets')]);
+    expect(c.sandboxWritable).toEqual([join(cfg, '..', 'datasets')]);
     expect(resolveExperimentConfig({ tiersDir: t.dir, config: cfg, sandbox: 'bwrap' }, t).sandbox).toBe(
       'bwrap',
     );

@@ -257,4 +257,18 @@ describe('the per-run sandbox', () => {
     expect(rec.network).toBe('allowlist');
     expect(rec.networkAllow).toContain(`127.0.0.1:${allowed.port}`);
   });
+
+  it('scylla validate and --dry-run say whether runs will be sandboxed', async () => {
+    const l = layout();
+    const env = scyllaEnv(server.url, { HOME: l.home });
+    const v = await runScylla(['validate', '--tiers-dir', l.tiersDir], env);
+    expect(v.stderr).toBe('');
+    expect(v.stdout).toContain('Sandbox: sandboxed with bubblewrap');
+    const none = await runScylla(['validate', '--tiers-dir', l.tiersDir, '--sandbox', 'none'], env);
+    expect(none.stdout).toContain('Sandbox: NOT SANDBOXED: --sandbox none');
+    const dry = ['run', '--tiers-dir', l.tiersDir, '--tiers', 'T0', '--results-dir', l.results, '--dry-run'];
+    expect((await runScylla(dry, env)).stdout).toContain('Sandbox: sandboxed with bubblewrap');
+    const noBwrap = await runScylla([...dry, '--sandbox', 'bwrap'], { ...env, PATH: '/usr/local/nowhere' });
+    expect(noBwrap.stdout).toMatch(/Sandbox: error: --sandbox bwrap: bwrap is not on PATH .*bubblewrap/);
+  });
 });
