@@ -204,7 +204,7 @@ export function experimentReportJson(
           timeout_seconds: config.timeoutSeconds,
           max_turns: config.maxTurns,
           thinking: config.thinking,
-          sandbox: config.sandboxStatus,
+          ...(config.sandboxStatus ? { sandbox: config.sandboxStatus } : {}),
         }
       : null,
     summary: {
