@@ -218,6 +218,12 @@ describe('the per-run sandbox', () => {
       pipeline: true,
     });
     expect(readFileSync(join(expDir, 'report.md'), 'utf8')).toContain('NOT SANDBOXED');
+    for (const r of [
+      join(expDir, 'T0', 'report.md'),
+      join(expDir, 'T0', '00', 'report.md'),
+      join(expDir, 'T0', '00', 'run_01', 'report.md'),
+    ])
+      expect(readFileSync(r, 'utf8'), r).toContain('NOT SANDBOXED');
     for (const f of readdirSync('/tmp').filter((n) => n.startsWith(tmpLeak(l)))) rmSync(join('/tmp', f));
   });
 
