@@ -85,7 +85,7 @@ async function overheadAndResume(
   rows.push([
     `overhead per run (wall·parallel − agent)${tag}`,
     `${((wall * parallel - agentMs) / total).toFixed(0)} ms`,
-    'git worktree, config commit, diff, judge call, reports',
+    'run repository, config commit, diff, judge call, reports',
   ]);
   if (sandbox === 'none') {
     const r = performance.now();
