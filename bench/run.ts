@@ -6,6 +6,8 @@
 //  - store: run-state transitions per second (each one a durable SQLite transaction)
 //  - reports: regenerating every report (JSON, Markdown, HTML) of a 3-tier synthetic store
 //  - view: `scylla view` over a 10,000-run experiment and 50 more (bench/view.ts), against its targets
+//  - sandbox: the same experiment with --sandbox bwrap vs none (cost per run), and one sandboxed
+//    process start vs an unsandboxed one (the agent, each pipeline step and probe pays it once)
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,9 @@ import { loadTestCase } from '../src/fixture/load-test-case.js';
 import { writeAllReports } from '../src/report/write-reports.js';
 import { tiersFromStore } from '../src/report/store-tiers.js';
 import { Store } from '../src/store/store.js';
+import { chooseSandbox } from '../src/sandbox/registry.js';
+import { toolRoots } from '../src/sandbox/tool-paths.js';
+import { runProcess } from '../src/util/process.js';
 import { buildTestCase } from '../test/helpers/fixture-builder.js';
 import { gitdir } from '../test/helpers/gitdir.js';
 import { startModelServer } from '../test/helpers/model-server.js';
@@ -24,7 +29,12 @@ import { viewBench } from './view.js';
 const rows: [string, string, string][] = [];
 const work = mkdtempSync(join(tmpdir(), 'scylla-bench-'));
 
-async function overheadAndResume(runs: number, subtests: number, parallel: number): Promise<void> {
+async function overheadAndResume(
+  runs: number,
+  subtests: number,
+  parallel: number,
+  sandbox: 'none' | 'bwrap' = 'none',
+): Promise<number> {
   const agent = join(work, 'agent.sh');
   writeFileSync(
     agent,
@@ -55,7 +65,8 @@ async function overheadAndResume(runs: number, subtests: number, parallel: numbe
       parallel,
       agent: 'command',
       agentBin: agent,
-      resultsDir: join(work, 'results'),
+      resultsDir: join(work, `results-${sandbox}`),
+      sandbox,
     },
     testCase,
   );
@@ -67,24 +78,60 @@ async function overheadAndResume(runs: number, subtests: number, parallel: numbe
   const store = new Store(join(out.expDir, 'scylla.db'));
   const agentMs = store.runs().reduce((a, r) => a + (r.agent_duration_ms ?? 0), 0);
   store.close();
+  const tag = sandbox === 'none' ? '' : ` --sandbox ${sandbox}`;
   rows.push([
-    `experiment, ${total} runs, --parallel ${parallel}`,
+    `experiment, ${total} runs, --parallel ${parallel}${tag}`,
     `${(wall / 1000).toFixed(2)} s`,
     `${(wall / total).toFixed(0)} ms wall per run`,
   ]);
   rows.push([
-    'overhead per run (wall·parallel − agent)',
+    `overhead per run (wall·parallel − agent)${tag}`,
     `${((wall * parallel - agentMs) / total).toFixed(0)} ms`,
-    'git worktree, config commit, diff, judge call, reports',
+    'run repository, config commit, diff, judge call, reports',
   ]);
-  const r = performance.now();
-  await runExperiment({ config, testCase, env });
-  rows.push([
-    `resume of the finished ${total}-run experiment`,
-    `${(performance.now() - r).toFixed(0)} ms`,
-    'plans every run, touches none, rewrites reports',
-  ]);
+  if (sandbox === 'none') {
+    const r = performance.now();
+    await runExperiment({ config, testCase, env });
+    rows.push([
+      `resume of the finished ${total}-run experiment`,
+      `${(performance.now() - r).toFixed(0)} ms`,
+      'plans every run, touches none, rewrites reports',
+    ]);
+  }
   await server.close();
+  return wall / total;
+}
+
+/** One process start inside a run-like sandbox vs without one (median of `n` each, alternating). */
+async function sandboxStart(n: number): Promise<void> {
+  const choice = await chooseSandbox('bwrap', process.env);
+  const ws = mkdtempSync(join(work, 'ws-'));
+  const sandbox = choice.create({
+    writable: [ws],
+    readOnly: toolRoots(process.env, [process.env.HOME ?? '/root']),
+    hidden: [work],
+    homes: [process.env.HOME ?? '/root'],
+    network: 'open',
+  });
+  const times: Record<'none' | 'bwrap', number[]> = { none: [], bwrap: [] };
+  for (let i = 0; i < n; i++)
+    for (const kind of ['none', 'bwrap'] as const) {
+      const t = performance.now();
+      await runProcess({
+        cmd: 'true',
+        args: [],
+        cwd: ws,
+        env: process.env,
+        sandbox: kind === 'bwrap' ? sandbox : undefined,
+      });
+      times[kind].push(performance.now() - t);
+    }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  rows.push([
+    `sandboxed process start (bwrap − none), median of ${n}`,
+    `${(median(times.bwrap) - median(times.none)).toFixed(1)} ms`,
+    `none ${median(times.none).toFixed(1)} ms, bwrap ${median(times.bwrap).toFixed(1)} ms`,
+  ]);
 }
 
 function storeThroughput(n: number): void {
@@ -121,7 +168,16 @@ async function reports(): Promise<void> {
 }
 
 try {
-  await overheadAndResume(2, 10, 4);
+  const none = await overheadAndResume(2, 10, 4);
+  if ((await chooseSandbox('auto', process.env)).kind === 'bwrap') {
+    const bwrap = await overheadAndResume(2, 10, 4, 'bwrap');
+    rows.push([
+      'sandbox cost per run (wall per run, bwrap − none)',
+      `${(bwrap - none).toFixed(0)} ms`,
+      'agent process in bubblewrap; noisy on a shared machine',
+    ]);
+    await sandboxStart(40);
+  } else rows.push(['sandbox', 'skipped', 'bubblewrap does not work here']);
   storeThroughput(2000);
   await reports();
   rows.push(...(await viewBench(work)));

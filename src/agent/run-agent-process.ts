@@ -118,6 +118,7 @@ async function runAgentProcess(
       onStdoutLine: launch.onStdoutLine,
       signal: stop && req.signal ? AbortSignal.any([req.signal, stop]) : (stop ?? req.signal),
       onSpawn: req.onSpawn,
+      sandbox: req.sandbox,
     });
     version = await versionLine;
   } finally {

@@ -19,6 +19,8 @@ import { isFinal } from '../store/run-state.js';
 import type { RunKey, Store } from '../store/store.js';
 import type { RunState } from '../store/run-state.js';
 import { silentLogger, type Logger } from '../util/logger.js';
+import { chooseSandbox } from '../sandbox/registry.js';
+import { describeSandboxChoice } from './sandbox-policy.js';
 import { pipelineBaseline } from './pipeline-baseline.js';
 import type { ExperimentContext } from './context.js';
 import { executeRunSafe } from './run-guard.js';
@@ -73,7 +75,8 @@ export interface ExperimentOutcome {
 
 /** Run (or resume) an experiment to the end. */
 export async function runExperiment(opts: RunExperimentOptions): Promise<ExperimentOutcome> {
-  const { config, testCase } = opts;
+  const { testCase } = opts;
+  let config = opts.config;
   const logger = opts.logger ?? silentLogger;
   const library = config.resourcesDir ? loadResourceLibrary(config.resourcesDir) : null;
   const tiers = discoverExperiment(config);
@@ -86,13 +89,25 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
   // A CLAUDE.md in any parent of the results would reach every agent: refuse before creating anything.
   assertNoParentClaudeMd(resolve(config.resultsDir));
   const env = opts.env ?? process.env;
-  const judges = judgeSlots(config, env);
+  judgeSlots(config, env); // an unknown judge transport fails before anything starts
   // A missing agent binary fails here, before a directory exists, not as a run's infra failure.
   const adapter = createAgentAdapter(config.agent, { bin: config.agentBin ?? undefined });
   adapter.preflight(env);
+  // `--sandbox bwrap` that cannot work fails here too; `auto` without bubblewrap says so once.
+  const sandbox = await chooseSandbox(config.sandbox, env, config.network);
+  config = { ...config, sandboxStatus: { kind: sandbox.kind, reason: sandbox.reason } };
   const { expDir, store, resumed } = openExperiment(config, { fresh: opts.fresh, dir: opts.dir });
   logger.toFile(join(expDir, 'experiment.log.jsonl'));
   logger.info(`${resumed ? 'resuming' : 'starting'} experiment ${config.experimentId} in ${expDir}`);
+  if (sandbox.kind === 'none') logger.warn(`warning: ${describeSandboxChoice(sandbox)}`);
+  const startedWith = resumed ? storedSandbox(store) : null;
+  if (startedWith && startedWith !== sandbox.kind)
+    logger.warn(
+      `warning: this experiment's earlier runs were ${startedWith === 'none' ? 'not sandboxed' : `sandboxed (${startedWith})`}; ` +
+        `the runs of this invocation are ${sandbox.kind === 'none' ? 'not sandboxed' : 'sandboxed'} (each run records its own)`,
+    );
+  if (sandbox.kind === 'none' && config.network === 'allowlist')
+    logger.warn('warning: network: allowlist has no effect: runs are not sandboxed');
   let runsStarted = false;
   let failedBeforeRuns = false;
   let session: Session | null = null;
@@ -102,7 +117,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
       expDir,
       store,
       adapter,
-      judges,
+      sandbox,
       inputs: { prompt: promptText, criteria, referencePatch, rubric },
       declaredPipeline: testCase.spec.pipeline,
       logger,
@@ -173,7 +188,7 @@ export async function runExperiment(opts: RunExperimentOptions): Promise<Experim
     failedBeforeRuns = !resumed && !runsStarted;
     throw asDiskFull(e, expDir);
   } finally {
-    session?.close();
+    await session?.close();
     // With the disk full these may fail; `status` then tells a dead owner by its pid.
     bestEffort(() => store.release(process.pid));
     store.close();
@@ -219,4 +234,14 @@ async function validateOnce(ctx: ExperimentContext, skip: boolean): Promise<void
     log: (m) => ctx.logger.warn(m),
   });
   ctx.store.setKv('models_validated', r.checks);
+}
+
+/** The sandbox kind the experiment was started with (null for one started before sandboxing). */
+function storedSandbox(store: Store): string | null {
+  try {
+    const c = JSON.parse(store.experiment()?.config_json ?? '{}') as Partial<ExperimentConfig>;
+    return c.sandboxStatus?.kind ?? null;
+  } catch {
+    return null;
+  }
 }

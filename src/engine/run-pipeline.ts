@@ -22,7 +22,17 @@ import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { assertFreeSpace } from '../util/disk.js';
 import { runGit } from '../workspace/git.js';
-import { createWorktree, removeWorktree, resetWorktree, restoreWorktree } from '../workspace/worktree.js';
+import {
+  createRunRepo,
+  publishRunBranch,
+  removeRunRepo,
+  resealRunRepo,
+  resetRunRepo,
+  restoreRunRepo,
+  runRepoExists,
+} from '../workspace/run-repo.js';
+import { agentSandbox, pipelineSandbox } from './sandbox-policy.js';
+import { recordAgentSandbox } from './sandbox-record.js';
 import { captureDiff, commitAgentChanges, commitConfig } from '../workspace/diff.js';
 import { quarantineRunDir } from '../workspace/quarantine.js';
 import { workspaceDir } from '../workspace/paths.js';
@@ -39,7 +49,7 @@ export async function executeRun(ctx: ExperimentContext, spec: RunSpec): Promise
 
   // Not-a-result ends of an earlier attempt: keep their artefacts in .failed/, start afresh.
   if (row.state === 'rate_limited' || row.state === 'infra_failed' || row.state === 'interrupted') {
-    await discardAttempt(ctx, spec, row);
+    discardAttempt(ctx, spec, row);
     row = current(ctx, key);
   }
   if (row.state === 'judge_failed') {
@@ -101,7 +111,7 @@ async function runStages(
         finalizeRun(ctx, spec, key, current(ctx, key));
         break;
       case 'finalized':
-        await cleanWorkspace(ctx, spec, key);
+        cleanWorkspace(ctx, spec, key);
         return finalizedEnd(current(ctx, key));
       case 'cleaned':
         return finalizedEnd(row);
@@ -122,8 +132,8 @@ function finalizedEnd(row: RunRow): RunEnd {
 }
 
 /** Move the failed attempt's directory to .failed/, drop its worktree and branch, reset to pending. */
-async function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow): Promise<void> {
-  await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
+function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow): void {
+  removeRunRepo(workspaceDir(spec.runDir));
   if (existsSync(spec.runDir)) quarantineRunDir(spec.runDir);
   // What the discarded attempt cost still counts against the budget (the store keeps it).
   ctx.store.discardAttempt(spec, row.state, `redo after ${row.state}`);
@@ -133,11 +143,12 @@ async function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow
 
 async function createWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): Promise<void> {
   mkdirSync(spec.runDir, { recursive: true });
-  await createWorktree({
-    baseRepo: ctx.baseRepo,
+  // A repository of the run's own: it shows no other run's branch, commit or object.
+  await createRunRepo({
     path: workspaceDir(spec.runDir),
     branch: spec.branch,
     commit: ctx.baseCommit,
+    store: ctx.taskStore,
   });
   ctx.store.transition(key, 'pending', 'workspace_ready', {
     branch: spec.branch,
@@ -145,11 +156,17 @@ async function createWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKe
   });
 }
 
-/** A worktree that vanished before the agent ran is simply made again from the run's branch. */
+/** A workspace that vanished is made again from the run's branch as published to the archive. */
 async function ensureWorktree(ctx: ExperimentContext, spec: RunSpec): Promise<string> {
   const ws = workspaceDir(spec.runDir);
-  if (!existsSync(join(ws, '.git')))
-    await restoreWorktree({ baseRepo: ctx.baseRepo, path: ws, branch: spec.branch });
+  if (!runRepoExists(ws))
+    await restoreRunRepo({
+      path: ws,
+      branch: spec.branch,
+      commit: ctx.baseCommit,
+      store: ctx.taskStore,
+      archive: ctx.baseRepo,
+    });
   return ws;
 }
 
@@ -163,10 +180,11 @@ async function commitConfiguration(
 ): Promise<void> {
   const ws = await ensureWorktree(ctx, spec);
   // Back to the base commit first, so re-materialising after a crash gives the same commit.
-  await resetWorktree(ws, row.base_commit ?? ctx.baseCommit);
+  await resetRunRepo(ws, row.base_commit ?? ctx.baseCommit);
   const m = materialize(ws, spec.resolved);
   await commitConfig(ws, m.paths);
   const head = (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
+  await publishRunBranch(ctx.baseRepo, ws, spec.branch);
   // The CLI skips an MCP server that fails to start without a word: check each one now, so a broken
   // server makes the run an infrastructure failure instead of a silent no-MCP run.
   const mcp = await prepareMcp(spec.resolved.mcpServers, {
@@ -174,6 +192,7 @@ async function commitConfiguration(
     workspace: ws,
     baseEnv: ctx.env,
     signal: ctx.hardStop,
+    sandbox: agentSandbox(ctx.sandbox, spec.runDir, spec.resolved, ctx.env),
   });
   writeJsonAtomic(join(spec.runDir, 'config_manifest.json'), {
     tier_id: spec.tier,
@@ -207,9 +226,10 @@ async function runAgent(
   const ws = await ensureWorktree(ctx, spec);
   // A complete agent result written just before a crash is reused, not paid for twice.
   let result: AgentResult | null = loadAgentResult(agentDir);
+  const sandbox = agentSandbox(ctx.sandbox, spec.runDir, spec.resolved, ctx.env);
   if (!result || !RESULT_OUTCOMES.includes(result.failure)) {
     // Undo whatever a killed earlier attempt left in the worktree.
-    await resetWorktree(ws, row.config_commit ?? 'HEAD');
+    await resetRunRepo(ws, row.config_commit ?? 'HEAD');
     const started = await ctx.slots.agent.add(async () => {
       // Wait at the gate inside the slot: a pause that began while we queued still applies.
       await ctx.gate.wait(ctx.hardStop);
@@ -241,6 +261,7 @@ async function runAgent(
           extraArgs: ctx.config.agentArgs.length ? ctx.config.agentArgs : undefined,
           signal: ctx.hardStop,
           onSpawn: proc.onSpawn,
+          sandbox,
           // The CLI retries a limit itself and goes on: the others pause now, not when it gives up.
           onRateLimitRetry: (r) =>
             ctx.reportRateLimit({
@@ -263,6 +284,7 @@ async function runAgent(
     // An agent that ended on a full disk failed because of it: not a result (the run is redone).
     assertFreeSpace(ws);
     result = started;
+    recordAgentSandbox(agentDir, sandbox, ctx.env);
     if (result.failure !== 'rate_limited') ctx.slots.onAgentSuccess();
   }
   const patch = {
@@ -311,8 +333,11 @@ async function captureAgentDiff(
   row: RunRow,
 ): Promise<void> {
   const ws = await ensureWorktree(ctx, spec);
+  // The agent had the repository in hand: Scylla's own config and alternates before Scylla's git runs.
+  resealRunRepo(ws, ctx.taskStore);
   await commitAgentChanges(ws, `[scylla] Agent changes ${spec.tier}/${spec.subtest} run ${spec.run}`);
   const head = (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
+  await publishRunBranch(ctx.baseRepo, ws, spec.branch);
   const diff = await captureDiff(ws, row.config_commit ?? row.base_commit ?? ctx.baseCommit, head);
   writeFileAtomic(join(spec.runDir, 'diff.patch'), diff.patch);
   writeJsonAtomic(join(spec.runDir, 'changed_files.json'), diff.files);
@@ -344,14 +369,17 @@ export async function buildPipelineOf(
 ): Promise<PipelineResult> {
   const ws = await ensureWorktree(ctx, spec);
   // Runs after the diff was captured, so its caches can never pollute the agent's diff.
-  await resetWorktree(ws, row.agent_commit ?? 'HEAD', { keepUntracked: true });
+  await resetRunRepo(ws, row.agent_commit ?? 'HEAD', { keepUntracked: true });
+  const scriptsDir = join(judgeDir, 'commands');
   const raw = await ctx.slots.pipeline.add(() =>
     runPipeline({
       workspace: ws,
       language: ctx.config.language,
       declared: ctx.declaredPipeline,
-      scriptsDir: join(judgeDir, 'commands'),
+      scriptsDir,
       signal: ctx.hardStop,
+      // The pipeline runs the agent's code: inside the run's sandbox, like the agent.
+      sandbox: pipelineSandbox(ctx.sandbox, ws, scriptsDir),
     }),
   );
   return compareWithBaseline(raw, ctx.pipelineBaseline);
@@ -359,10 +387,10 @@ export async function buildPipelineOf(
 
 // --- stage: clean --------------------------------------------------------------------------
 
-async function cleanWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): Promise<void> {
+function cleanWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): void {
   const keep =
     ctx.config.keepWorkspaces || (ctx.config.keepFailedWorkspaces && current(ctx, key).passed !== 1);
   if (keep) return;
-  await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
+  removeRunRepo(workspaceDir(spec.runDir));
   ctx.store.transition(key, 'finalized', 'cleaned');
 }

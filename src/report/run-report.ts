@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ChangedFileSchema, type ChangedFile } from '../workspace/changed-file.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { RunResult } from '../stats/run-result.js';
-import { footer, link, money, num, table } from './markdown.js';
+import { footer, link, money, num, sandboxLabel, table } from './markdown.js';
 
 /** run_NN/report.json (no timestamps: identical whenever it is written). */
 export function runReportJson(r: RunResult) {
@@ -117,6 +117,7 @@ export function renderRunReport(r: RunResult, runDir: string): string {
         ['Grade', r.judge_grade],
         ['Status', r.judge_passed ? '✓ PASS' : '✗ FAIL'],
         ['Agent end', r.agent_failure],
+        ['Sandbox', sandboxLabel(r.sandbox)],
         ['Cost', money(r.cost_usd)],
         [
           'Duration (total / agent / judge)',

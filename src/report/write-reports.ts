@@ -1,6 +1,7 @@
 // The one entry point that writes every report of an experiment from the store and the run
 // artefacts: missing run reports, subtest, tier and experiment JSON + Markdown, report.html.
 // Deterministic: the same store and artefacts give byte-identical JSON.
+import { sandboxLabel } from './markdown.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentConfig } from '../config/experiment-config.js';
@@ -68,17 +69,25 @@ export async function writeAllReports(opts: WriteReportsOptions): Promise<Experi
   const stats = experimentStats(store, expDir, sortTiers(opts.tiers), judgeSet);
   for (const t of stats.tiers) Object.assign(t, config?.tierLabels?.[t.tier] ?? {});
   if (judgeSet > 1) stats.judgeSet = judgeSetInfo(store, judgeSet);
+  // Unsandboxed runs are not independent attempts: every report says so under its title.
+  const banner =
+    config?.sandboxStatus?.kind === 'none' ? `> **${sandboxLabel(config.sandboxStatus)}**` : null;
+  const noted = (text: string) => {
+    if (!banner) return text;
+    const [title, ...rest] = text.split('\n');
+    return [title, '', banner, ...rest].join('\n');
+  };
 
   if (judgeSet <= 1) writeMissingRunReports(store, expDir, formats);
   for (const t of stats.tiers) {
     for (const s of t.subtests) {
       const dir = subtestDir(expDir, t.tier, s.id);
       if (json) writeJsonAtomic(join(dir, 'report.json'), subtestReportJson(t, s));
-      if (md) writeFileAtomic(join(dir, 'report.md'), renderSubtestReport(dir, t, s));
+      if (md) writeFileAtomic(join(dir, 'report.md'), noted(renderSubtestReport(dir, t, s)));
     }
     const dir = join(expDir, t.tier);
     if (json) writeJsonAtomic(join(dir, 'report.json'), tierReportJson(t));
-    if (md) writeFileAtomic(join(dir, 'report.md'), renderTierReport(dir, t));
+    if (md) writeFileAtomic(join(dir, 'report.md'), noted(renderTierReport(dir, t)));
   }
   const startedAt = store.experiment()?.started_at ?? null;
   // JSON first so the HTML and Markdown can link to it; HTML before the Markdown that links to it.

@@ -19,6 +19,7 @@ import { installStopHandlers } from '../signals.js';
 import { printSummary } from '../summary.js';
 import { printDryRun } from '../dry-run.js';
 import { planExperiment } from '../../engine/dry-run.js';
+import { sandboxForecast } from '../../engine/sandbox-policy.js';
 import { selectTestCases } from '../test-cases.js';
 
 type Opts = Record<string, unknown>;
@@ -73,6 +74,7 @@ function cliLayer(tiersDir: string, opts: Opts): RunCliOptions {
     subtests: opts.subtests as string[] | undefined,
     subtestsDir: str(opts.subtestsDir),
     skipAgentTeams: opts.skipAgentTeams === true ? true : undefined,
+    sandbox: opts.sandbox as RunCliOptions['sandbox'],
   };
 }
 
@@ -122,7 +124,12 @@ export async function run(opts: Opts): Promise<number> {
   for (const d of dirs) cases.push(await prepare(d, opts, logger));
   if (opts.dryRun) {
     for (const c of cases)
-      printDryRun(planExperiment(c.config, { fresh: opts.fresh === true }), c.config.experimentId, c.config);
+      printDryRun(
+        planExperiment(c.config, { fresh: opts.fresh === true }),
+        c.config.experimentId,
+        await sandboxForecast(c.config.sandbox, process.env, c.config.network),
+        c.config,
+      );
     return 0;
   }
   const stops = installStopHandlers(logger);
