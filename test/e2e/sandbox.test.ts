@@ -4,7 +4,16 @@
 // probe.txt, a Write goes to an absolute path outside, and an agent-written pytest test tries to
 // read the criteria. Asserted from the later runs' diffs, the pipeline results and the file system;
 // the same experiment with `--sandbox none` shows every leak, so the assertions can fail.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -274,7 +283,10 @@ describe('the per-run sandbox', () => {
     expect(none.stdout).toContain('Sandbox: NOT SANDBOXED: --sandbox none');
     const dry = ['run', '--tiers-dir', l.tiersDir, '--tiers', 'T0', '--results-dir', l.results, '--dry-run'];
     expect((await runScylla(dry, env)).stdout).toContain('Sandbox: sandboxed with bubblewrap');
-    const noBwrap = await runScylla([...dry, '--sandbox', 'bwrap'], { ...env, PATH: '/usr/local/nowhere' });
+    // A PATH with git (the commit is checked before anything) but without bwrap.
+    const onlyGit = tmpDir('scylla-path-');
+    symlinkSync(execFileSync('which', ['git'], { encoding: 'utf8' }).trim(), join(onlyGit, 'git'));
+    const noBwrap = await runScylla([...dry, '--sandbox', 'bwrap'], { ...env, PATH: onlyGit });
     expect(noBwrap.stdout).toMatch(/Sandbox: error: --sandbox bwrap: bwrap is not on PATH .*bubblewrap/);
   });
 });
