@@ -11,7 +11,7 @@ import { RESULT_OUTCOMES } from '../outcomes.js';
 import { buildTaskPrompt, materialize } from '../materialize/index.js';
 import { writeMcpConfig } from '../mcp/config-file.js';
 import { prepareMcp } from '../mcp/prepare.js';
-import { runPipeline, compareWithBaseline, type PipelineResult } from '../judge/pipeline.js';
+import { runPipeline, compareWithBaseline, pipelineFor, type PipelineResult } from '../judge/pipeline.js';
 import { judgeRun } from './judge-run.js';
 import { endLeftovers, trackAgentProcess } from './leftovers.js';
 import { pauseMs } from './rate-limits.js';
@@ -21,9 +21,9 @@ import { resumeStage, stageIndex } from '../store/run-state.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { assertFreeSpace } from '../util/disk.js';
-import { runGit } from '../workspace/git.js';
 import {
   createRunRepo,
+  headCommit,
   publishRunBranch,
   removeRunRepo,
   resealRunRepo,
@@ -75,6 +75,9 @@ async function runStages(
 ): Promise<RunEnd> {
   let row = first;
   const since = Date.now();
+  // True while the workspace is exactly as a stage of this very call left it: a stage that would
+  // otherwise first undo what a killed earlier attempt may have left can skip that (git) work.
+  let fresh = false;
   for (;;) {
     const stage = resumeStage(row.state);
     if (stage === null) return finalizedEnd(row);
@@ -90,19 +93,19 @@ async function runStages(
         await createWorkspace(ctx, spec, key);
         break;
       case 'workspace_ready':
-        await commitConfiguration(ctx, spec, key, row);
+        await commitConfiguration(ctx, spec, key, row, fresh);
         break;
       case 'config_committed':
         writePrompt(ctx, spec, key);
         break;
       case 'prompt_written':
-        end = await runAgent(ctx, spec, key, row);
+        end = await runAgent(ctx, spec, key, row, fresh);
         break;
       case 'agent_done':
         await captureAgentDiff(ctx, spec, key, row);
         break;
       case 'diff_captured':
-        await runBuildPipeline(ctx, spec, key, row);
+        await runBuildPipeline(ctx, spec, key, row, fresh);
         break;
       case 'pipeline_done':
         end = await judgeRun(ctx, spec, key, row);
@@ -117,6 +120,9 @@ async function runStages(
         return finalizedEnd(row);
     }
     if (end) return end;
+    // The agent's stage leaves the workspace as the agent did, and the MCP servers a configuration
+    // check starts may leave files; every other stage leaves it as it meant to.
+    fresh = stage === 'workspace_ready' ? spec.resolved.mcpServers.length === 0 : stage !== 'prompt_written';
     row = current(ctx, key);
   }
 }
@@ -177,13 +183,15 @@ async function commitConfiguration(
   spec: RunSpec,
   key: RunKey,
   row: RunRow,
+  fresh: boolean,
 ): Promise<void> {
   const ws = await ensureWorktree(ctx, spec);
-  // Back to the base commit first, so re-materialising after a crash gives the same commit.
-  await resetRunRepo(ws, row.base_commit ?? ctx.baseCommit);
+  const base = row.base_commit ?? ctx.baseCommit;
+  // Back to the base commit first (unless just made there), so re-materialising after a crash
+  // gives the same commit.
+  if (!fresh) await resetRunRepo(ws, base);
   const m = materialize(ws, spec.resolved);
-  await commitConfig(ws, m.paths);
-  const head = (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
+  const head = (await commitConfig(ws, m.paths)) ?? base;
   await publishRunBranch(ctx.baseRepo, ws, spec.branch);
   // The CLI skips an MCP server that fails to start without a word: check each one now, so a broken
   // server makes the run an infrastructure failure instead of a silent no-MCP run.
@@ -221,6 +229,7 @@ async function runAgent(
   spec: RunSpec,
   key: RunKey,
   row: RunRow,
+  fresh: boolean,
 ): Promise<RunEnd | undefined> {
   const agentDir = join(spec.runDir, 'agent');
   const ws = await ensureWorktree(ctx, spec);
@@ -228,8 +237,8 @@ async function runAgent(
   let result: AgentResult | null = loadAgentResult(agentDir);
   const sandbox = agentSandbox(ctx.sandbox, spec.runDir, spec.resolved, ctx.env);
   if (!result || !RESULT_OUTCOMES.includes(result.failure)) {
-    // Undo whatever a killed earlier attempt left in the worktree.
-    await resetRunRepo(ws, row.config_commit ?? 'HEAD');
+    // Undo whatever a killed earlier attempt left in the worktree (a fresh one is clean).
+    if (!fresh) await resetRunRepo(ws, row.config_commit ?? 'HEAD');
     const started = await ctx.slots.agent.add(async () => {
       // Wait at the gate inside the slot: a pause that began while we queued still applies.
       await ctx.gate.wait(ctx.hardStop);
@@ -335,8 +344,12 @@ async function captureAgentDiff(
   const ws = await ensureWorktree(ctx, spec);
   // The agent had the repository in hand: Scylla's own config and alternates before Scylla's git runs.
   resealRunRepo(ws, ctx.taskStore);
-  await commitAgentChanges(ws, `[scylla] Agent changes ${spec.tier}/${spec.subtest} run ${spec.run}`);
-  const head = (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
+  const committed = await commitAgentChanges(
+    ws,
+    `[scylla] Agent changes ${spec.tier}/${spec.subtest} run ${spec.run}`,
+  );
+  // Nothing to commit: HEAD is the config commit, or whatever the agent committed itself.
+  const head = committed ?? (await headCommit(ws));
   await publishRunBranch(ctx.baseRepo, ws, spec.branch);
   const diff = await captureDiff(ws, row.config_commit ?? row.base_commit ?? ctx.baseCommit, head);
   writeFileAtomic(join(spec.runDir, 'diff.patch'), diff.patch);
@@ -351,8 +364,9 @@ async function runBuildPipeline(
   spec: RunSpec,
   key: RunKey,
   row: RunRow,
+  fresh: boolean,
 ): Promise<void> {
-  const result = await buildPipelineOf(ctx, spec, row, join(spec.runDir, 'judge'));
+  const result = await buildPipelineOf(ctx, spec, row, join(spec.runDir, 'judge'), fresh);
   writeJsonAtomic(join(spec.runDir, 'judge', 'pipeline.json'), result);
   ctx.store.transition(key, 'diff_captured', 'pipeline_done');
 }
@@ -366,10 +380,13 @@ export async function buildPipelineOf(
   spec: RunSpec,
   row: RunRow,
   judgeDir: string,
+  fresh = false,
 ): Promise<PipelineResult> {
   const ws = await ensureWorktree(ctx, spec);
-  // Runs after the diff was captured, so its caches can never pollute the agent's diff.
-  await resetRunRepo(ws, row.agent_commit ?? 'HEAD', { keepUntracked: true });
+  // Runs after the diff was captured, so its caches can never pollute the agent's diff; the tracked
+  // files are the agent commit's (just committed, or put back), and a pipeline of no step needs none.
+  const steps = pipelineFor(ctx.config.language, ctx.declaredPipeline);
+  if (!fresh && steps.length) await resetRunRepo(ws, row.agent_commit ?? 'HEAD', { keepUntracked: true });
   const scriptsDir = join(judgeDir, 'commands');
   const raw = await ctx.slots.pipeline.add(() =>
     runPipeline({

@@ -132,6 +132,11 @@ export class StoreReader {
     return rows.map((r) => RunRowSchema.parse(r));
   }
 
+  /** The id of the newest stage transition (0 before the first): it moves whenever a run does. */
+  lastTransitionId(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM transitions').get() as { n: number }).n;
+  }
+
   /** How many runs the experiment has. */
   runCount(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;

@@ -4,11 +4,19 @@
 // `git cat-file --batch-all-objects` show the task's history and the run's own commits, nothing of
 // another run. The run's branch is fetched out to the experiment's archive (`repo/`) after each of
 // its commits; a run whose directory vanished is made again from there.
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { GitError } from '../errors.js';
 import { runGit } from './git.js';
-import { withRepoLock } from './repo-lock.js';
 
 /** The ref of the pinned commit in the base clone and the pristine store. */
 const BASE_REF = 'refs/scylla/base';
@@ -20,6 +28,11 @@ const RUN_REPO_CONFIG = [
   '\tfilemode = true',
   '\tbare = false',
   '\tlogallrefupdates = true',
+  // No background gc or maintenance in a repository Scylla commits to and copies objects out of.
+  '[gc]',
+  '\tauto = 0',
+  '[maintenance]',
+  '\tauto = false',
   '',
 ].join('\n');
 
@@ -75,18 +88,23 @@ function writeRepoFiles(gitDir: string, store: string): void {
 export async function createRunRepo(opts: RunRepoOptions): Promise<void> {
   const path = resolve(opts.path);
   rmSync(path, { recursive: true, force: true });
-  mkdirSync(path, { recursive: true });
-  await runGit(path, ['init', '--quiet', '--template=']);
-  writeRepoFiles(join(path, '.git'), opts.store);
-  const r = await runGit(path, ['update-ref', `refs/heads/${opts.branch}`, opts.commit], { allowFail: true });
+  // The repository's files are written here directly (what `git init` and `update-ref` would write):
+  // one git process per run repository, the checkout, instead of four.
+  const gitDir = join(path, '.git');
+  for (const d of ['refs/heads', 'refs/tags', 'objects/info'])
+    mkdirSync(join(gitDir, d), { recursive: true });
+  writeRepoFiles(gitDir, opts.store);
+  const ref = join(gitDir, 'refs', 'heads', opts.branch);
+  mkdirSync(dirname(ref), { recursive: true });
+  writeFileSync(ref, `${opts.commit}\n`);
+  writeFileSync(join(gitDir, 'HEAD'), `ref: refs/heads/${opts.branch}\n`);
+  const r = await runGit(path, ['reset', '--quiet', '--hard'], { allowFail: true });
   if (r.exitCode !== 0)
     throw new GitError(
-      ['update-ref'],
+      ['reset', '--hard'],
       r.stderr,
       `commit ${opts.commit} is not in the task history ${opts.store}`,
     );
-  await runGit(path, ['symbolic-ref', 'HEAD', `refs/heads/${opts.branch}`]);
-  await runGit(path, ['reset', '--quiet', '--hard']);
 }
 
 /**
@@ -99,19 +117,67 @@ export function resealRunRepo(path: string, store: string): void {
   if (existsSync(gitDir)) writeRepoFiles(gitDir, store);
 }
 
-/** Copy the run's branch (its commits) into the experiment's archive repository. */
+/** The git directory of a repository: `<repo>/.git`, or the repository itself when it is bare. */
+function gitDirOf(repo: string): string {
+  const dotGit = join(resolve(repo), '.git');
+  return existsSync(dotGit) ? dotGit : resolve(repo);
+}
+
+/** The commit `refs/heads/<branch>` of a repository names (loose or packed), or null. */
+function readBranch(gitDir: string, branch: string): string | null {
+  const loose = join(gitDir, 'refs', 'heads', branch);
+  if (existsSync(loose)) return readFileSync(loose, 'utf8').trim();
+  const packed = join(gitDir, 'packed-refs');
+  if (!existsSync(packed)) return null;
+  const line = readFileSync(packed, 'utf8')
+    .split('\n')
+    .find((l) => l.endsWith(` refs/heads/${branch}`));
+  return line ? line.split(' ')[0] : null;
+}
+
+/** Copy regular files of `from` missing in `to` (never a symlink: the agent wrote this directory). */
+function copyMissing(from: string, to: string): void {
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    const src = join(from, e.name);
+    const dst = join(to, e.name);
+    if (e.isDirectory()) {
+      mkdirSync(dst, { recursive: true });
+      copyMissing(src, dst);
+    } else if (e.isFile() && !existsSync(dst)) {
+      const tmp = `${dst}.tmp-${process.pid}`;
+      copyFileSync(src, tmp);
+      renameSync(tmp, dst);
+    }
+  }
+}
+
+const HEX_DIR = /^[0-9a-f]{2}$/;
+
+/**
+ * Copy the run's branch (its commits) into the experiment's archive repository. Plain file copies,
+ * no git process: the run's own objects (loose and packed; the task's history is in the archive
+ * already) — content-addressed, so an existing one is never rewritten — then the branch ref,
+ * atomically, once every object it needs is there.
+ */
 export async function publishRunBranch(archive: string, path: string, branch: string): Promise<void> {
-  const ref = `refs/heads/${branch}`;
-  await withRepoLock(archive, () =>
-    runGit(archive, [
-      'fetch',
-      '--quiet',
-      '--no-tags',
-      '--no-write-fetch-head',
-      resolve(path),
-      `+${ref}:${ref}`,
-    ]),
-  );
+  const runGitDir = join(resolve(path), '.git');
+  const tip =
+    readBranch(runGitDir, branch) ??
+    (await runGit(path, ['rev-parse', `refs/heads/${branch}`])).stdout.trim();
+  if (!/^[0-9a-f]{40}$/.test(tip))
+    throw new GitError([], '', `branch ${branch} of ${path} does not name a commit`);
+  const src = join(runGitDir, 'objects');
+  const dst = join(gitDirOf(archive), 'objects');
+  for (const e of readdirSync(src, { withFileTypes: true }))
+    if (e.isDirectory() && (HEX_DIR.test(e.name) || e.name === 'pack')) {
+      mkdirSync(join(dst, e.name), { recursive: true });
+      copyMissing(join(src, e.name), join(dst, e.name));
+    }
+  const ref = join(gitDirOf(archive), 'refs', 'heads', branch);
+  mkdirSync(dirname(ref), { recursive: true });
+  const tmp = `${ref}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${tip}\n`);
+  renameSync(tmp, ref);
 }
 
 /**
@@ -136,6 +202,21 @@ export async function restoreRunRepo(opts: RunRepoOptions & { archive: string })
     `+${ref}:${ref}`,
   ]);
   await runGit(opts.path, ['reset', '--quiet', '--hard', tip.stdout.trim()]);
+}
+
+/** The commit HEAD of the repository at `ws` names (read as git would; git itself when unsure). */
+export async function headCommit(ws: string): Promise<string> {
+  const gitDir = join(resolve(ws), '.git');
+  try {
+    const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+    const sha = head.startsWith('ref: refs/heads/')
+      ? readBranch(gitDir, head.slice('ref: refs/heads/'.length))
+      : head;
+    if (sha && /^[0-9a-f]{40}$/.test(sha)) return sha;
+  } catch {
+    // fall through to git
+  }
+  return (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
 }
 
 /** Remove a run repository (a missing one is fine). */

@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { formatProblem } from '../../problem.js';
 import { resolveExperimentConfig, type RunCliOptions } from '../../config/resolve-experiment.js';
 import type { ExperimentContext } from '../../engine/context.js';
-import { runBatch } from '../../engine/run-batch.js';
 import { runExperiment } from '../../engine/run-experiment.js';
 import { ConfigError, EXIT_CODES, UsageError } from '../../errors.js';
 import type { RunState } from '../../store/run-state.js';
@@ -17,9 +16,6 @@ import { createLogger, type Logger } from '../../util/logger.js';
 import { createProgressView } from '../progress-view.js';
 import { installStopHandlers } from '../signals.js';
 import { printSummary } from '../summary.js';
-import { printDryRun } from '../dry-run.js';
-import { planExperiment } from '../../engine/dry-run.js';
-import { sandboxForecast } from '../../engine/sandbox-policy.js';
 import { selectTestCases } from '../test-cases.js';
 
 type Opts = Record<string, unknown>;
@@ -123,6 +119,12 @@ export async function run(opts: Opts): Promise<number> {
   const cases: Awaited<ReturnType<typeof prepare>>[] = [];
   for (const d of dirs) cases.push(await prepare(d, opts, logger));
   if (opts.dryRun) {
+    // Loaded only for a dry run (and a batch, below): a plain run starts with less.
+    const [{ printDryRun }, { planExperiment }, { sandboxForecast }] = await Promise.all([
+      import('../dry-run.js'),
+      import('../../engine/dry-run.js'),
+      import('../../engine/sandbox-policy.js'),
+    ]);
     for (const c of cases)
       printDryRun(
         planExperiment(c.config, { fresh: opts.fresh === true }),
@@ -152,7 +154,11 @@ export async function run(opts: Opts): Promise<number> {
               error: undefined,
             },
           ]
-        : (await runBatch({ cases, resultsDir: cases[0].config.resultsDir, ...common })).outcomes;
+        : (
+            await (
+              await import('../../engine/run-batch.js')
+            ).runBatch({ cases, resultsDir: cases[0].config.resultsDir, ...common })
+          ).outcomes;
     view.stop();
     for (const [i, o] of outcomes.entries()) {
       if (o.outcome && !opts.quiet) printSummary(o.outcome, cases[i].config);
