@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InternalError } from '../errors.js';
-import { writeJsonAtomic } from '../util/atomic-write.js';
+import { RECORD, writeJsonAtomic } from '../util/atomic-write.js';
 import type { CommandWrapper } from '../util/process.js';
 import { findCacheDirs, removeNewCacheDirs } from './pipeline-caches.js';
 import { stepEnv } from './pipeline-env.js';
@@ -81,7 +81,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
   }
   const result = finish(normaliseLanguage(opts.language) || 'other', steps);
   writeRunAll(scriptsDir, files);
-  writeJsonAtomic(join(scriptsDir, PIPELINE_JSON), result);
+  writeJsonAtomic(join(scriptsDir, PIPELINE_JSON), result, RECORD);
   return result;
 }
 

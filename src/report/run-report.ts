@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangedFileSchema, type ChangedFile } from '../workspace/changed-file.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { RECORD, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { RunResult } from '../stats/run-result.js';
 import { footer, link, money, num, sandboxLabel, table } from './markdown.js';
 
@@ -21,8 +21,8 @@ export function runReportJson(r: RunResult) {
 
 /** Write run_NN/report.json and report.md from the run's run_result.json record. */
 export function writeRunReports(r: RunResult, runDir: string): void {
-  writeJsonAtomic(join(runDir, 'report.json'), runReportJson(r));
-  writeFileAtomic(join(runDir, 'report.md'), renderRunReport(r, runDir));
+  writeJsonAtomic(join(runDir, 'report.json'), runReportJson(r), RECORD);
+  writeFileAtomic(join(runDir, 'report.md'), renderRunReport(r, runDir), RECORD);
 }
 
 function changedFiles(runDir: string): ChangedFile[] | null {

@@ -8,7 +8,7 @@ import type { ExperimentConfig } from '../config/experiment-config.js';
 import { experimentStats, type ExperimentStats } from '../stats/experiment-stats.js';
 import { isFinal } from '../store/run-state.js';
 import type { StoreReader } from '../store/reader.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { RECORD, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runDir, subtestDir } from '../workspace/paths.js';
 import { renderExperimentReport } from './experiment-report.js';
 import { renderHtmlReport } from './html/html-report.js';
@@ -46,8 +46,8 @@ function writeMissingRunReports(store: StoreReader, expDir: string, formats: rea
     if (!wantJson && !wantMd) continue;
     const rr = loadRunResult(dir);
     if (!rr) continue;
-    if (wantJson) writeJsonAtomic(join(dir, 'report.json'), runReportJson(rr));
-    if (wantMd) writeFileAtomic(join(dir, 'report.md'), renderRunReport(rr, dir));
+    if (wantJson) writeJsonAtomic(join(dir, 'report.json'), runReportJson(rr), RECORD);
+    if (wantMd) writeFileAtomic(join(dir, 'report.md'), renderRunReport(rr, dir), RECORD);
   }
 }
 
@@ -82,12 +82,12 @@ export async function writeAllReports(opts: WriteReportsOptions): Promise<Experi
   for (const t of stats.tiers) {
     for (const s of t.subtests) {
       const dir = subtestDir(expDir, t.tier, s.id);
-      if (json) writeJsonAtomic(join(dir, 'report.json'), subtestReportJson(t, s));
-      if (md) writeFileAtomic(join(dir, 'report.md'), noted(renderSubtestReport(dir, t, s)));
+      if (json) writeJsonAtomic(join(dir, 'report.json'), subtestReportJson(t, s), RECORD);
+      if (md) writeFileAtomic(join(dir, 'report.md'), noted(renderSubtestReport(dir, t, s)), RECORD);
     }
     const dir = join(expDir, t.tier);
-    if (json) writeJsonAtomic(join(dir, 'report.json'), tierReportJson(t));
-    if (md) writeFileAtomic(join(dir, 'report.md'), noted(renderTierReport(dir, t)));
+    if (json) writeJsonAtomic(join(dir, 'report.json'), tierReportJson(t), RECORD);
+    if (md) writeFileAtomic(join(dir, 'report.md'), noted(renderTierReport(dir, t)), RECORD);
   }
   const startedAt = store.experiment()?.started_at ?? null;
   // JSON first so the HTML and Markdown can link to it; HTML before the Markdown that links to it.
@@ -95,13 +95,19 @@ export async function writeAllReports(opts: WriteReportsOptions): Promise<Experi
     writeJsonAtomic(
       join(expDir, 'report.json'),
       experimentReportJson(experimentId, config, startedAt, stats),
+      RECORD,
     );
   if (formats.includes('html'))
     writeFileAtomic(
       join(expDir, 'report.html'),
       await renderHtmlReport(expDir, experimentId, config, stats, md),
+      RECORD,
     );
   if (md)
-    writeFileAtomic(join(expDir, 'report.md'), renderExperimentReport(expDir, experimentId, config, stats));
+    writeFileAtomic(
+      join(expDir, 'report.md'),
+      renderExperimentReport(expDir, experimentId, config, stats),
+      RECORD,
+    );
   return stats;
 }
