@@ -11,7 +11,7 @@ import type { StoreReader } from '../store/reader.js';
 import { RECORD, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runDir, subtestDir } from '../workspace/paths.js';
 import { renderExperimentReport } from './experiment-report.js';
-import { renderHtmlReport } from './html/html-report.js';
+import { renderHtmlReportApart } from './html/render-apart.js';
 import { experimentReportJson, subtestReportJson, tierReportJson } from './report-json.js';
 import { renderRunReport, runReportJson } from './run-report.js';
 import { loadRunResult } from '../stats/run-result.js';
@@ -100,7 +100,7 @@ export async function writeAllReports(opts: WriteReportsOptions): Promise<Experi
   if (formats.includes('html'))
     writeFileAtomic(
       join(expDir, 'report.html'),
-      await renderHtmlReport(expDir, experimentId, config, stats, md),
+      await renderHtmlReportApart({ expDir, experimentId, config, stats, withMarkdown: md }),
       RECORD,
     );
   if (md)
