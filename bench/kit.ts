@@ -78,10 +78,11 @@ function peakKb(pid: number): number {
   }
 }
 
-/** Run `scylla <args>` (the build: `npm run bench` builds first) and watch its peak memory. */
+/** Run `scylla <args>` as a user does (the executable, so its shebang's node flags apply; the build:
+ * `npm run bench` builds first) and watch its peak memory. */
 export function scylla(args: string[], env: NodeJS.ProcessEnv): Promise<Child> {
   const t = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let peak = 0;

@@ -50,7 +50,7 @@ export async function viewBench(work: string): Promise<Row[]> {
       },
     );
   const built = performance.now() - t0;
-  const child = spawn(process.execPath, [BIN, 'view', results, '--port', '0'], {
+  const child = spawn(BIN, ['view', results, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
