@@ -32,7 +32,9 @@ export function renderHtmlReportApart(job: Job): Promise<string> {
       else page = m.html ?? null;
     });
     child.on('error', reject);
-    child.on('exit', (code) =>
+    // 'close', not 'exit': the child may be gone before its last message is read from the channel;
+    // 'close' waits for the channel too.
+    child.on('close', (code) =>
       page !== null ? resolve(page) : reject(new Error(`report.html renderer exited with code ${code}`)),
     );
     child.send(job);
