@@ -6,9 +6,8 @@
 //  - throughput with 1, 2 and 4 worker processes (2 runs at once each) on this machine
 // Each figure is the best of a few tries: other work on the machine only ever slows one down.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { resolveExperimentConfig } from '../src/config/resolve-experiment.js';
 import { openQueueRun } from '../src/distributed/queue-run.js';
 import { runExperiment } from '../src/engine/run-experiment.js';
@@ -16,13 +15,10 @@ import { limitsOf } from '../src/engine/session.js';
 import { loadTestCase } from '../src/fixture/load-test-case.js';
 import { Store } from '../src/store/store.js';
 import { silentLogger } from '../src/util/logger.js';
-import { buildTestCase } from '../test/helpers/fixture-builder.js';
-import { gitdir } from '../test/helpers/gitdir.js';
 import { startModelServer } from '../test/helpers/model-server.js';
 import { startRedis } from '../test/helpers/redis-server.js';
-import type { BenchRow } from './view.js';
+import { agentScript, BIN, testCase as benchCase, work, type Row } from './kit.js';
 
-const ENTRY = fileURLToPath(new URL('../src/cli/entry.ts', import.meta.url));
 const VERDICT = {
   score: 1,
   passed: true,
@@ -36,14 +32,8 @@ interface Measured {
   runs: number;
 }
 
-export async function queueBench(work: string): Promise<BenchRow[]> {
-  const agent = join(work, 'queue-agent.sh');
-  writeFileSync(
-    agent,
-    `#!/usr/bin/env bash\ncat > /dev/null\nprintf 'print("Hello, World!")\\n' > hello.py\n` +
-      `echo '{"result":"done","usage":{"input_tokens":1000,"output_tokens":100},"cost_usd":0.001,"num_turns":1}'\n`,
-  );
-  chmodSync(agent, 0o755);
+export async function queueBench(): Promise<Row[]> {
+  const agent = agentScript();
   const [redis, server] = await Promise.all([
     startRedis(),
     startModelServer({ judge: { default: VERDICT } }),
@@ -52,10 +42,7 @@ export async function queueBench(work: string): Promise<BenchRow[]> {
   // Workers serve the queue from the start: it is named after the experiment.
   await redis.client.sadd('scylla:queues', 'test-001');
   const experiment = (subtests: number, runs: number, parallel: number) => {
-    const repo = gitdir({ 'README.md': '# bench\n' }, mkdtempSync(join(work, 'repo-')));
-    const t0: Record<string, object> = {};
-    for (let i = 1; i <= subtests; i++) t0[`${String(i).padStart(2, '0')}-plain`] = {};
-    const { tiersDir } = buildTestCase({ repo, tiers: { T0: t0 }, language: 'other' });
+    const { tiersDir } = benchCase({ T0: subtests });
     const testCase = loadTestCase(tiersDir);
     const cli = { tiersDir, tiers: ['T0'], runs, parallel, agent: 'command', agentBin: agent };
     const config = resolveExperimentConfig({ ...cli, resultsDir: mkdtempSync(join(work, 'res-')) }, testCase);
@@ -97,33 +84,37 @@ export async function queueBench(work: string): Promise<BenchRow[]> {
     }
     return b!;
   };
-  const rows: BenchRow[] = [];
+  const rows: Row[] = [];
   let workers: ChildProcess[] = [];
   try {
     const local = await best(() => measure(experiment(10, 2, 4), false));
     for (const scratch of [null, '/dev/shm']) {
       if (scratch && !existsSync(scratch)) continue;
       const dir = scratch ? mkdtempSync(join(scratch, 'scylla-bench-')) : null;
-      workers = await startWorkers(1, 4, redis.url, agent, env, work, dir);
+      workers = await startWorkers(1, 4, redis.url, agent, env, dir);
       const queued = await best(() => measure(experiment(10, 2, 4), true));
       await stopWorkers(workers);
       if (dir) rmSync(dir, { recursive: true, force: true });
       const extra = overhead(queued, 4) - overhead(local, 4);
-      rows.push([
-        `queue: ${queued.runs} runs, 1 worker x 4${dir ? ', scratch in /dev/shm' : ''} vs local --parallel 4`,
-        `${(queued.wallMs / 1000).toFixed(2)} s vs ${(local.wallMs / 1000).toFixed(2)} s`,
-        `+${extra.toFixed(0)} ms per run over local (target ≤ 30 ms)`,
-      ]);
+      rows.push({
+        what: `queue overhead per run over local, 1 worker x 4${dir ? ', scratch in /dev/shm' : ''} vs --parallel 4`,
+        measured: extra,
+        unit: 'ms',
+        target: { op: '≤', value: 30 },
+        note: `${queued.runs} runs: ${(queued.wallMs / 1000).toFixed(2)} s queued vs ${(local.wallMs / 1000).toFixed(2)} s local`,
+      });
     }
     for (const n of [1, 2, 4]) {
-      workers = await startWorkers(n, 2, redis.url, agent, env, work, null);
+      workers = await startWorkers(n, 2, redis.url, agent, env, null);
       const m = await best(() => measure(experiment(12, 2, 2 * n), true), 2);
       await stopWorkers(workers);
-      rows.push([
-        `queue throughput, ${n} worker process${n > 1 ? 'es' : ''} x 2`,
-        `${((m.runs / m.wallMs) * 60_000).toFixed(0)} runs/min`,
-        `${m.runs} runs in ${(m.wallMs / 1000).toFixed(2)} s`,
-      ]);
+      rows.push({
+        what: `queue throughput, ${n} worker process${n > 1 ? 'es' : ''} x 2`,
+        measured: (m.runs / m.wallMs) * 60_000,
+        unit: 'runs/min',
+        target: null,
+        note: `${m.runs} runs in ${(m.wallMs / 1000).toFixed(2)} s`,
+      });
     }
   } finally {
     await stopWorkers(workers);
@@ -140,15 +131,14 @@ async function startWorkers(
   url: string,
   agent: string,
   env: NodeJS.ProcessEnv,
-  work: string,
   scratch: string | null,
 ): Promise<ChildProcess[]> {
   return Promise.all(
     Array.from({ length: n }, async () => {
-      const args = ['--import', 'tsx', ENTRY, 'worker', '--queue', url, '--concurrency', String(concurrency)];
+      const args = ['worker', '--queue', url, '--concurrency', String(concurrency)];
       args.push('--agent-bin', agent, '--work-dir', mkdtempSync(join(work, 'worker-')));
       if (scratch) args.push('--scratch-dir', mkdtempSync(join(scratch, 'w-')));
-      const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(BIN, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
       let log = '';
       await new Promise<void>((resolve, reject) => {
         child.stderr.on('data', (b: Buffer) => {

@@ -2,18 +2,16 @@
 // (one run with a 5 MB transcript) and 50 small experiments, served by the real CLI in a child
 // process. Measures what a person waits for — the first page, an experiment's page, a run's page,
 // a deep page of the runs table, the whole 5 MB transcript — and the server's memory.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildViewExperiment } from '../test/view/synthetic-view.js';
+import type { Row } from './kit.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'scylla.js');
 const BIG = '2026-01-01T00-00-00-big';
-
-/** Table rows: what, measured, target and note. */
-export type BenchRow = [string, string, string];
 
 async function timed(url: string, paths: string[]): Promise<number> {
   const t = performance.now();
@@ -31,7 +29,7 @@ const kb = (pid: number, field: string) =>
   Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
 /** Build the data under `work`, serve it, measure; returns the table's rows. */
-export async function viewBench(work: string): Promise<BenchRow[]> {
+export async function viewBench(work: string): Promise<Row[]> {
   const results = join(work, 'view-results');
   const t0 = performance.now();
   const big = { '00': 500, '01': 500, '02': 500, '03': 500, '04': 500 };
@@ -52,11 +50,7 @@ export async function viewBench(work: string): Promise<BenchRow[]> {
       },
     );
   const built = performance.now() - t0;
-  // Serve as an installed package does: from the build (bin/scylla.js takes dist/ when it is fresh).
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(ROOT, 'tsconfig.build.json')], {
-    stdio: 'inherit',
-  });
-  const child = spawn(process.execPath, [BIN, 'view', results, '--port', '0'], {
+  const child = spawn(BIN, ['view', results, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -118,44 +112,67 @@ export async function viewBench(work: string): Promise<BenchRow[]> {
     const search = await timed(url, [`${e}/search?q=needle-1999&tier=T0&subtest=00`]);
     const rss = kb(pid, 'VmRSS');
     const peak = kb(pid, 'VmHWM');
-    const ms = (x: number) => `${x.toFixed(0)} ms`;
-    const mb = (x: number) => `${(x / 1024).toFixed(0)} MB`;
+    const le = (value: number) => ({ op: '≤' as const, value });
     return [
-      [
-        `view: data (10,000-run experiment + 50 small ones)`,
-        `${(built / 1000).toFixed(1)} s`,
-        'build time, not a target',
-      ],
-      [
-        'view: first page, cold (51 stores opened)',
-        ms(first),
-        'target ≤ 1000 ms (HTML + /api/experiments + assets)',
-      ],
-      ['view: first page, warm', ms(firstWarm), 'target ≤ 1000 ms'],
-      ['view: experiment page, 10,000 runs', ms(expPage), 'target ≤ 1000 ms (HTML, progress, first 50 runs)'],
-      ['view: its report numbers, cold', ms(report), 'reads 10,000 run_result.json once per store version'],
-      ['view: its 5 charts', ms(charts), 'vega → SVG, once per store version'],
-      [
-        'view: 3 deep/sorted pages of 10,000 runs',
-        ms(deep),
-        'score from offset 4000, turns, judge spread from 9000',
-      ],
-      [
-        'view: run page (5 MB transcript)',
-        ms(runPage),
-        'target ≤ 1000 ms (HTML, detail, first 256 kB window, diff, judges, diff2html)',
-      ],
-      [
-        'view: whole 5 MB transcript',
-        ms(transcript),
-        `${windows} windows of ≤ 256 kB, rendered as they come`,
-      ],
-      ['view: transcript search, 500 runs', ms(search), 'bounded scan of stdout.log files'],
-      [
-        'view: server RSS (idle → after all above, peak)',
-        `${mb(rss)}`,
-        `target ≤ 200 MB; idle ${mb(idle)}, peak ${mb(peak)}`,
-      ],
+      {
+        what: 'view: data (10,000-run experiment + 50 small ones)',
+        measured: built / 1000,
+        unit: 's',
+        target: null,
+        note: 'build time',
+      },
+      {
+        what: 'view: first page, cold (51 stores opened)',
+        measured: first,
+        unit: 'ms',
+        target: le(1000),
+        note: 'HTML + /api/experiments + assets',
+      },
+      { what: 'view: first page, warm', measured: firstWarm, unit: 'ms', target: le(1000) },
+      {
+        what: 'view: experiment page, 10,000 runs',
+        measured: expPage,
+        unit: 'ms',
+        target: le(1000),
+        note: 'HTML, progress, first 50 runs',
+      },
+      {
+        what: 'view: its report numbers, cold',
+        measured: report,
+        unit: 'ms',
+        target: null,
+        note: 'reads 10,000 run_result.json once per store version',
+      },
+      {
+        what: 'view: its 5 charts',
+        measured: charts,
+        unit: 'ms',
+        target: null,
+        note: 'vega → SVG, once per store version',
+      },
+      { what: 'view: 3 deep/sorted pages of 10,000 runs', measured: deep, unit: 'ms', target: null },
+      {
+        what: 'view: run page (5 MB transcript)',
+        measured: runPage,
+        unit: 'ms',
+        target: le(1000),
+        note: 'HTML, detail, first 256 kB window, diff, judges',
+      },
+      {
+        what: 'view: whole 5 MB transcript',
+        measured: transcript,
+        unit: 'ms',
+        target: null,
+        note: `${windows} windows of ≤ 256 kB`,
+      },
+      { what: 'view: transcript search, 500 runs', measured: search, unit: 'ms', target: null },
+      {
+        what: 'view: server RSS after all of the above',
+        measured: rss / 1024,
+        unit: 'MB',
+        target: le(200),
+        note: `idle ${(idle / 1024).toFixed(0)} MB, peak ${(peak / 1024).toFixed(0)} MB`,
+      },
     ];
   } finally {
     child.kill('SIGTERM');

@@ -141,6 +141,13 @@ export class AgentError extends ScyllaError {
   }
 }
 
+/** The per-run sandbox cannot be used (missing bubblewrap with `--sandbox bwrap`, or it failed to start). */
+export class SandboxError extends ScyllaError {
+  constructor(message: string) {
+    super('SANDBOX', message, EXIT_CODES.error);
+  }
+}
+
 /** A judge transport failed in a way that is not a rate limit. */
 export class JudgeError extends ScyllaError {
   constructor(message: string, options?: { cause?: unknown }) {

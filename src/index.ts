@@ -58,6 +58,10 @@ export { runJudge } from './judge/run-judge.js';
 export { consensus, type Consensus } from './judge/consensus.js';
 export type { Judgment } from './judge/judgment.js';
 
+// Per-run sandbox (extension point: name → provider map)
+export { sandboxProviders, chooseSandbox, type SandboxChoice } from './sandbox/registry.js';
+export type { Sandbox, SandboxPolicy, SandboxProvider, SandboxRecord } from './sandbox/sandbox.js';
+
 // State and results
 export { Store, type RunRow } from './store/store.js';
 export { RUN_STAGES, type RunState } from './store/run-state.js';

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { AgentError } from '../errors.js';
 import type { ModelProbe } from './model-probe.js';
 import type { AgentResult } from './result.js';
+import type { CommandWrapper } from '../util/process.js';
 
 export type { AgentOutcome } from '../outcomes.js';
 export type { AgentResult, AgentUsage } from './result.js';
@@ -57,6 +58,8 @@ export interface AgentRunRequest {
   useUserAuth?: boolean;
   /** Told the agent process's pid once it started (recorded so a resume can end a leftover). */
   onSpawn?: (pid: number) => void;
+  /** Start the agent inside this sandbox (everything it starts stays inside); none when absent. */
+  sandbox?: CommandWrapper;
 }
 
 /** A coding agent Scylla can run. Implementations never throw for the agent's own failures. */

@@ -1,6 +1,6 @@
 // Provenance artefacts of an agent run: prompt.md, command_log.json, replay.sh and MODEL.md (never a secret value).
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { RECORD, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { isSecretKey, redactEnv } from '../util/env.js';
 
 /** Stands for the prompt argument in logged command lines (the prompt itself is in prompt.md). */
@@ -33,28 +33,32 @@ const dquoteInner = (s: string): string => s.replace(/[\\"$`]/g, (c) => `\\${c}`
 /** `prompt.md`: the exact prompt the agent got. */
 export function writePromptFile(agentDir: string, prompt: string): string {
   const file = join(agentDir, 'prompt.md');
-  writeFileAtomic(file, prompt);
+  writeFileAtomic(file, prompt, RECORD);
   return file;
 }
 
 /** `command_log.json`: the command with the prompt replaced by a marker, env redacted. */
 export function writeCommandLog(agentDir: string, rec: CommandRecord): void {
   const command = [rec.bin, ...rec.args.map((a, i) => (i === rec.promptIndex ? PROMPT_MARKER : a))];
-  writeJsonAtomic(join(agentDir, 'command_log.json'), {
-    generated_at: new Date().toISOString(),
-    commands: [
-      {
-        timestamp: rec.startedAt.toISOString(),
-        command,
-        cwd: rec.cwd,
-        env_vars: redactEnv(rec.env),
-        exit_code: rec.exitCode,
-        duration_seconds: Math.round(rec.durationMs) / 1000,
-        stdout_file: 'stdout.log',
-        stderr_file: 'stderr.log',
-      },
-    ],
-  });
+  writeJsonAtomic(
+    join(agentDir, 'command_log.json'),
+    {
+      generated_at: new Date().toISOString(),
+      commands: [
+        {
+          timestamp: rec.startedAt.toISOString(),
+          command,
+          cwd: rec.cwd,
+          env_vars: redactEnv(rec.env),
+          exit_code: rec.exitCode,
+          duration_seconds: Math.round(rec.durationMs) / 1000,
+          stdout_file: 'stdout.log',
+          stderr_file: 'stderr.log',
+        },
+      ],
+    },
+    RECORD,
+  );
 }
 
 /**
@@ -89,7 +93,7 @@ export function writeReplayScript(agentDir: string, rec: CommandRecord): void {
     ].join(' '),
     '',
   ];
-  writeFileAtomic(join(agentDir, 'replay.sh'), lines.join('\n'), 0o755);
+  writeFileAtomic(join(agentDir, 'replay.sh'), lines.join('\n'), { mode: 0o755, durable: false });
 }
 
 /** What MODEL.md records about the model and the agent's isolation. */
@@ -119,5 +123,5 @@ export function writeModelFile(agentDir: string, info: ModelInfo): void {
     ...Object.entries(info.isolation).map(([k, v]) => `- ${k}: \`${v}\``),
     '',
   ].join('\n');
-  writeFileAtomic(join(agentDir, 'MODEL.md'), text);
+  writeFileAtomic(join(agentDir, 'MODEL.md'), text, RECORD);
 }

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../util/atomic-write.js';
+import { RECORD, writeJsonAtomic } from '../util/atomic-write.js';
 import { buildChildEnv } from '../util/env.js';
 import { runProcess, type ProcessResult } from '../util/process.js';
 import { checkRunRequest, type AdapterOptions, type AgentAdapter, type AgentRunRequest } from './adapter.js';
@@ -118,6 +118,7 @@ async function runAgentProcess(
       onStdoutLine: launch.onStdoutLine,
       signal: stop && req.signal ? AbortSignal.any([req.signal, stop]) : (stop ?? req.signal),
       onSpawn: req.onSpawn,
+      sandbox: req.sandbox,
     });
     version = await versionLine;
   } finally {
@@ -128,7 +129,7 @@ async function runAgentProcess(
   if (proc.spawnError !== undefined)
     report.verdict = verdict.notStarted(bin, proc.spawnError, binHint(spec.bin));
   for (const [file, value] of Object.entries(report.artefacts ?? {}))
-    writeJsonAtomic(join(req.agentDir, file), value);
+    writeJsonAtomic(join(req.agentDir, file), value, RECORD);
   const rec = {
     bin,
     args: launch.args,

@@ -11,9 +11,10 @@ function chosen(c: Pick<ExperimentConfig, 'subtests' | 'skipAgentTeams'> | undef
   return parts.length ? `Subtests: ${parts.join('; ')}` : null;
 }
 
-export function printDryRun(p: DryRunPlan, id: string, config?: ExperimentConfig): void {
+export function printDryRun(p: DryRunPlan, id: string, sandbox: string, config?: ExperimentConfig): void {
   const lines = [
     `Experiment ${id}: ${p.resumeDir ? `would resume ${p.resumeDir}` : 'would start a new experiment directory'}`,
+    `Sandbox: ${sandbox}`,
     `Tier groups (each waits for the winners of the ones before): ${p.groups.map((g) => g.join(' ')).join(' → ')}`,
     ...[chosen(config)].filter((l): l is string => l !== null),
   ];

@@ -116,6 +116,12 @@ export function buildProgram(): Command {
       '--until <stage>',
       'stop every run after this stage (workspace, agent, pipeline); run again to go on',
     )
+    .addOption(
+      new Option(
+        '--sandbox <mode>',
+        'sandbox of every process of a run: auto (bubblewrap where it works, default), bwrap (required) or none',
+      ).choices(['auto', 'bwrap', 'none']),
+    )
     .option('--keep-workspaces', "keep each run's git worktree after it is finalized")
     .option('--keep-failed-workspaces', 'keep the worktrees of runs that did not pass')
     .option(
@@ -209,6 +215,13 @@ export function buildProgram(): Command {
     .option('--subtests-dir <dir>', 'shared subtests tN/NN-name.yaml for tiers the test case has no tN/ of')
     .option('--skip-agent-teams', 'leave out subtests with agent_teams: true')
     .option('--json', 'machine-readable output')
+    .addOption(
+      new Option('--sandbox <mode>', 'say whether runs would be sandboxed with this mode').choices([
+        'auto',
+        'bwrap',
+        'none',
+      ]),
+    )
     .action(async (opts: import('./commands/validate.js').ValidateOptions) => {
       const { run } = await import('./commands/validate.js');
       process.exitCode = await run(opts);

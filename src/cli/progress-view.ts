@@ -1,6 +1,6 @@
 // The live progress view: a log-update frame on a terminal, redrawn twice a second, with log lines
 // printed above it; off a terminal the logger's one line per state change is the progress.
-import { createLogUpdate } from 'log-update';
+import type { createLogUpdate } from 'log-update';
 import { progressSnapshot, renderProgress } from '../engine/progress.js';
 import type { ExperimentContext } from '../engine/context.js';
 
@@ -13,7 +13,9 @@ export interface ProgressView {
 
 export function createProgressView(stream: NodeJS.WriteStream = process.stderr): ProgressView {
   const tty = stream.isTTY === true;
-  const update = createLogUpdate(stream);
+  // The frame's library is loaded only for a terminal (off one, nothing is redrawn).
+  let update: ReturnType<typeof createLogUpdate> | null = null;
+  if (tty) void import('log-update').then((m) => (update = m.createLogUpdate(stream)));
   const contexts: ExperimentContext[] = [];
   const startedAt = Date.now();
   const draw = () => {
@@ -31,7 +33,7 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
         // This experiment's store is closed (it ended): it is simply not drawn.
       }
     }
-    if (frame.length) update(frame.join('\n'));
+    if (frame.length) update?.(frame.join('\n'));
   };
   const timer = tty ? setInterval(draw, 500) : undefined;
   timer?.unref();
@@ -40,7 +42,7 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
       contexts.push(c);
     },
     log: (line) => {
-      if (tty) update.clear();
+      if (tty) update?.clear();
       stream.write(`${line}\n`);
       if (tty) draw();
     },
@@ -48,7 +50,7 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
       if (timer) clearInterval(timer);
       if (tty) {
         draw();
-        update.done();
+        update?.done();
       }
       contexts.length = 0;
     },

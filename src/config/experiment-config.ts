@@ -20,6 +20,10 @@ export const ExperimentIdSchema = z
     /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
     'letters, digits, ".", "_" and "-" only, starting with a letter or digit',
   );
+/** `--sandbox`: `auto` sandboxes every run where bubblewrap works and says so where it does not. */
+export const SANDBOX_MODES = ['auto', 'bwrap', 'none'] as const;
+/** What a sandboxed run's network may reach (`allowlist` needs a filtering proxy; see the README). */
+export const NETWORK_MODES = ['open', 'allowlist'] as const;
 
 /** Built-in defaults (spec §2). */
 export const DEFAULTS = {
@@ -91,6 +95,20 @@ export const ExperimentConfigSchema = z.object({
   keepFailedWorkspaces: z.boolean().default(false),
   /** Use the user's Claude login (credentials copied read-only per run) instead of an API key. */
   useUserAuth: z.boolean().default(false),
+  /** Sandbox of every process of a run (agent, MCP servers, build pipeline, CLI judge). */
+  sandbox: z.enum(SANDBOX_MODES).default('auto'),
+  network: z.enum(NETWORK_MODES).default('open'),
+  /** Hosts a run may reach with `network: allowlist` (the model endpoint always). */
+  networkAllow: z.array(z.string()).default([]),
+  /** Extra directories or files every sandboxed process may read (absolute; they exist). */
+  sandboxReadOnly: z.array(z.string()).default([]),
+  /** Extra directories the agent and the pipeline may write (absolute; they exist). */
+  sandboxWritable: z.array(z.string()).default([]),
+  /** The sandbox runs got when this experiment started (`reason`: why they are not sandboxed). */
+  sandboxStatus: z
+    .object({ kind: z.enum(['bwrap', 'none']), reason: z.string().nullable() })
+    .nullable()
+    .default(null),
   /** sha256 of prompt, criteria, rubric and reference patch contents (what the judge and agent see). */
   inputsSha256: z.record(z.string(), z.string().nullable()),
 });

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ExperimentIdSchema, TierIdSchema } from './experiment-config.js';
+import { ExperimentIdSchema, NETWORK_MODES, SANDBOX_MODES, TierIdSchema } from './experiment-config.js';
 import { loadYamlFile } from './load-yaml.js';
 import type { Problem } from '../problem.js';
 import { unknownKeyWarnings } from './unknown-keys.js';
@@ -42,6 +42,13 @@ export const ExperimentFileSchema = z
     language: z.string().optional(),
     tiebreaker_model: z.string().optional(),
     agent_args: z.array(z.string()).optional(),
+    sandbox: z.enum(SANDBOX_MODES).optional(),
+    network: z.enum(NETWORK_MODES).optional(),
+    network_allow: z.array(z.string().min(1)).optional(),
+    /** Directories or files every sandboxed process may read too; relative to this file. */
+    sandbox_read_only: z.array(z.string().min(1)).optional(),
+    /** Directories the agent and the pipeline may write too (a shared cache); relative to this file. */
+    sandbox_writable: z.array(z.string().min(1)).optional(),
   })
   .strict();
 export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;

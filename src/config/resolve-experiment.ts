@@ -1,4 +1,5 @@
 // Builds the ExperimentConfig from CLI options > --config file > test.yaml > defaults.
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { resolveModelAlias } from './model-aliases.js';
 import { fileSha256 } from '../util/hash.js';
@@ -7,11 +8,12 @@ import {
   DEFAULTS,
   ExperimentConfigSchema,
   ExperimentIdSchema,
+  SANDBOX_MODES,
   TierIdSchema,
   type ExperimentConfig,
 } from './experiment-config.js';
 import { ExperimentFileSchema, loadTestLevelConfig, type ExperimentFile } from './experiment-file.js';
-import { readYamlFile, validateYaml, valueAt } from './load-yaml.js';
+import { readYamlFile, validateYaml, valueAt, type YamlSource } from './load-yaml.js';
 import { localRepoProblem, repoPlaces } from './repo-places.js';
 import { checkDirectory, readTextFile } from './text-file.js';
 import { parseSelection, selectionKey, selectionTiers } from './subtest-selection.js';
@@ -57,6 +59,7 @@ export interface RunCliOptions {
   /** `--subtests-dir`: shared subtests for tiers the test case has no directory of. */
   subtestsDir?: string;
   skipAgentTeams?: boolean;
+  sandbox?: (typeof SANDBOX_MODES)[number];
 }
 
 /** What the experiment needs of a loaded test case. */
@@ -213,6 +216,8 @@ export function resolveExperimentConfig(
     maxCostUsd: cli.maxCostUsd ?? file.max_cost_usd ?? null,
     resultsDir: resolve(cwd, cli.resultsDir ?? file.results_dir ?? DEFAULTS.resultsDir),
     keepWorkspaces: cli.keepWorkspaces ?? false,
+    ...sandboxSettings(file, configSource ?? undefined, fileDir, cli.sandbox),
+    sandboxStatus: null,
     inputsSha256: {
       prompt: sha(promptFile),
       criteria: sha(criteriaFile),
@@ -226,4 +231,37 @@ export function resolveExperimentConfig(
     throw new ConfigError(i.message, { field: i.path.join('.'), value: valueAt(config, i.path) });
   }
   return parsed.data;
+}
+
+/**
+ * The sandbox keys of the experiment file: read-only paths made absolute against the file and
+ * checked to exist, and `network_allow` without `network: allowlist` refused, each a ConfigError
+ * naming the file and line.
+ */
+function sandboxSettings(
+  file: ExperimentFile,
+  source: YamlSource | undefined,
+  fileDir: string,
+  cliSandbox: ExperimentConfig['sandbox'] | undefined,
+): Pick<ExperimentConfig, 'sandbox' | 'network' | 'networkAllow' | 'sandboxReadOnly' | 'sandboxWritable'> {
+  const where = (path: (string | number)[]) => ({
+    file: source?.file,
+    line: source?.lineOf(path),
+    field: path.join('.'),
+  });
+  if (file.network_allow?.length && file.network !== 'allowlist')
+    throw new ConfigError('network_allow needs network: allowlist', where(['network_allow']));
+  const existing = (key: 'sandbox_read_only' | 'sandbox_writable', what: string) =>
+    (file[key] ?? []).map((p, i) => {
+      const abs = resolve(fileDir, p);
+      if (!existsSync(abs)) throw new ConfigError(`${what} path ${abs} does not exist`, where([key, i]));
+      return abs;
+    });
+  return {
+    sandbox: cliSandbox ?? file.sandbox ?? 'auto',
+    network: file.network ?? 'open',
+    networkAllow: file.network_allow ?? [],
+    sandboxReadOnly: existing('sandbox_read_only', 'read-only'),
+    sandboxWritable: existing('sandbox_writable', 'writable'),
+  };
 }

@@ -9,7 +9,7 @@ import type { Change, Payload } from './messages.js';
 import { applyPayload } from './payload.js';
 import type { Transport } from './transport.js';
 import { workspaceDir } from '../workspace/paths.js';
-import { removeWorktree } from '../workspace/worktree.js';
+import { removeRunRepo } from '../workspace/run-repo.js';
 
 const fromOf = (c: Change): RunState => (c.kind === 'transition' ? c.from : 'pipeline_done');
 const toOf = (c: Change): RunState =>
@@ -48,9 +48,8 @@ export async function applyStage(
   if (!todo.length) return true;
   await applyPayload(transport, payload, { runDir: spec.runDir, repo: ctx.baseRepo, branch: spec.branch });
   for (const c of todo) {
-    // A worktree of this run here (a local run continued through the queue) goes when the run's does.
-    if (c.kind === 'transition' && c.to === 'cleaned')
-      await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
+    // A repository of this run here (a local run continued through the queue) goes when the run's does.
+    if (c.kind === 'transition' && c.to === 'cleaned') removeRunRepo(workspaceDir(spec.runDir));
     if (c.kind === 'transition') ctx.store.transition(spec, c.from, c.to, c.patch, c.detail ?? undefined);
     else ctx.store.recordJudging(spec, c.judgments, c.outcome);
   }

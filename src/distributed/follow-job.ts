@@ -10,7 +10,7 @@ import { QueueError } from '../errors.js';
 import { runLabel } from '../store/run-key.js';
 import { isFinal, stageIndex, type RunState } from '../store/run-state.js';
 import type { RunRow } from '../store/store.js';
-import { restoreWorktree } from '../workspace/worktree.js';
+import { restoreRunRepo } from '../workspace/run-repo.js';
 import { workspaceDir } from '../workspace/paths.js';
 import { applyStage } from './apply-stage.js';
 import { buildGrant } from './grant.js';
@@ -207,11 +207,17 @@ function endOf(ctx: ExperimentContext, row: RunRow, end: RunEnd | null, stopping
   return redo(`its worker ended it at ${row.state}, which is not an end`);
 }
 
-/** `--keep-workspaces`: the finalized run's worktree is checked out in the results, as locally. */
+/** `--keep-workspaces`: the finalized run's repository is checked out in the results, as locally. */
 async function keepWorkspace(ctx: ExperimentContext, spec: RunSpec, row: RunRow): Promise<void> {
   const keep = ctx.config.keepWorkspaces || (ctx.config.keepFailedWorkspaces && row.passed !== 1);
   if (keep && row.state === 'finalized')
-    await restoreWorktree({ baseRepo: ctx.baseRepo, path: workspaceDir(spec.runDir), branch: spec.branch });
+    await restoreRunRepo({
+      path: workspaceDir(spec.runDir),
+      branch: spec.branch,
+      commit: row.base_commit ?? ctx.baseCommit,
+      store: ctx.taskStore,
+      archive: ctx.baseRepo,
+    });
 }
 
 async function removed(job: Job): Promise<boolean> {

@@ -5,6 +5,7 @@ import type { AgentAdapter } from '../agent/adapter.js';
 import { Budget } from '../engine/budget.js';
 import type { ExperimentContext, RateLimited } from '../engine/context.js';
 import { createAgentAdapter, judgeSlots } from '../engine/judges.js';
+import { judgeSandbox, type SandboxSetup } from '../engine/sandbox-policy.js';
 import type { Slots } from '../engine/slots.js';
 import type { StopReason } from '../outcomes.js';
 import type { Store } from '../store/store.js';
@@ -41,7 +42,8 @@ export function jobContext(o: {
   shared: WorkerShared;
   store: Store;
   expDir: string;
-  clone: { path: string; commit: string };
+  clone: { path: string; commit: string; taskStore: string };
+  sandbox: SandboxSetup;
   gate: QueueGate;
   reportRateLimit: (end: RateLimited) => void;
   logger: Logger;
@@ -57,9 +59,11 @@ export function jobContext(o: {
     expDir: o.expDir,
     baseRepo: o.clone.path,
     baseCommit: data.repo.commit,
+    taskStore: o.clone.taskStore,
+    sandbox: o.sandbox,
     store: o.store,
     adapter,
-    judges: judgeSlots(config, shared.env),
+    judges: judgeSlots(config, shared.env, judgeSandbox(o.sandbox)),
     rubric: data.inputs.rubric,
     criteria: data.inputs.criteria,
     referencePatch: data.inputs.referencePatch,

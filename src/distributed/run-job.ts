@@ -2,11 +2,13 @@
 // run from it (files, branch, judgments) into a scratch directory and store, run the same pipeline
 // as a local run (`executeRunSafe`), send each stage's output as it becomes durable, and return how
 // the run ended. The worker keeps nothing: its scratch directory, worktree and branch are removed.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, type Queue } from 'bullmq';
+import type { ExperimentConfig } from '../config/experiment-config.js';
 import type { RateLimited } from '../engine/context.js';
+import type { SandboxSetup } from '../engine/sandbox-policy.js';
 import { DB_FILE } from '../engine/experiment-dir.js';
 import { executeRunSafe } from '../engine/run-guard.js';
 import { QueueError } from '../errors.js';
@@ -15,7 +17,8 @@ import { RETRY_STATES } from '../store/run-state.js';
 import type { Logger } from '../util/logger.js';
 import { VERSION } from '../version.js';
 import { runDir, workspaceDir } from '../workspace/paths.js';
-import { deleteBranch, removeWorktree } from '../workspace/worktree.js';
+import { runGit } from '../workspace/git.js';
+import { removeRunRepo } from '../workspace/run-repo.js';
 import type { CloneCache } from './clone-cache.js';
 import { jobContext, type WorkerShared } from './job-context.js';
 import { JobDataSchema, type Grant, type JobResult } from './messages.js';
@@ -38,6 +41,8 @@ export interface ServedQueue {
   stops(): Promise<{ soft: AbortSignal; hard: AbortSignal }>;
   /** Pause the queue for every worker (a rate limit seen here). */
   pause(): void;
+  /** What every run of this queue's experiment may see on this machine (chosen at its first job). */
+  sandbox(config: ExperimentConfig, taskStore: string): Promise<SandboxSetup>;
 }
 
 export interface JobDeps {
@@ -136,6 +141,7 @@ export async function runJob(
       store,
       expDir,
       clone,
+      sandbox: await q.sandbox(data.config, clone.taskStore),
       gate: q.gate,
       reportRateLimit,
       logger: log,
@@ -150,10 +156,12 @@ export async function runJob(
     store.close();
     // Tidying up is no part of the job: the next one starts meanwhile (it never shares these places).
     d.afterwards(async () => {
-      // The pipeline removed the worktree of a run it finished; one it stopped is removed here.
-      if (existsSync(workspaceDir(spec.runDir)))
-        await removeWorktree(clone.path, workspaceDir(spec.runDir)).catch(() => undefined);
-      await deleteBranch(clone.path, spec.branch).catch(() => undefined);
+      // The pipeline removed the repository of a run it finished; one it stopped is removed here.
+      removeRunRepo(workspaceDir(spec.runDir));
+      // The branch was published into the clone (and shipped): the clone keeps no run's commits.
+      await runGit(clone.path, ['update-ref', '-d', `refs/heads/${spec.branch}`], { allowFail: true }).catch(
+        () => undefined,
+      );
       rmSync(expDir, { recursive: true, force: true });
       rmSync(join(d.storesDir, basename(expDir)), { recursive: true, force: true });
     });

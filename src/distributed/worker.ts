@@ -22,6 +22,7 @@ import { QueueGate } from './queue-gate.js';
 import type { QueueAddress } from './queue-url.js';
 import { checkQueue, controlKey, openClient, PREFIX, REGISTRY_KEY } from './redis.js';
 import { runJob, type JobDeps, type ServedQueue } from './run-job.js';
+import { workerSandbox } from './worker-sandbox.js';
 
 /** How long a queue may be missing from the registry before an idle worker lets it go. */
 const FORGET_MS = 30_000;
@@ -156,6 +157,8 @@ interface Served {
 async function serve(name: string, o: WorkerOptions, client: Redis, deps: JobDeps): Promise<Served> {
   const connection = o.addr.redis;
   const queue = new Queue(name, { connection, prefix: PREFIX });
+  const hidden = [resolve(o.workDir), ...(o.scratchDir ? [resolve(o.scratchDir)] : []), deps.storesDir];
+  const sandbox = workerSandbox({ env: o.env, hidden, logger: o.logger });
   const events = new QueueEvents(name, { connection, prefix: PREFIX });
   let soft = new AbortController();
   let hard = new AbortController();
@@ -188,6 +191,7 @@ async function serve(name: string, o: WorkerOptions, client: Redis, deps: JobDep
       await readControl().catch(() => null);
       return { soft: soft.signal, hard: hard.signal };
     },
+    sandbox: (config, taskStore) => sandbox.get(config, taskStore),
     pause: () =>
       void queue.pause().catch((e: Error) => o.logger.warn(`could not pause ${name}: ${e.message}`)),
   };
@@ -227,6 +231,7 @@ async function serve(name: string, o: WorkerOptions, client: Redis, deps: JobDep
       await worker.close(force);
       await Promise.race([Promise.allSettled([events.close(), queue.close()]), sleep(3000)]);
       if (force) await Promise.allSettled([worker.disconnect(), events.disconnect(), queue.disconnect()]);
+      await sandbox.close();
     },
   };
 }

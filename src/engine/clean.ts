@@ -10,7 +10,7 @@ import { runLabel, type RunKey } from '../store/run-key.js';
 import { ConfigError } from '../errors.js';
 import { runGit } from '../workspace/git.js';
 import { baseCloneDir, runDir, workspaceDir } from '../workspace/paths.js';
-import { removeWorktree } from '../workspace/worktree.js';
+import { removeRunRepo } from '../workspace/run-repo.js';
 import { DB_FILE } from './experiment-dir.js';
 import { openExperiment } from './open-experiment.js';
 
@@ -73,7 +73,7 @@ export async function applyClean(plan: CleanPlan): Promise<number> {
   try {
     const clone = baseCloneDir(plan.expDir);
     for (const w of plan.worktrees) {
-      await removeWorktree(clone, w.path);
+      removeRunRepo(w.path);
       store.transition(w.run, 'finalized', 'cleaned', {}, `scylla clean (${runLabel(w.run)})`);
     }
     for (const s of plan.scratch) rmSync(s.path, { recursive: true, force: true });

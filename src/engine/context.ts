@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import type { Budget } from './budget.js';
 import type { Slots } from './slots.js';
+import type { SandboxSetup } from './sandbox-policy.js';
 
 /** One judge: a model behind a transport. */
 export interface JudgeSlot {
@@ -23,8 +24,13 @@ export interface JudgeSlot {
 export interface ExperimentContext {
   config: ExperimentConfig;
   expDir: string;
+  /** The experiment's archive repository (`repo/`): the base clone, plus every run's branch. */
   baseRepo: string;
   baseCommit: string;
+  /** The pristine task history (`task.git`) every run repository borrows its objects from. */
+  taskStore: string;
+  /** The sandbox every process of a run gets, and what all its policies share. */
+  sandbox: SandboxSetup;
   store: Store;
   adapter: AgentAdapter;
   judges: JudgeSlot[];

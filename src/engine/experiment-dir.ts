@@ -14,7 +14,8 @@ export function dirTimestamp(d = new Date()): string {
 
 /** The newest `<resultsDir>/<timestamp>-<experimentId>/` holding a scylla.db, if any. */
 export function findLatestExperimentDir(resultsDir: string, experimentId: string): string | undefined {
-  if (!existsSync(resultsDir)) return undefined;
+  // A results "directory" that is a file holds no experiment (prepareResultsDir says what is wrong).
+  if (!existsSync(resultsDir) || !statSync(resultsDir).isDirectory()) return undefined;
   const re = new RegExp(
     `^\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}(-\\d+)?-${experimentId.replace(/[.]/g, '\\.')}$`,
   );

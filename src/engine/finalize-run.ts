@@ -14,6 +14,7 @@ import type { RunResult } from '../stats/run-result.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { ExperimentContext, RunSpec } from './context.js';
+import { loadSandboxRecord } from './sandbox-record.js';
 
 export function finalizeRun(ctx: ExperimentContext, spec: RunSpec, key: RunKey, row: RunRow): void {
   const consensusFile = join(spec.runDir, 'judge', 'result.json');
@@ -102,5 +103,6 @@ export function runResultOf(
     config_commit: row.config_commit ?? '',
     agent_commit: row.agent_commit ?? '',
     finalized_at: judged.finalizedAt,
+    sandbox: loadSandboxRecord(join(spec.runDir, 'agent')),
   };
 }

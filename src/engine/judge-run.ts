@@ -13,7 +13,7 @@ import { runJudge } from '../judge/run-judge.js';
 import type { Judgment } from '../judge/judgment.js';
 import { JUDGE_SYSTEM_PROMPT } from '../judge/system-prompt.js';
 import type { NewJudgment, RunKey, RunRow } from '../store/store.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { RECORD, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { ChangedFile } from '../workspace/diff.js';
 import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
 import { pauseMs } from './rate-limits.js';
@@ -72,7 +72,7 @@ export async function judgeInto(
   user: string,
   reuse: (judgeNumber: number) => Judgment | null = () => null,
 ): Promise<Judging | RunEnd> {
-  writeFileAtomic(join(dir, 'context.md'), user);
+  writeFileAtomic(join(dir, 'context.md'), user, RECORD);
   const started = Date.now();
   const judgments: Judgment[] = [];
   for (const [i, slot] of ctx.judges.entries()) {

@@ -4,20 +4,27 @@ import type { AdapterOptions, AgentAdapter } from '../agent/adapter.js';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { ConfigError } from '../errors.js';
 import { createJudgeTransport } from '../judge/transport-registry.js';
+import type { CommandWrapper } from '../util/process.js';
 import type { JudgeSlot } from './context.js';
 
 /** OpenAI model ids; everything else is sent to the Anthropic API. */
 const OPENAI_MODEL = /^(gpt-|o\d|chatgpt-)/i;
 
 /** One slot per judge model, in order (judge_01 = the first). */
-export function judgeSlots(config: ExperimentConfig, env: NodeJS.ProcessEnv): JudgeSlot[] {
+export function judgeSlots(
+  config: ExperimentConfig,
+  env: NodeJS.ProcessEnv,
+  sandbox?: CommandWrapper,
+): JudgeSlot[] {
   return config.judgeModels.map((model) => {
     const name =
       config.judgeTransport === 'cli' ? 'claude-cli' : OPENAI_MODEL.test(model) ? 'openai' : 'anthropic';
     // The CLI transport uses the agent's Claude Code binary when one was given.
     const bin =
       name === 'claude-cli' && config.agent === 'claude-code' ? (config.agentBin ?? undefined) : undefined;
-    return { model, transport: createJudgeTransport(name, { env, ...(bin ? { bin } : {}) }) };
+    // Only the CLI transport starts a process; it starts it inside the sandbox.
+    const opts = { env, ...(bin ? { bin } : {}), ...(sandbox ? { sandbox } : {}) };
+    return { model, transport: createJudgeTransport(name, opts) };
   });
 }
 

@@ -3,8 +3,9 @@
 import { join } from 'node:path';
 import { pipelineFor, PipelineResultSchema, runPipeline, type PipelineResult } from '../judge/pipeline.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
-import { createWorktree, deleteBranch, removeWorktree } from '../workspace/worktree.js';
+import { createRunRepo, removeRunRepo } from '../workspace/run-repo.js';
 import type { ExperimentContext } from './context.js';
+import { pipelineSandbox } from './sandbox-policy.js';
 
 const KEY = 'pipeline_baseline' as const;
 
@@ -14,20 +15,21 @@ export async function pipelineBaseline(ctx: ExperimentContext): Promise<Pipeline
   if (pipelineFor(ctx.config.language, ctx.declaredPipeline).length === 0) return null;
   const dir = join(ctx.expDir, '.baseline', 'workspace');
   const branch = `${ctx.config.experimentId.replace(/[^A-Za-z0-9._-]/g, '-')}_baseline`;
-  await createWorktree({ baseRepo: ctx.baseRepo, path: dir, branch, commit: ctx.baseCommit });
+  await createRunRepo({ path: dir, branch, commit: ctx.baseCommit, store: ctx.taskStore });
+  const scriptsDir = join(ctx.expDir, '.baseline', 'commands');
   try {
     const result = await runPipeline({
       workspace: dir,
       language: ctx.config.language,
       declared: ctx.declaredPipeline,
-      scriptsDir: join(ctx.expDir, '.baseline', 'commands'),
+      scriptsDir,
       signal: ctx.hardStop,
+      sandbox: pipelineSandbox(ctx.sandbox, dir, scriptsDir),
     });
     writeJsonAtomic(join(ctx.expDir, 'pipeline_baseline.json'), result);
     ctx.store.setKv(KEY, result);
     return result;
   } finally {
-    await removeWorktree(ctx.baseRepo, dir);
-    await deleteBranch(ctx.baseRepo, branch);
+    removeRunRepo(dir);
   }
 }

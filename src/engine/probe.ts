@@ -6,6 +6,7 @@ import { RateLimitError } from '../errors.js';
 import type { PauseInfo } from '../ratelimit/gate.js';
 import type { ExperimentContext } from './context.js';
 import { pauseMs } from './rate-limits.js';
+import { agentSandbox } from './sandbox-policy.js';
 
 const PROBE_PROMPT = 'Reply with the single word OK.';
 
@@ -42,6 +43,7 @@ export async function probeRateLimit(ctx: ExperimentContext, pause: PauseInfo): 
       maxTurns: 1,
       tools: { mode: 'none', names: [] },
       signal: ctx.hardStop,
+      sandbox: agentSandbox(ctx.sandbox, dir),
     });
     if (r.failure !== 'rate_limited') return null;
     return pauseMs(r.rateLimit, ctx.config);

@@ -2,7 +2,7 @@
 // totals, pass rate, cost so far and projected, ETA, active runs, rate-limit countdown. Pure
 // rendering lives beside it so the progress view and `scylla status` print the same thing.
 import { runLabel } from '../store/run-key.js';
-import { isFinal, RETRY_STATES, runActivity, type RunState } from '../store/run-state.js';
+import { runActivity, type RunState } from '../store/run-state.js';
 import type { StoreReader } from '../store/reader.js';
 
 export interface ProgressSnapshot {
@@ -43,23 +43,18 @@ export function progressSnapshot(
   now = Date.now(),
 ): ProgressSnapshot {
   const exp = store.experiment();
-  const runs = store.runs();
-  const done = runs.filter((r) => isFinal(r.state));
-  const passed = done.filter((r) => r.passed === 1).length;
-  const failed = runs.filter((r) => (RETRY_STATES as readonly string[]).includes(r.state)).length;
-  const inProgress = runs.filter(
-    (r) =>
-      !isFinal(r.state) && r.state !== 'pending' && !(RETRY_STATES as readonly string[]).includes(r.state),
-  );
+  // Counted in SQL: a 10,000-run experiment is not read row by row twice a second.
+  const t = store.runTally(live ? new Date(live.startedAt).toISOString() : null);
+  const inProgress = live ? [] : store.runsInProgress();
   const running = live ? live.active.size : inProgress.length;
-  const queued = runs.length - done.length - running - failed;
+  const queued = t.total - t.done - running - t.failed;
   const cost = store.totalCostUsd();
-  const meanCost = done.length ? done.reduce((a, r) => a + (r.cost_usd ?? 0), 0) / done.length : null;
+  const meanCost = t.done ? t.doneCostUsd / t.done : null;
   const elapsed = live ? (now - live.startedAt) / 1000 : null;
-  const doneHere = live
-    ? done.filter((r) => r.finalized_at && Date.parse(r.finalized_at) >= live.startedAt).length
-    : 0;
-  const remaining = runs.length - done.length;
+  const doneHere = live ? t.doneSince : 0;
+  const remaining = t.total - t.done;
+  const passed = t.passed;
+  const failed = t.failed;
   const pauseRow = store
     .pauses()
     .filter((p) => !p.ended_at)
@@ -73,13 +68,13 @@ export function progressSnapshot(
     experimentId: exp?.experiment_id ?? '?',
     status: exp?.status ?? '?',
     ownerPid: exp?.owner_pid ?? null,
-    total: runs.length,
-    done: done.length,
+    total: t.total,
+    done: t.done,
     passed,
     running,
     queued: Math.max(0, queued),
     failed,
-    passRate: done.length ? passed / done.length : null,
+    passRate: t.done ? passed / t.done : null,
     costUsd: cost,
     projectedCostUsd: meanCost === null ? null : cost + meanCost * remaining,
     etaSeconds: elapsed !== null && doneHere > 0 ? Math.round((elapsed / doneHere) * remaining) : null,

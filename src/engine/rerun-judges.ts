@@ -7,7 +7,7 @@ import { loadPipelineResult, runPipelineResult, type PipelineResult } from '../j
 import { judgeSetDir } from '../stats/judge-set-files.js';
 import type { RunRow } from '../store/rows.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
-import { removeWorktree } from '../workspace/worktree.js';
+import { removeRunRepo } from '../workspace/run-repo.js';
 import { workspaceDir } from '../workspace/paths.js';
 import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
 import { runResultOf } from './finalize-run.js';
@@ -54,7 +54,7 @@ export async function rejudgeRun(ctx: ExperimentContext, spec: RunSpec, job: Rej
     pipeline = await buildPipelineOf(ctx, spec, row, dir);
     writeJsonAtomic(join(dir, 'pipeline.json'), pipeline);
     // The run was cleaned once: its worktree goes again (the branch keeps its commits).
-    if (row.state === 'cleaned') await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
+    if (row.state === 'cleaned') removeRunRepo(workspaceDir(spec.runDir));
   }
   const kept = job.judgeSlot === null ? null : previousJudgments(ctx, spec, row, job.judgeSet);
   const j = await judgeInto(ctx, dir, judgeContextFor(ctx, spec, pipeline), (n) =>

@@ -22,10 +22,11 @@ import type { Logger } from '../util/logger.js';
 import { keepAttemptBranch } from '../workspace/keep-attempt.js';
 import { runDir, workspaceDir } from '../workspace/paths.js';
 import { quarantineRunDir } from '../workspace/quarantine.js';
-import { removeWorktree } from '../workspace/worktree.js';
+import { removeRunRepo } from '../workspace/run-repo.js';
+import { chooseSandbox } from '../sandbox/registry.js';
 import type { RunSpec } from './context.js';
 import { DB_FILE } from './experiment-dir.js';
-import { createAgentAdapter, judgeSlots } from './judges.js';
+import { createAgentAdapter } from './judges.js';
 import { openExperiment } from './open-experiment.js';
 import { pipelineBaseline } from './pipeline-baseline.js';
 import { estimateAgents, estimateJudges, type RerunEstimate } from './rerun-estimate.js';
@@ -239,7 +240,8 @@ async function rejudge(req: RerunRequest, plan: RerunPlan, config: ExperimentCon
       expDir: req.expDir,
       store,
       adapter: createAgentAdapter(config.agent, { bin: config.agentBin ?? undefined }),
-      judges: judgeSlots({ ...config, judgeModels }, env),
+      sandbox: await chooseSandbox(config.sandbox, env, config.network),
+      judgeModels,
       inputs: {
         prompt: existsSync(promptFile) ? readFileSync(promptFile, 'utf8') : '',
         criteria: inputs.criteria,
@@ -297,7 +299,7 @@ async function rejudge(req: RerunRequest, plan: RerunPlan, config: ExperimentCon
     store.setRerunStatus(rerunId, 'failed');
     throw e;
   } finally {
-    session?.close();
+    await session?.close();
     store.release(process.pid);
     store.close();
   }
@@ -321,7 +323,7 @@ async function rerunAgents(
       const dir = runDir(req.expDir, k.tier, k.subtest, k.run);
       const clone = join(req.expDir, 'repo');
       if (row.branch && existsSync(clone)) {
-        await removeWorktree(clone, workspaceDir(dir));
+        removeRunRepo(workspaceDir(dir));
         await keepAttemptBranch(clone, row.branch, row.attempt);
       }
       if (existsSync(dir)) quarantineRunDir(dir);

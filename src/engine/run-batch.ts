@@ -9,12 +9,8 @@ import type { Logger } from '../util/logger.js';
 import { VERSION } from '../version.js';
 import type { ExperimentContext } from './context.js';
 import type { RunState } from '../store/run-state.js';
-import {
-  limitsOf,
-  runExperiment,
-  type ExperimentOutcome,
-  type RunExperimentOptions,
-} from './run-experiment.js';
+import { runExperiment, type ExperimentOutcome, type RunExperimentOptions } from './run-experiment.js';
+import { limitsOf } from './session.js';
 import { Slots } from './slots.js';
 
 export interface BatchCase {

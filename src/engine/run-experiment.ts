@@ -1,224 +1,64 @@
-// Drives one experiment: open (or resume) the experiment directory, clone the task repo, then for
-// each tier group resolve subtests (with recorded baselines), plan, schedule the runs, record tier
-// winners, and write reports. All state goes through the store; resume is a query.
-import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { ExperimentConfig } from '../config/experiment-config.js';
-import { DEFAULT_RUBRIC, loadRubric } from '../config/rubric.js';
-import { readTextFile } from '../config/text-file.js';
-import { InterruptedError } from '../errors.js';
-import type { StopReason } from '../outcomes.js';
-import { discoverExperiment, type Tier } from '../fixture/discover.js';
-import type { TestCase } from '../fixture/load-test-case.js';
-import { loadResourceLibrary } from '../fixture/resource-library.js';
-import type { RateLimitGate } from '../ratelimit/gate.js';
-import { writeAllReports } from '../report/write-reports.js';
-import { experimentStats, type ExperimentStats } from '../stats/experiment-stats.js';
-import { asDiskFull } from '../util/disk.js';
-import { isFinal } from '../store/run-state.js';
-import type { RunKey, Store } from '../store/store.js';
-import type { RunState } from '../store/run-state.js';
-import { silentLogger, type Logger } from '../util/logger.js';
-import { pipelineBaseline } from './pipeline-baseline.js';
-import type { ExperimentContext, RunEnd, RunSpec } from './context.js';
-import { executeRunSafe } from './run-guard.js';
-import { recordWinners, resolveTier } from './tier-baselines.js';
-import { createAgentAdapter, judgeSlots } from './judges.js';
+// Runs (or resumes) one experiment. A finished one is a query: its store says nothing is left, so
+// no base clone, sandbox or judge is set up and up-to-date reports are not written again; only
+// then is the full path (experiment-work.ts) loaded and run.
+import { join } from 'node:path';
+import { discoverExperiment } from '../fixture/discover.js';
+import { openStoreReader } from '../store/reader.js';
+import { silentLogger } from '../util/logger.js';
+import { DB_FILE, findLatestExperimentDir } from './experiment-dir.js';
+import type { ExperimentOutcome, RunExperimentOptions } from './experiment-outcome.js';
+import { bestEffort, nothingLeft, reportsIfStale } from './experiment-reports.js';
 import { openExperiment } from './open-experiment.js';
-import { tierGroups } from './planner.js';
-import { schedule } from './scheduler.js';
-import { assertNoParentClaudeMd } from '../agent/isolation.js';
-import { validateModels } from './validate-models.js';
-import type { Slots } from './slots.js';
-import { openSession, type Session } from './session.js';
 
-export { limitsOf } from './session.js';
-
-export interface RunExperimentOptions {
-  config: ExperimentConfig;
-  testCase: TestCase;
-  fresh?: boolean;
-  logger?: Logger;
-  env?: NodeJS.ProcessEnv;
-  /** First stop: schedule nothing new, let running runs finish. */
-  softStop?: AbortSignal;
-  /** Second stop: kill agents now; their runs become `interrupted`. */
-  hardStop?: AbortSignal;
-  /** Slots shared with other experiments of a batch (default: this experiment's own). */
-  slots?: Slots;
-  /** Rate-limit gate shared with other experiments of a batch: a limit seen by one pauses all. */
-  gate?: RateLimitGate;
-  /** Skip the one-request-per-model check before the first run. */
-  skipValidation?: boolean;
-  /** Receives the context once it exists (the progress view reads `active`, the gate, the budget). */
-  onContext?: (ctx: ExperimentContext) => void;
-  /** Work in this experiment directory (a rerun) instead of finding or creating one. */
-  dir?: string;
-  /** Schedule only the runs this accepts (a rerun's selection); the others are left as they are. */
-  only?: (run: RunKey) => boolean;
-  /** Stop every run once it reaches this state (`--until`); the next invocation goes on from there. */
-  until?: RunState;
-  /** Execute one run somewhere else (a queue's workers); by default in this process. */
-  execute?: (ctx: ExperimentContext, spec: RunSpec) => Promise<RunEnd>;
-}
-
-export interface ExperimentOutcome {
-  expDir: string;
-  status: 'completed' | 'interrupted' | 'budget_exhausted';
-  /** Why the experiment stopped early (describeStopReason says it in words, with how to resume). */
-  stopReason: StopReason | null;
-  stats: ExperimentStats;
-  resumed: boolean;
-  /** Runs that ended as something other than a result in this invocation (redone on resume). */
-  unfinished: number;
-}
+export type { ExperimentOutcome, RunExperimentOptions } from './experiment-outcome.js';
 
 /** Run (or resume) an experiment to the end. */
 export async function runExperiment(opts: RunExperimentOptions): Promise<ExperimentOutcome> {
-  const { config, testCase } = opts;
-  const logger = opts.logger ?? silentLogger;
-  const library = config.resourcesDir ? loadResourceLibrary(config.resourcesDir) : null;
+  const done = opts.fresh || opts.only || opts.until ? null : await resumeFinished(opts);
+  if (done) return done;
+  const { runWholeExperiment } = await import('./experiment-work.js');
+  return runWholeExperiment(opts);
+}
+
+/** The outcome of resuming an experiment whose every requested run is finished; null otherwise. */
+async function resumeFinished(opts: RunExperimentOptions): Promise<ExperimentOutcome | null> {
+  const { config } = opts;
+  const dir = opts.dir ?? findLatestExperimentDir(config.resultsDir, config.experimentId);
+  if (!dir) return null;
   const tiers = discoverExperiment(config);
-  const rubric = config.rubricFile ? loadRubric(config.rubricFile) : DEFAULT_RUBRIC;
-  // The texts agents and judges get, read (and checked: size, UTF-8) before anything is created.
-  const promptText = readTextFile(config.promptFile, { nonEmpty: true });
-  const criteria = config.criteriaFile ? readTextFile(config.criteriaFile) : null;
-  const referencePatch = config.referencePatch ? readTextFile(config.referencePatch) : null;
-
-  // A CLAUDE.md in any parent of the results would reach every agent: refuse before creating anything.
-  assertNoParentClaudeMd(resolve(config.resultsDir));
-  const env = opts.env ?? process.env;
-  const judges = judgeSlots(config, env);
-  // A missing agent binary fails here, before a directory exists, not as a run's infra failure.
-  const adapter = createAgentAdapter(config.agent, { bin: config.agentBin ?? undefined });
-  adapter.preflight(env);
-  const { expDir, store, resumed } = openExperiment(config, { fresh: opts.fresh, dir: opts.dir });
-  logger.toFile(join(expDir, 'experiment.log.jsonl'));
-  logger.info(`${resumed ? 'resuming' : 'starting'} experiment ${config.experimentId} in ${expDir}`);
-  let runsStarted = false;
-  let failedBeforeRuns = false;
-  let session: Session | null = null;
-  try {
-    session = await openSession({
-      config,
-      expDir,
-      store,
-      adapter,
-      judges,
-      inputs: { prompt: promptText, criteria, referencePatch, rubric },
-      declaredPipeline: testCase.spec.pipeline,
-      logger,
-      env,
-      softStop: opts.softStop,
-      hardStop: opts.hardStop,
-      slots: opts.slots,
-      gate: opts.gate,
-      until: opts.until,
-    });
-    const ctx = session.ctx;
-    const { slots, softStop, hardStop } = ctx;
-    opts.onContext?.(ctx);
-    await validateOnce(ctx, opts.skipValidation === true);
-    ctx.pipelineBaseline = await pipelineBaseline(ctx);
-
-    let unfinished = 0;
-    runsStarted = true;
-    for (const group of tierGroups(tiers.map((t) => t.id))) {
-      if (softStop.aborted) break;
-      const groupTiers = group.map((id) => tiers.find((t) => t.id === id)!);
-      const specs = groupTiers
-        .map((t) => resolveTier(ctx, t, library))
-        .flat()
-        .map((runs) => (opts.only ? runs.filter((r) => opts.only!(r)) : runs));
-      const ends = await schedule(
-        specs,
-        { slots, parallelRuns: config.parallelRuns },
-        {
-          execute: (spec) => (opts.execute ?? executeRunSafe)(ctx, spec),
-          onRateLimit: (end) => ctx.reportRateLimit(end),
-          waitGate: () => ctx.gate.wait(hardStop),
-          stopping: () => softStop.aborted || hardStop.aborted,
-          logger,
-        },
-      );
-      unfinished += [...ends.values()].filter((e) => e.kind !== 'finalized').length;
-      if ([...ends.values()].some((e) => e.kind === 'budget_exhausted'))
-        ctx.stopExperiment({
-          kind: 'budget_exhausted',
-          spentUsd: ctx.budget.spent(),
-          capUsd: config.maxCostUsd ?? 0,
-        });
-      recordWinners(store, expDir, groupTiers);
+  const peek = openStoreReader(join(dir, DB_FILE));
+  const finished = (() => {
+    try {
+      return nothingLeft(peek, tiers, config);
+    } finally {
+      peek.close();
     }
-    // A user's stop is a reason too (the store and status show it); so is --until.
-    const why: StopReason | null =
-      session.stopReason() ?? (opts.until ? { kind: 'stage_limit', stage: opts.until } : null);
-    // On a full disk the reports wait for the resume (they are made from the store at any time).
-    const stats =
-      why?.kind === 'disk_full'
-        ? experimentStats(store, expDir, reportTiers(tiers))
-        : await writeReports(store, expDir, config, tiers);
-    const allDone = tiers.every((t) =>
-      t.subtests.every((s) =>
-        store
-          .runs({ tier: t.id, subtest: s.id })
-          .filter((r) => r.run <= config.runs)
-          .every((r) => isFinal(r.state)),
-      ),
-    );
-    const status =
-      why?.kind === 'budget_exhausted' ? 'budget_exhausted' : why || !allDone ? 'interrupted' : 'completed';
-    bestEffort(() => store.setExperimentStatus(status, why));
-    return { expDir, status, stopReason: why, stats, resumed, unfinished };
-  } catch (e) {
-    bestEffort(() => store.setExperimentStatus(e instanceof InterruptedError ? 'interrupted' : 'failed'));
-    failedBeforeRuns = !resumed && !runsStarted;
-    throw asDiskFull(e, expDir);
+  })();
+  if (!finished) return null;
+  // Opened as for any resume: a changed configuration is refused, a live owner too.
+  const { expDir, store } = openExperiment(config, { dir });
+  const logger = opts.logger ?? silentLogger;
+  try {
+    logger.toFile(join(expDir, 'experiment.log.jsonl'));
+    logger.info(`resuming experiment ${config.experimentId} in ${expDir}: every run is finished`);
+    // A winner a crash kept from being recorded is recorded now (as the group loop would have).
+    if (tiers.some((t) => !store.tierWinner(t.id))) {
+      const [{ recordWinners }, { tierGroups }] = await Promise.all([
+        import('./tier-baselines.js'),
+        import('./planner.js'),
+      ]);
+      for (const group of tierGroups(tiers.map((t) => t.id)))
+        recordWinners(
+          store,
+          expDir,
+          group.map((id) => tiers.find((t) => t.id === id)!),
+        );
+    }
+    const stats = await reportsIfStale(store, expDir, config, tiers);
+    bestEffort(() => store.setExperimentStatus('completed', null));
+    return { expDir, status: 'completed', stopReason: null, stats, resumed: true, unfinished: 0 };
   } finally {
-    session?.close();
-    // With the disk full these may fail; `status` then tells a dead owner by its pid.
     bestEffort(() => store.release(process.pid));
     store.close();
-    // A new experiment that failed before its first run (repository, models, ...) holds nothing
-    // worth keeping; leaving it would make the next invocation "resume" an empty experiment.
-    if (failedBeforeRuns) rmSync(expDir, { recursive: true, force: true });
   }
-}
-
-const reportTiers = (tiers: Tier[]) =>
-  tiers.map((t) => ({
-    id: t.id,
-    subtests: t.subtests.map((s) => ({ id: s.id, name: s.name, description: s.description })),
-  }));
-
-function writeReports(
-  store: Store,
-  expDir: string,
-  config: ExperimentConfig,
-  tiers: Tier[],
-): Promise<ExperimentStats> {
-  return writeAllReports({ store, expDir, config, tiers: reportTiers(tiers) });
-}
-
-/** A bookkeeping write that must not hide the error being reported (e.g. on a full disk). */
-function bestEffort(write: () => void): void {
-  try {
-    write();
-  } catch {
-    // the state stays as it was; resume and `status` cope with it
-  }
-}
-
-/** Check every model with one tiny request, once per experiment (a resume has checked them already). */
-async function validateOnce(ctx: ExperimentContext, skip: boolean): Promise<void> {
-  if (skip || ctx.store.getKv('models_validated')) return;
-  const r = await validateModels({
-    adapter: ctx.adapter,
-    agentModel: ctx.config.model,
-    judges: ctx.judges,
-    env: ctx.env,
-    signal: ctx.hardStop,
-    log: (m) => ctx.logger.warn(m),
-  });
-  ctx.store.setKv('models_validated', r.checks);
 }

@@ -11,7 +11,7 @@ import { RESULT_OUTCOMES } from '../outcomes.js';
 import { buildTaskPrompt, materialize } from '../materialize/index.js';
 import { writeMcpConfig } from '../mcp/config-file.js';
 import { prepareMcp } from '../mcp/prepare.js';
-import { runPipeline, compareWithBaseline, type PipelineResult } from '../judge/pipeline.js';
+import { runPipeline, compareWithBaseline, pipelineFor, type PipelineResult } from '../judge/pipeline.js';
 import { judgeRun } from './judge-run.js';
 import { endLeftovers, trackAgentProcess } from './leftovers.js';
 import { pauseMs } from './rate-limits.js';
@@ -21,8 +21,18 @@ import { resumeStage, stageIndex } from '../store/run-state.js';
 import type { RunKey, RunRow } from '../store/store.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { assertFreeSpace } from '../util/disk.js';
-import { runGit } from '../workspace/git.js';
-import { createWorktree, removeWorktree, resetWorktree, restoreWorktree } from '../workspace/worktree.js';
+import {
+  createRunRepo,
+  headCommit,
+  publishRunBranch,
+  removeRunRepo,
+  resealRunRepo,
+  resetRunRepo,
+  restoreRunRepo,
+  runRepoExists,
+} from '../workspace/run-repo.js';
+import { agentSandbox, pipelineSandbox } from './sandbox-policy.js';
+import { recordAgentSandbox } from './sandbox-record.js';
 import { captureDiff, commitAgentChanges, commitConfig } from '../workspace/diff.js';
 import { quarantineRunDir } from '../workspace/quarantine.js';
 import { workspaceDir } from '../workspace/paths.js';
@@ -52,6 +62,9 @@ async function runStages(
 ): Promise<RunEnd> {
   let row = first;
   const since = Date.now();
+  // True while the workspace is exactly as a stage of this very call left it: a stage that would
+  // otherwise first undo what a killed earlier attempt may have left can skip that (git) work.
+  let fresh = false;
   for (;;) {
     const stage = resumeStage(row.state);
     if (stage === null) return finalizedEnd(row);
@@ -67,19 +80,19 @@ async function runStages(
         await createWorkspace(ctx, spec, key);
         break;
       case 'workspace_ready':
-        await commitConfiguration(ctx, spec, key, row);
+        await commitConfiguration(ctx, spec, key, row, fresh);
         break;
       case 'config_committed':
         writePrompt(ctx, spec, key);
         break;
       case 'prompt_written':
-        end = await runAgent(ctx, spec, key, row);
+        end = await runAgent(ctx, spec, key, row, fresh);
         break;
       case 'agent_done':
         await captureAgentDiff(ctx, spec, key, row);
         break;
       case 'diff_captured':
-        await runBuildPipeline(ctx, spec, key, row);
+        await runBuildPipeline(ctx, spec, key, row, fresh);
         break;
       case 'pipeline_done':
         end = await judgeRun(ctx, spec, key, row);
@@ -88,12 +101,15 @@ async function runStages(
         finalizeRun(ctx, spec, key, current(ctx, key));
         break;
       case 'finalized':
-        await cleanWorkspace(ctx, spec, key);
+        cleanWorkspace(ctx, spec, key);
         return finalizedEnd(current(ctx, key));
       case 'cleaned':
         return finalizedEnd(row);
     }
     if (end) return end;
+    // The agent's stage leaves the workspace as the agent did, and the MCP servers a configuration
+    // check starts may leave files; every other stage leaves it as it meant to.
+    fresh = stage === 'workspace_ready' ? spec.resolved.mcpServers.length === 0 : stage !== 'prompt_written';
     row = current(ctx, key);
   }
 }
@@ -112,7 +128,7 @@ export async function prepareAttempt(ctx: ExperimentContext, spec: RunSpec): Pro
 
   // Not-a-result ends of an earlier attempt: keep their artefacts in .failed/, start afresh.
   if (row.state === 'rate_limited' || row.state === 'infra_failed' || row.state === 'interrupted') {
-    await discardAttempt(ctx, spec, row);
+    discardAttempt(ctx, spec, row);
     row = current(ctx, key);
   }
   if (row.state === 'judge_failed') {
@@ -134,8 +150,8 @@ export function finalizedEnd(row: RunRow): RunEnd {
 }
 
 /** Move the failed attempt's directory to .failed/, drop its worktree and branch, reset to pending. */
-async function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow): Promise<void> {
-  await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
+function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow): void {
+  removeRunRepo(workspaceDir(spec.runDir));
   if (existsSync(spec.runDir)) quarantineRunDir(spec.runDir);
   // What the discarded attempt cost still counts against the budget (the store keeps it).
   ctx.store.discardAttempt(spec, row.state, `redo after ${row.state}`);
@@ -145,11 +161,12 @@ async function discardAttempt(ctx: ExperimentContext, spec: RunSpec, row: RunRow
 
 async function createWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): Promise<void> {
   mkdirSync(spec.runDir, { recursive: true });
-  await createWorktree({
-    baseRepo: ctx.baseRepo,
+  // A repository of the run's own: it shows no other run's branch, commit or object.
+  await createRunRepo({
     path: workspaceDir(spec.runDir),
     branch: spec.branch,
     commit: ctx.baseCommit,
+    store: ctx.taskStore,
   });
   ctx.store.transition(key, 'pending', 'workspace_ready', {
     branch: spec.branch,
@@ -157,11 +174,17 @@ async function createWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKe
   });
 }
 
-/** A worktree that vanished before the agent ran is simply made again from the run's branch. */
+/** A workspace that vanished is made again from the run's branch as published to the archive. */
 async function ensureWorktree(ctx: ExperimentContext, spec: RunSpec): Promise<string> {
   const ws = workspaceDir(spec.runDir);
-  if (!existsSync(join(ws, '.git')))
-    await restoreWorktree({ baseRepo: ctx.baseRepo, path: ws, branch: spec.branch });
+  if (!runRepoExists(ws))
+    await restoreRunRepo({
+      path: ws,
+      branch: spec.branch,
+      commit: ctx.baseCommit,
+      store: ctx.taskStore,
+      archive: ctx.baseRepo,
+    });
   return ws;
 }
 
@@ -172,13 +195,16 @@ async function commitConfiguration(
   spec: RunSpec,
   key: RunKey,
   row: RunRow,
+  fresh: boolean,
 ): Promise<void> {
   const ws = await ensureWorktree(ctx, spec);
-  // Back to the base commit first, so re-materialising after a crash gives the same commit.
-  await resetWorktree(ws, row.base_commit ?? ctx.baseCommit);
+  const base = row.base_commit ?? ctx.baseCommit;
+  // Back to the base commit first (unless just made there), so re-materialising after a crash
+  // gives the same commit.
+  if (!fresh) await resetRunRepo(ws, base);
   const m = materialize(ws, spec.resolved);
-  await commitConfig(ws, m.paths);
-  const head = (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
+  const head = (await commitConfig(ws, m.paths)) ?? base;
+  await publishRunBranch(ctx.baseRepo, ws, spec.branch);
   // The CLI skips an MCP server that fails to start without a word: check each one now, so a broken
   // server makes the run an infrastructure failure instead of a silent no-MCP run.
   const mcp = await prepareMcp(spec.resolved.mcpServers, {
@@ -186,6 +212,7 @@ async function commitConfiguration(
     workspace: ws,
     baseEnv: ctx.env,
     signal: ctx.hardStop,
+    sandbox: agentSandbox(ctx.sandbox, spec.runDir, spec.resolved, ctx.env),
   });
   writeJsonAtomic(join(spec.runDir, 'config_manifest.json'), {
     tier_id: spec.tier,
@@ -214,14 +241,16 @@ async function runAgent(
   spec: RunSpec,
   key: RunKey,
   row: RunRow,
+  fresh: boolean,
 ): Promise<RunEnd | undefined> {
   const agentDir = join(spec.runDir, 'agent');
   const ws = await ensureWorktree(ctx, spec);
   // A complete agent result written just before a crash is reused, not paid for twice.
   let result: AgentResult | null = loadAgentResult(agentDir);
+  const sandbox = agentSandbox(ctx.sandbox, spec.runDir, spec.resolved, ctx.env);
   if (!result || !RESULT_OUTCOMES.includes(result.failure)) {
-    // Undo whatever a killed earlier attempt left in the worktree.
-    await resetWorktree(ws, row.config_commit ?? 'HEAD');
+    // Undo whatever a killed earlier attempt left in the worktree (a fresh one is clean).
+    if (!fresh) await resetRunRepo(ws, row.config_commit ?? 'HEAD');
     const started = await ctx.slots.agent.add(async () => {
       // Wait at the gate inside the slot: a pause that began while we queued still applies.
       await ctx.gate.wait(ctx.hardStop);
@@ -253,6 +282,7 @@ async function runAgent(
           extraArgs: ctx.config.agentArgs.length ? ctx.config.agentArgs : undefined,
           signal: ctx.hardStop,
           onSpawn: proc.onSpawn,
+          sandbox,
           // The CLI retries a limit itself and goes on: the others pause now, not when it gives up.
           onRateLimitRetry: (r) =>
             ctx.reportRateLimit({
@@ -275,6 +305,7 @@ async function runAgent(
     // An agent that ended on a full disk failed because of it: not a result (the run is redone).
     assertFreeSpace(ws);
     result = started;
+    recordAgentSandbox(agentDir, sandbox, ctx.env);
     if (result.failure !== 'rate_limited') ctx.slots.onAgentSuccess();
   }
   const patch = {
@@ -323,8 +354,15 @@ async function captureAgentDiff(
   row: RunRow,
 ): Promise<void> {
   const ws = await ensureWorktree(ctx, spec);
-  await commitAgentChanges(ws, `[scylla] Agent changes ${spec.tier}/${spec.subtest} run ${spec.run}`);
-  const head = (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
+  // The agent had the repository in hand: Scylla's own config and alternates before Scylla's git runs.
+  resealRunRepo(ws, ctx.taskStore);
+  const committed = await commitAgentChanges(
+    ws,
+    `[scylla] Agent changes ${spec.tier}/${spec.subtest} run ${spec.run}`,
+  );
+  // Nothing to commit: HEAD is the config commit, or whatever the agent committed itself.
+  const head = committed ?? (await headCommit(ws));
+  await publishRunBranch(ctx.baseRepo, ws, spec.branch);
   const diff = await captureDiff(ws, row.config_commit ?? row.base_commit ?? ctx.baseCommit, head);
   writeFileAtomic(join(spec.runDir, 'diff.patch'), diff.patch);
   writeJsonAtomic(join(spec.runDir, 'changed_files.json'), diff.files);
@@ -338,8 +376,9 @@ async function runBuildPipeline(
   spec: RunSpec,
   key: RunKey,
   row: RunRow,
+  fresh: boolean,
 ): Promise<void> {
-  const result = await buildPipelineOf(ctx, spec, row, join(spec.runDir, 'judge'));
+  const result = await buildPipelineOf(ctx, spec, row, join(spec.runDir, 'judge'), fresh);
   writeJsonAtomic(join(spec.runDir, 'judge', 'pipeline.json'), result);
   ctx.store.transition(key, 'diff_captured', 'pipeline_done');
 }
@@ -353,17 +392,23 @@ export async function buildPipelineOf(
   spec: RunSpec,
   row: RunRow,
   judgeDir: string,
+  fresh = false,
 ): Promise<PipelineResult> {
   const ws = await ensureWorktree(ctx, spec);
-  // Runs after the diff was captured, so its caches can never pollute the agent's diff.
-  await resetWorktree(ws, row.agent_commit ?? 'HEAD', { keepUntracked: true });
+  // Runs after the diff was captured, so its caches can never pollute the agent's diff; the tracked
+  // files are the agent commit's (just committed, or put back), and a pipeline of no step needs none.
+  const steps = pipelineFor(ctx.config.language, ctx.declaredPipeline);
+  if (!fresh && steps.length) await resetRunRepo(ws, row.agent_commit ?? 'HEAD', { keepUntracked: true });
+  const scriptsDir = join(judgeDir, 'commands');
   const raw = await ctx.slots.pipeline.add(() =>
     runPipeline({
       workspace: ws,
       language: ctx.config.language,
       declared: ctx.declaredPipeline,
-      scriptsDir: join(judgeDir, 'commands'),
+      scriptsDir,
       signal: ctx.hardStop,
+      // The pipeline runs the agent's code: inside the run's sandbox, like the agent.
+      sandbox: pipelineSandbox(ctx.sandbox, ws, scriptsDir),
     }),
   );
   return compareWithBaseline(raw, ctx.pipelineBaseline);
@@ -371,10 +416,10 @@ export async function buildPipelineOf(
 
 // --- stage: clean --------------------------------------------------------------------------
 
-async function cleanWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): Promise<void> {
+function cleanWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): void {
   const keep =
     ctx.config.keepWorkspaces || (ctx.config.keepFailedWorkspaces && current(ctx, key).passed !== 1);
   if (keep) return;
-  await removeWorktree(ctx.baseRepo, workspaceDir(spec.runDir));
+  removeRunRepo(workspaceDir(spec.runDir));
   ctx.store.transition(key, 'finalized', 'cleaned');
 }

@@ -10,9 +10,14 @@ import type { RunState } from '../store/run-state.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import { ensureBaseClone } from '../workspace/base-clone.js';
-import { baseCloneDir } from '../workspace/paths.js';
+import { baseCloneDir, taskStoreDir } from '../workspace/paths.js';
 import { Budget } from './budget.js';
-import type { ExperimentContext, JudgeSlot } from './context.js';
+import type { ExperimentContext } from './context.js';
+import { judgeSlots } from './judges.js';
+import { gateOptions, judgeSandbox, sandboxSetup } from './sandbox-policy.js';
+import type { SandboxChoice } from '../sandbox/registry.js';
+import { startNetworkGate, type NetworkGate } from '../sandbox/network-gate.js';
+import { ensurePristineStore } from '../workspace/run-repo.js';
 import { HEARTBEAT_INTERVAL_MS } from './liveness.js';
 import { probeRateLimit } from './probe.js';
 import { createRateLimitControl } from './rate-limits.js';
@@ -32,7 +37,10 @@ export interface SessionOptions {
   expDir: string;
   store: Store;
   adapter: AgentAdapter;
-  judges: JudgeSlot[];
+  /** The sandbox every process of a run gets (chosen before anything was created). */
+  sandbox: SandboxChoice;
+  /** Judge models (default: the experiment's); a re-judging names its own. */
+  judgeModels?: string[];
   inputs: { prompt: string; criteria: string | null; referencePatch: string | null; rubric: Rubric };
   declaredPipeline?: { name: string; run: string }[];
   logger: Logger;
@@ -52,8 +60,8 @@ export interface Session {
   ctx: ExperimentContext;
   /** Why the session stopped early: our own stop (budget, wait, disk), else the user's, else null. */
   stopReason(): StopReason | null;
-  /** End the heartbeat and the gate subscription (the caller closes the store). */
-  close(): void;
+  /** End the heartbeat, the gate subscription and the network gate (the caller closes the store). */
+  close(): Promise<void>;
 }
 
 /** Open a session: the base clone is made (or reused) first, then the context. */
@@ -77,12 +85,19 @@ export async function openSession(o: SessionOptions): Promise<Session> {
   const heartbeat = setInterval(() => store.heartbeat(process.pid), HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
   let closeLimits = () => undefined as void;
+  let gate: NetworkGate | undefined;
   try {
     const clone = await ensureBaseClone({
       repo: config.repo,
       commit: config.commit ?? undefined,
       dest: baseCloneDir(o.expDir),
     });
+    // Every run's repository borrows objects from this store only: the task's own history.
+    const taskStore = taskStoreDir(o.expDir);
+    await ensurePristineStore(clone.path, clone.commit, taskStore);
+    if (o.sandbox.kind === 'bwrap' && config.network === 'allowlist')
+      gate = await startNetworkGate(gateOptions(config, o.env));
+    const sandboxes = sandboxSetup(o.sandbox, config, o.expDir, taskStore, o.env, gate);
     const slots = o.slots ?? new Slots(limitsOf(config), logger);
     // Every rate limit, whether it ended a run or the agent is retrying it by itself, pauses all workers.
     const limits = createRateLimitControl({
@@ -100,9 +115,15 @@ export async function openSession(o: SessionOptions): Promise<Session> {
       expDir: o.expDir,
       baseRepo: clone.path,
       baseCommit: clone.commit,
+      taskStore,
+      sandbox: sandboxes,
       store,
       adapter: o.adapter,
-      judges: o.judges,
+      judges: judgeSlots(
+        { ...config, judgeModels: o.judgeModels ?? config.judgeModels },
+        o.env,
+        judgeSandbox(sandboxes),
+      ),
       rubric: o.inputs.rubric,
       criteria: o.inputs.criteria,
       referencePatch: o.inputs.referencePatch,
@@ -126,14 +147,16 @@ export async function openSession(o: SessionOptions): Promise<Session> {
       stopReason: () =>
         stopped.reason ??
         (hardStop.aborted || softStop.aborted ? { kind: 'stop_requested', hard: hardStop.aborted } : null),
-      close: () => {
+      close: async () => {
         closeLimits();
         clearInterval(heartbeat);
+        await gate?.close();
       },
     };
   } catch (e) {
     closeLimits();
     clearInterval(heartbeat);
+    await gate?.close();
     throw e;
   }
 }

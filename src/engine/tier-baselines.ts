@@ -10,7 +10,7 @@ import { experimentStats } from '../stats/experiment-stats.js';
 import { isFinal } from '../store/run-state.js';
 import type { Store } from '../store/store.js';
 import { runDir } from '../workspace/paths.js';
-import { branchName } from '../workspace/worktree.js';
+import { branchName } from '../workspace/branch-name.js';
 import type { ExperimentContext, RunSpec } from './context.js';
 import { dependenciesOf } from '../config/tier-groups.js';
 import { planRuns, tierGroups } from './planner.js';

@@ -61,6 +61,7 @@ export function createClaudeCliTransport(opts: CliTransportOptions = {}): JudgeT
           input: req.user,
           timeoutMs: req.timeoutMs,
           signal: req.signal,
+          sandbox: opts.sandbox,
         });
         if (proc.aborted) throw new InterruptedError('judge call interrupted');
         if (proc.spawnError) throw new JudgeError(`cannot start the judge CLI '${bin}': ${proc.spawnError}`);

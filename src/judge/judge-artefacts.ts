@@ -1,6 +1,6 @@
 // Files of one judge call in judge/judge_NN/: prompt, raw replies, judgment, timing, model provenance.
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { RECORD, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { Judgment } from './judgment.js';
 
 /** One attempt of a judge call, for timing.json and response.txt. */
@@ -33,6 +33,7 @@ export function writeJudgeArtefacts(dir: string, a: JudgeArtefacts): void {
   writeFileAtomic(
     join(dir, 'prompt.md'),
     `# System prompt\n\n${a.system.trim()}\n\n# User message\n\n${a.user.trim()}\n`,
+    RECORD,
   );
   const replies = a.attempts.map((t) => {
     const head = `===== attempt ${t.attempt} (${t.outcome}) =====`;
@@ -40,24 +41,30 @@ export function writeJudgeArtefacts(dir: string, a: JudgeArtefacts): void {
     const note = t.outcome === 'unparseable' ? `\n[unusable: ${t.error ?? ''}]` : '';
     return `${head}\n${body}${note}`;
   });
-  writeFileAtomic(join(dir, 'response.txt'), replies.join('\n\n') + '\n');
-  writeJsonAtomic(join(dir, 'judgment.json'), a.judgment);
-  writeJsonAtomic(join(dir, 'timing.json'), {
-    startedAt: a.startedAt,
-    finishedAt: a.finishedAt,
-    durationMs: a.judgment.durationMs,
-    attempts: a.attempts.map(({ attempt, startedAt, durationMs, outcome, error }) => ({
-      attempt,
-      startedAt,
-      durationMs,
-      outcome,
-      ...(error ? { error } : {}),
-    })),
-  });
+  writeFileAtomic(join(dir, 'response.txt'), replies.join('\n\n') + '\n', RECORD);
+  // The judgment itself is in the store (with the run's transition): these files are its evidence.
+  writeJsonAtomic(join(dir, 'judgment.json'), a.judgment, RECORD);
+  writeJsonAtomic(
+    join(dir, 'timing.json'),
+    {
+      startedAt: a.startedAt,
+      finishedAt: a.finishedAt,
+      durationMs: a.judgment.durationMs,
+      attempts: a.attempts.map(({ attempt, startedAt, durationMs, outcome, error }) => ({
+        attempt,
+        startedAt,
+        durationMs,
+        outcome,
+        ...(error ? { error } : {}),
+      })),
+    },
+    RECORD,
+  );
   const answered = [...new Set(a.attempts.map((t) => t.model).filter(Boolean))].join(', ') || '(no reply)';
   writeFileAtomic(
     join(dir, 'MODEL.md'),
     `# Judge model\n\n- requested: ${a.judgment.model}\n- answered by: ${answered}\n- transport: ${a.transport}\n` +
       `- started: ${a.startedAt}\n- finished: ${a.finishedAt}\n`,
+    RECORD,
   );
 }

@@ -1,4 +1,5 @@
 // The build/lint/test steps of each language, and `pipelineFor`, which lets test.yaml's `pipeline:` replace them.
+import type { CommandWrapper } from '../util/process.js';
 import { exists, pythonCanImport, readPackageJson, scanPython } from './pipeline-probes.js';
 
 /** What a step's checks see, just before the step would run (after the steps before it ran). */
@@ -8,6 +9,8 @@ export interface StepContext {
   /** The step environment (sanitised, cache variables set). */
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** The run's sandbox: probes that start a process run inside it too. */
+  sandbox?: CommandWrapper;
 }
 
 /** Whether a step applies: run (optionally with a command chosen from the workspace), or why it is skipped. */
@@ -54,7 +57,7 @@ const PYTHON: StepSpec[] = [
     applies: (ctx) =>
       scanPython(ctx.workspace).hasTests ? RUN : skip('no tests (test_*.py, *_test.py or tests/)'),
     available: async (ctx) =>
-      (await pythonCanImport('pytest', ctx.workspace, ctx.env, ctx.signal))
+      (await pythonCanImport('pytest', ctx.workspace, ctx.env, ctx.signal, ctx.sandbox))
         ? null
         : 'not available: pytest is not importable by python3',
   },

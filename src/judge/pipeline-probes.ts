@@ -1,7 +1,7 @@
 // Questions the pipeline asks a workspace before running a step: is a tool on PATH, are there tests, what does package.json say.
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { runProcess } from '../util/process.js';
+import { runProcess, type CommandWrapper } from '../util/process.js';
 import { walkTree } from '../util/walk.js';
 
 /** Directories never searched for source or tests (VCS, dependencies, virtualenvs, build output). */
@@ -56,6 +56,7 @@ export async function pythonCanImport(
   workspace: string,
   env: NodeJS.ProcessEnv,
   signal?: AbortSignal,
+  sandbox?: CommandWrapper,
 ): Promise<boolean> {
   // find_spec locates the module without importing it (importing pytest loads every plugin: slow).
   const probe = `import importlib.util, sys; sys.exit(importlib.util.find_spec(${JSON.stringify(module)}) is None)`;
@@ -66,6 +67,7 @@ export async function pythonCanImport(
     env,
     timeoutMs: 30_000,
     signal,
+    sandbox,
   });
   return r.exitCode === 0;
 }

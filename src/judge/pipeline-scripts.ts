@@ -37,7 +37,7 @@ export function stepScript(name: string, command: string, workspace: string): st
 }
 
 function writeExecutable(file: string, text: string): void {
-  writeFileAtomic(file, text, 0o755);
+  writeFileAtomic(file, text, { mode: 0o755, durable: false });
   chmodSync(file, 0o755); // the umask may have narrowed the mode given at creation
 }
 

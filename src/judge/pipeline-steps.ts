@@ -1,7 +1,7 @@
 // Runs one pipeline step: does it apply, are its tools on PATH, then its saved script under bash, classified into a status.
 import { join } from 'node:path';
-import { InterruptedError } from '../errors.js';
-import { runProcess } from '../util/process.js';
+import { InterruptedError, SandboxError } from '../errors.js';
+import { runProcess, type CommandWrapper } from '../util/process.js';
 import type { StepSpec } from './pipeline-languages.js';
 import { which } from './pipeline-probes.js';
 import type { PipelineStep, StepStatus } from './pipeline-schema.js';
@@ -21,6 +21,8 @@ export interface StepRunOptions {
   /** Timeout of this step. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Every step (and every probe) runs inside it. */
+  sandbox?: CommandWrapper;
 }
 
 /** Keep the head and the tail of a long output, with a marker saying how much was left out. */
@@ -36,7 +38,7 @@ type Decision =
 
 /** Applies? → tools on PATH? → otherwise available? A skip wins over a missing tool: no tests, no verdict. */
 async function decide(spec: StepSpec, opts: StepRunOptions): Promise<Decision> {
-  const ctx = { workspace: opts.workspace, env: opts.env, signal: opts.signal };
+  const ctx = { workspace: opts.workspace, env: opts.env, signal: opts.signal, sandbox: opts.sandbox };
   const applies = spec.applies ? spec.applies(ctx) : { run: true as const };
   if (!applies.run) return applies;
   const missing = (spec.requires ?? []).filter((tool) => which(tool, opts.env) === null);
@@ -81,10 +83,13 @@ export async function runStep(
     env: opts.env,
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
+    sandbox: opts.sandbox,
     stdoutFile: join(opts.scriptsDir, stepLogName(file)),
     maxBufferBytes: STEP_BUFFER_BYTES,
   });
   if (r.aborted) throw new InterruptedError('pipeline interrupted');
+  // Not the agent's doing: the run is an infrastructure failure and is redone, never a result.
+  if (r.sandboxError) throw new SandboxError(`pipeline step ${spec.name}: ${r.sandboxError}`);
   let status: StepStatus;
   let output = r.stdout + r.stderr;
   if (r.timedOut) {

@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InternalError } from '../errors.js';
-import { writeJsonAtomic } from '../util/atomic-write.js';
+import { RECORD, writeJsonAtomic } from '../util/atomic-write.js';
+import type { CommandWrapper } from '../util/process.js';
 import { findCacheDirs, removeNewCacheDirs } from './pipeline-caches.js';
 import { stepEnv } from './pipeline-env.js';
 import { normaliseLanguage, pipelineFor } from './pipeline-languages.js';
@@ -45,6 +46,8 @@ export interface RunPipelineOptions {
   env?: NodeJS.ProcessEnv;
   /** Aborting kills the running step and rejects with InterruptedError (nothing is persisted). */
   signal?: AbortSignal;
+  /** Every step runs inside it (the engine's per-run sandbox). */
+  sandbox?: CommandWrapper;
 }
 
 /** Run the pipeline, save its scripts and `pipeline.json`, and return the result. Step failures are results, not errors. */
@@ -67,6 +70,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
         env,
         timeoutMs,
         signal: opts.signal,
+        sandbox: opts.sandbox,
       });
       steps.push(step);
       files.push(file);
@@ -77,7 +81,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
   }
   const result = finish(normaliseLanguage(opts.language) || 'other', steps);
   writeRunAll(scriptsDir, files);
-  writeJsonAtomic(join(scriptsDir, PIPELINE_JSON), result);
+  writeJsonAtomic(join(scriptsDir, PIPELINE_JSON), result, RECORD);
   return result;
 }
 

@@ -1,5 +1,6 @@
 // The JudgeTransport interface: one LLM call, system + user → text (implementations: see transports.ts).
 import type { ModelProbe } from '../agent/model-probe.js';
+import type { CommandWrapper } from '../util/process.js';
 
 /** One judge call. */
 export interface JudgeRequest {
@@ -46,4 +47,6 @@ export interface TransportOptions {
   baseUrl?: string;
   apiKey?: string;
   env?: NodeJS.ProcessEnv;
+  /** A judge that starts a process (the Claude Code CLI) starts it inside this sandbox. */
+  sandbox?: CommandWrapper;
 }

@@ -3,7 +3,7 @@
 // turn an MCP subtest into a no-MCP one; this check makes it an infrastructure failure instead.
 import { AgentError } from '../errors.js';
 import type { ResolvedMcpServer } from '../fixture/resolved-config.js';
-import { runProcess } from '../util/process.js';
+import { runProcess, type CommandWrapper } from '../util/process.js';
 
 /** What a server offered. */
 export interface McpCheck {
@@ -25,6 +25,8 @@ export interface McpCheckOptions {
   /** Per server; default 60 s (an `npx -y` server may install itself on first start). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The servers start inside the run's sandbox, as they will under the agent. */
+  sandbox?: CommandWrapper;
 }
 
 const PROTOCOL_VERSION = '2025-06-18';
@@ -74,6 +76,7 @@ export async function checkMcpServer(server: ResolvedMcpServer, opts: McpCheckOp
     timeoutMs: opts.timeoutMs ?? 60_000,
     killGraceMs: 1000,
     maxBufferBytes: 1024 * 1024,
+    sandbox: opts.sandbox,
     signal: opts.signal ? AbortSignal.any([opts.signal, done.signal]) : done.signal,
     onStdoutLine: (line) => {
       let msg: { id?: unknown; result?: { tools?: { name?: unknown }[] }; error?: { message?: unknown } };

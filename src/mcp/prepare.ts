@@ -5,6 +5,7 @@ import { CLAUDE_ENV_ALLOW, isolatedPaths } from '../agent/claude-args.js';
 import type { ResolvedMcpServer } from '../fixture/resolved-config.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { buildChildEnv } from '../util/env.js';
+import type { CommandWrapper } from '../util/process.js';
 import { writeMcpConfig } from './config-file.js';
 import { assertMcpChecks, checkMcpServers, type McpCheck } from './handshake.js';
 
@@ -20,6 +21,8 @@ export interface PrepareMcpOptions {
   baseEnv: NodeJS.ProcessEnv;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The run's sandbox (the servers' handshakes run inside it). */
+  sandbox?: CommandWrapper;
 }
 
 /**
@@ -41,6 +44,7 @@ export async function prepareMcp(
     env,
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
+    sandbox: opts.sandbox,
   });
   writeJsonAtomic(join(opts.agentDir, MCP_CHECK_FILE), {
     checked_at: new Date().toISOString(),

@@ -4,7 +4,7 @@
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import type { ExperimentStats } from '../stats/experiment-stats.js';
 import { criteriaMatrix } from './criteria-matrix.js';
-import { ci, footer, link, money, num, pct, secs, signed, table } from './markdown.js';
+import { ci, footer, link, money, num, pct, secs, signed, table, sandboxLabel } from './markdown.js';
 import { METHODS } from './report-json.js';
 
 export function renderExperimentReport(
@@ -36,6 +36,7 @@ export function renderExperimentReport(
           'Frontier cost-of-pass',
           s.frontierTier ? `${money(s.frontierCostOfPass)} (${s.frontierTier})` : 'no passing results',
         ],
+        ...(config ? [['Sandbox', sandboxLabel(config.sandboxStatus)]] : []),
       ],
     ),
     '',

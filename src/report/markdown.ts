@@ -51,3 +51,10 @@ export function generatedBy(): string {
 export function footer(): string {
   return `\n---\n*${generatedBy()}*\n`;
 }
+
+/** How a run (or every run) was sandboxed, in words: a report always says when it was not. */
+export function sandboxLabel(s: { kind: string; reason?: string | null } | null | undefined): string {
+  if (!s) return 'not recorded';
+  if (s.kind === 'none') return `NOT SANDBOXED${s.reason ? ` (${s.reason})` : ''}`;
+  return 'bubblewrap: own worktree, agent config and /tmp only; network open';
+}

@@ -205,6 +205,7 @@ export function experimentReportJson(
           timeout_seconds: config.timeoutSeconds,
           max_turns: config.maxTurns,
           thinking: config.thinking,
+          ...(config.sandboxStatus ? { sandbox: config.sandboxStatus } : {}),
         }
       : null,
     summary: {

@@ -3,9 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangedFileSchema, type ChangedFile } from '../workspace/changed-file.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { RECORD, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { RunResult } from '../stats/run-result.js';
-import { footer, link, money, num, table } from './markdown.js';
+import { footer, link, money, num, sandboxLabel, table } from './markdown.js';
 
 /** run_NN/report.json (no timestamps: identical whenever it is written). */
 export function runReportJson(r: RunResult) {
@@ -21,8 +21,8 @@ export function runReportJson(r: RunResult) {
 
 /** Write run_NN/report.json and report.md from the run's run_result.json record. */
 export function writeRunReports(r: RunResult, runDir: string): void {
-  writeJsonAtomic(join(runDir, 'report.json'), runReportJson(r));
-  writeFileAtomic(join(runDir, 'report.md'), renderRunReport(r, runDir));
+  writeJsonAtomic(join(runDir, 'report.json'), runReportJson(r), RECORD);
+  writeFileAtomic(join(runDir, 'report.md'), renderRunReport(r, runDir), RECORD);
 }
 
 function changedFiles(runDir: string): ChangedFile[] | null {
@@ -117,6 +117,7 @@ export function renderRunReport(r: RunResult, runDir: string): string {
         ['Grade', r.judge_grade],
         ['Status', r.judge_passed ? '✓ PASS' : '✗ FAIL'],
         ['Agent end', r.agent_failure],
+        ['Sandbox', sandboxLabel(r.sandbox)],
         ['Cost', money(r.cost_usd)],
         [
           'Duration (total / agent / judge)',

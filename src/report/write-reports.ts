@@ -1,16 +1,17 @@
 // The one entry point that writes every report of an experiment from the store and the run
 // artefacts: missing run reports, subtest, tier and experiment JSON + Markdown, report.html.
 // Deterministic: the same store and artefacts give byte-identical JSON.
+import { sandboxLabel } from './markdown.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import { experimentStats, type ExperimentStats } from '../stats/experiment-stats.js';
 import { isFinal } from '../store/run-state.js';
 import type { StoreReader } from '../store/reader.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { RECORD, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runDir, subtestDir } from '../workspace/paths.js';
 import { renderExperimentReport } from './experiment-report.js';
-import { renderHtmlReport } from './html/html-report.js';
+import { renderHtmlReportApart } from './html/render-apart.js';
 import { experimentReportJson, subtestReportJson, tierReportJson } from './report-json.js';
 import { renderRunReport, runReportJson } from './run-report.js';
 import { loadRunResult } from '../stats/run-result.js';
@@ -45,8 +46,8 @@ function writeMissingRunReports(store: StoreReader, expDir: string, formats: rea
     if (!wantJson && !wantMd) continue;
     const rr = loadRunResult(dir);
     if (!rr) continue;
-    if (wantJson) writeJsonAtomic(join(dir, 'report.json'), runReportJson(rr));
-    if (wantMd) writeFileAtomic(join(dir, 'report.md'), renderRunReport(rr, dir));
+    if (wantJson) writeJsonAtomic(join(dir, 'report.json'), runReportJson(rr), RECORD);
+    if (wantMd) writeFileAtomic(join(dir, 'report.md'), renderRunReport(rr, dir), RECORD);
   }
 }
 
@@ -68,17 +69,25 @@ export async function writeAllReports(opts: WriteReportsOptions): Promise<Experi
   const stats = experimentStats(store, expDir, sortTiers(opts.tiers), judgeSet);
   for (const t of stats.tiers) Object.assign(t, config?.tierLabels?.[t.tier] ?? {});
   if (judgeSet > 1) stats.judgeSet = judgeSetInfo(store, judgeSet);
+  // Unsandboxed runs are not independent attempts: every report says so under its title.
+  const banner =
+    config?.sandboxStatus?.kind === 'none' ? `> **${sandboxLabel(config.sandboxStatus)}**` : null;
+  const noted = (text: string) => {
+    if (!banner) return text;
+    const [title, ...rest] = text.split('\n');
+    return [title, '', banner, ...rest].join('\n');
+  };
 
   if (judgeSet <= 1) writeMissingRunReports(store, expDir, formats);
   for (const t of stats.tiers) {
     for (const s of t.subtests) {
       const dir = subtestDir(expDir, t.tier, s.id);
-      if (json) writeJsonAtomic(join(dir, 'report.json'), subtestReportJson(t, s));
-      if (md) writeFileAtomic(join(dir, 'report.md'), renderSubtestReport(dir, t, s));
+      if (json) writeJsonAtomic(join(dir, 'report.json'), subtestReportJson(t, s), RECORD);
+      if (md) writeFileAtomic(join(dir, 'report.md'), noted(renderSubtestReport(dir, t, s)), RECORD);
     }
     const dir = join(expDir, t.tier);
-    if (json) writeJsonAtomic(join(dir, 'report.json'), tierReportJson(t));
-    if (md) writeFileAtomic(join(dir, 'report.md'), renderTierReport(dir, t));
+    if (json) writeJsonAtomic(join(dir, 'report.json'), tierReportJson(t), RECORD);
+    if (md) writeFileAtomic(join(dir, 'report.md'), noted(renderTierReport(dir, t)), RECORD);
   }
   const startedAt = store.experiment()?.started_at ?? null;
   // JSON first so the HTML and Markdown can link to it; HTML before the Markdown that links to it.
@@ -86,13 +95,19 @@ export async function writeAllReports(opts: WriteReportsOptions): Promise<Experi
     writeJsonAtomic(
       join(expDir, 'report.json'),
       experimentReportJson(experimentId, config, startedAt, stats),
+      RECORD,
     );
   if (formats.includes('html'))
     writeFileAtomic(
       join(expDir, 'report.html'),
-      await renderHtmlReport(expDir, experimentId, config, stats, md),
+      await renderHtmlReportApart({ expDir, experimentId, config, stats, withMarkdown: md }),
+      RECORD,
     );
   if (md)
-    writeFileAtomic(join(expDir, 'report.md'), renderExperimentReport(expDir, experimentId, config, stats));
+    writeFileAtomic(
+      join(expDir, 'report.md'),
+      renderExperimentReport(expDir, experimentId, config, stats),
+      RECORD,
+    );
   return stats;
 }

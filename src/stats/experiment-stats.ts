@@ -81,13 +81,15 @@ export function experimentStats(
   expDir: string,
   tiers: TierInput[],
   judgeSet = store.currentJudgeSet(),
+  opts: { intervals?: boolean } = {},
 ): ExperimentStats {
+  const intervals = opts.intervals ?? true;
   const outcomes = collectOutcomes(store, expDir, judgeSet);
   const tierStats: TierStats[] = tiers.map((t) => {
     const subtests: SubtestEntry[] = t.subtests.map((s) => {
       const info = typeof s === 'string' ? { id: s, name: s, description: '' } : s;
       const runs = outcomes.get(t.id)?.get(info.id) ?? [];
-      return { ...info, runs, stats: subtestStats(runs, `${t.id}/${info.id}`) };
+      return { ...info, runs, stats: subtestStats(runs, `${t.id}/${info.id}`, intervals) };
     });
     const selection = selectBest(subtests);
     const best = subtests.find((s) => s.id === selection?.winner) ?? null;
@@ -105,7 +107,7 @@ export function experimentStats(
   });
   const t0 = tierStats.find((t) => t.tier === 'T0');
   for (const t of tierStats)
-    if (t !== t0 && t0?.best && t.best)
+    if (intervals && t !== t0 && t0?.best && t.best)
       t.vsT0 = compareRuns(t.best.runs, t0.best.runs, `${t.tier}/${t.best.id}`, `T0/${t0.best.id}`);
 
   let bestTier: TierStats | null = null;

@@ -56,6 +56,18 @@ export const RunResultSchema = z.object({
   config_commit: z.string(),
   agent_commit: z.string(),
   finalized_at: z.string(),
+  /** The sandbox the run's processes ran in (absent in runs finalized before sandboxing existed). */
+  sandbox: z
+    .object({
+      kind: z.enum(['bwrap', 'none']),
+      reason: z.string().optional(),
+      network: z.string(),
+      writable: z.array(z.string()),
+      readOnly: z.array(z.string()),
+      hidden: z.array(z.string()),
+    })
+    .nullable()
+    .optional(),
 });
 export type RunResult = z.infer<typeof RunResultSchema>;
 export { CriterionSchema };

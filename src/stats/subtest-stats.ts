@@ -122,8 +122,11 @@ export function criteriaMeans(
   return Object.fromEntries([...acc].map(([id, xs]) => [id, xs.length ? mean(xs) : null]));
 }
 
-/** Statistics of one subtest's runs; `key` (e.g. `T0/01`) seeds its bootstrap CIs. */
-export function subtestStats(runs: readonly RunOutcome[], key = ''): SubtestStats {
+/**
+ * Statistics of one subtest's runs; `key` (e.g. `T0/01`) seeds its bootstrap CIs, which are left
+ * out (null) when `intervals` is false (a console summary needs none).
+ */
+export function subtestStats(runs: readonly RunOutcome[], key = '', intervals = true): SubtestStats {
   const scores = runs.map((r) => r.score);
   const passes = runs.map((r) => (r.passed ? 1 : 0));
   const n = runs.length;
@@ -155,8 +158,8 @@ export function subtestStats(runs: readonly RunOutcome[], key = ''): SubtestStat
     grades: sortGrades(grades),
     totalDurationSeconds: totalDuration,
     meanDurationSeconds: n ? totalDuration / n : 0,
-    passRateCi: bootstrapCi(passes, mean, `${key}:pass_rate`),
-    medianScoreCi: bootstrapCi(scores, median, `${key}:median_score`),
+    passRateCi: intervals ? bootstrapCi(passes, mean, `${key}:pass_rate`) : null,
+    medianScoreCi: intervals ? bootstrapCi(scores, median, `${key}:median_score`) : null,
     criteria: criteriaMeans(runs),
     bestRun: bestRun?.run ?? null,
   };

@@ -13,6 +13,13 @@ export const KV_ENTRIES = {
       outcome: z.enum(['ok', 'rate_limited', 'unchecked']),
     }),
   ),
+  /** What the reports on disk were last written from: nothing newer, nothing to rewrite. */
+  reports_written: z.object({
+    lastTransition: z.number().int(),
+    judgeSet: z.number().int(),
+    version: z.string(),
+    formats: z.array(z.string()),
+  }),
   /** The build pipeline's result on the untouched base commit (its shape is the judge layer's). */
   pipeline_baseline: z.looseObject({ summary: z.string(), steps: z.array(z.unknown()) }),
 } as const;

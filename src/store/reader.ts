@@ -132,6 +132,56 @@ export class StoreReader {
     return rows.map((r) => RunRowSchema.parse(r));
   }
 
+  /** The id of the newest stage transition (0 before the first): it moves whenever a run does. */
+  lastTransitionId(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM transitions').get() as { n: number }).n;
+  }
+
+  /**
+   * Counts for a progress line, in one query (no row is read into memory): runs, finished, passed,
+   * not-a-result (rate limited, infrastructure, interrupted, judges failed), what finished runs cost,
+   * and how many finished at or after `since` (ISO time; 0 without).
+   */
+  runTally(since: string | null = null): {
+    total: number;
+    done: number;
+    passed: number;
+    failed: number;
+    doneCostUsd: number;
+    doneSince: number;
+  } {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS total,
+           COALESCE(SUM(state IN ('finalized', 'cleaned')), 0) AS done,
+           COALESCE(SUM(state IN ('finalized', 'cleaned') AND passed = 1), 0) AS passed,
+           COALESCE(SUM(state IN ('rate_limited', 'infra_failed', 'interrupted', 'judge_failed')), 0) AS failed,
+           COALESCE(SUM(CASE WHEN state IN ('finalized', 'cleaned') THEN cost_usd END), 0) AS doneCostUsd,
+           COALESCE(SUM(state IN ('finalized', 'cleaned') AND ? IS NOT NULL AND finalized_at >= ?), 0) AS doneSince
+         FROM runs`,
+      )
+      .get(since, since) as Record<string, number>;
+    return {
+      total: row.total,
+      done: row.done,
+      passed: row.passed,
+      failed: row.failed,
+      doneCostUsd: row.doneCostUsd,
+      doneSince: row.doneSince,
+    };
+  }
+
+  /** Runs under way: neither finished, nor waiting to start, nor ended as not-a-result. */
+  runsInProgress(): RunRow[] {
+    return this.db
+      .prepare(
+        `SELECT * FROM runs WHERE state NOT IN ('pending', 'finalized', 'cleaned', 'rate_limited',
+           'infra_failed', 'interrupted', 'judge_failed') ORDER BY tier, subtest, run`,
+      )
+      .all()
+      .map((r) => RunRowSchema.parse(r));
+  }
+
   /** How many runs the experiment has. */
   runCount(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
@@ -372,6 +422,14 @@ class ReadOnlyStore extends StoreReader {
 
   override isSnapshot(): boolean {
     return this.snapshotOf !== null;
+  }
+
+  private allRuns: RunRow[] | null = null;
+
+  /** A snapshot never changes: its runs are read (and checked) once, however often reports ask. */
+  override runs(filter: RunFilter = {}): RunRow[] {
+    if (this.snapshotOf === null || filter.tier || filter.subtest) return super.runs(filter);
+    return [...(this.allRuns ??= super.runs())];
   }
 }
 

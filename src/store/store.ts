@@ -102,7 +102,24 @@ export class Store extends StoreReader {
   }
 
   heartbeat(pid: number): void {
-    this.db.prepare('UPDATE experiment SET heartbeat_at = ? WHERE id = 1 AND owner_pid = ?').run(now(), pid);
+    this.relaxed(() =>
+      this.db
+        .prepare('UPDATE experiment SET heartbeat_at = ? WHERE id = 1 AND owner_pid = ?')
+        .run(now(), pid),
+    );
+  }
+
+  /**
+   * A write that need not survive a power loss (a heartbeat, a record of a running process: neither
+   * the owner nor the process does), committed without forcing the log to disk; kill -9 keeps it.
+   */
+  private relaxed<T>(write: () => T): T {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return write();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   release(pid: number): void {
@@ -212,18 +229,22 @@ export class Store extends StoreReader {
 
   /** Record a process the run's current attempt started; returns its id for `processEnded`. */
   processStarted(k: RunKey, p: { pid: number; startTicks: number | null; role: ProcessRow['role'] }): number {
-    const r = this.db
-      .prepare(
-        `INSERT INTO processes (tier, subtest, run, attempt, pid, start_ticks, role, started_at)
-         SELECT tier, subtest, run, attempt, ?, ?, ?, ? FROM runs WHERE tier = ? AND subtest = ? AND run = ?`,
-      )
-      .run(p.pid, p.startTicks, p.role, now(), k.tier, k.subtest, k.run);
+    const r = this.relaxed(() =>
+      this.db
+        .prepare(
+          `INSERT INTO processes (tier, subtest, run, attempt, pid, start_ticks, role, started_at)
+           SELECT tier, subtest, run, attempt, ?, ?, ?, ? FROM runs WHERE tier = ? AND subtest = ? AND run = ?`,
+        )
+        .run(p.pid, p.startTicks, p.role, now(), k.tier, k.subtest, k.run),
+    );
     return Number(r.lastInsertRowid);
   }
 
   /** The process (and all it started) is gone. */
   processEnded(id: number): void {
-    this.db.prepare('UPDATE processes SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(now(), id);
+    this.relaxed(() =>
+      this.db.prepare('UPDATE processes SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(now(), id),
+    );
   }
 
   /** Every process of the run that was still recorded as live is now gone. */

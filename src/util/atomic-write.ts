@@ -1,12 +1,39 @@
-// Crash-safe file writes: temp file, fsync, rename, fsync the directory.
+// Crash-safe file writes: temp file, fsync, rename, fsync the directory (or, for records that can
+// be made again, atomic without forcing them to disk).
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { asDiskFull } from './disk.js';
 
 let counter = 0;
 
+/** How a file is written. */
+export interface WriteOptions {
+  mode?: number;
+  /**
+   * true (default): forced to disk (file and directory) before this returns — what a later stage or
+   * a resume after a power loss relies on. false: still atomic (a crash leaves the old or the new
+   * content, never a mix) and kept by a kill -9, but not forced to disk: records that can be made
+   * again (reports) or that are evidence beside the results (logs, prompts, provenance).
+   */
+  durable?: boolean;
+}
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Write `data` to `file` so that after a crash the file is either the old or the new content. */
-export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): void {
+export function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  opts: number | WriteOptions = {},
+): void {
+  const { mode = 0o644, durable = true } = typeof opts === 'number' ? { mode: opts } : opts;
   const dir = dirname(file);
   const tmp = join(dir, `.${basename(file)}.tmp-${process.pid}-${counter++}`);
   try {
@@ -14,7 +41,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
     const fd = openSync(tmp, 'w', mode);
     try {
       writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -24,15 +51,13 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
     throw asDiskFull(e, file);
   }
   renameSync(tmp, file);
-  const dfd = openSync(dir, 'r');
-  try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
-  }
+  if (durable) fsyncPath(dir);
 }
 
 /** JSON with two-space indent and a trailing newline, written atomically. */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
+export function writeJsonAtomic(file: string, value: unknown, opts: WriteOptions = {}): void {
+  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n', opts);
 }
+
+/** A record beside the results: atomic, not forced to disk (see WriteOptions.durable). */
+export const RECORD: WriteOptions = { durable: false };

@@ -1,11 +1,39 @@
 // The one way Scylla starts external processes: own process group, closed stdin, timeout with
-// group kill (SIGTERM, then SIGKILL after a grace period), output streamed to files as it arrives.
+// group kill (SIGTERM, then SIGKILL after a grace period), output streamed to files as it arrives,
+// optionally inside a sandbox (a wrapper that turns the command into the sandboxed one).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { asDiskFull } from './disk.js';
 import { descendantGroups, groupAlive, killGroup, reapProcessesIn, waitGroupGone } from './process-group.js';
+import { findExecutable } from './which.js';
+
+/** A command as runProcess starts it. */
+export interface CommandLine {
+  cmd: string;
+  args: readonly string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The command a wrapper starts instead, and how it reports that the wrapped command started. */
+export interface WrappedCommand {
+  cmd: string;
+  args: readonly string[];
+  env: NodeJS.ProcessEnv;
+  /**
+   * An extra descriptor (3) on which the wrapper writes JSON lines and, once the wrapped command
+   * has ended, one with an `exit-code` key (bubblewrap's `--json-status-fd 3`). A wrapper that
+   * exits on its own without that line failed to set up: `sandboxError`.
+   */
+  statusFd?: 3;
+}
+
+/** Turns a command into the one that runs it inside a sandbox (see src/sandbox/). */
+export interface CommandWrapper {
+  wrap(c: CommandLine): WrappedCommand;
+}
 
 /** What to run and how. */
 export interface RunProcessOptions {
@@ -36,6 +64,8 @@ export interface RunProcessOptions {
   reapCwd?: boolean;
   /** Told the child's pid as soon as it is started (the store records it for a later resume). */
   onSpawn?: (pid: number) => void;
+  /** Run the command inside this sandbox (`cmd` must then be an executable that exists). */
+  sandbox?: CommandWrapper;
 }
 
 /** How a process ended. Exactly one of exitCode / signal / spawnError describes the end. */
@@ -44,8 +74,10 @@ export interface ProcessResult {
   signal: NodeJS.Signals | null;
   timedOut: boolean;
   aborted: boolean;
-  /** Set when the binary could not be started (ENOENT, EACCES, ...). */
+  /** Set when the binary could not be started (ENOENT, EACCES, ...) or its sandbox did not start. */
   spawnError?: string;
+  /** Set (as well as spawnError) when the sandbox failed to start: an infrastructure failure. */
+  sandboxError?: string;
   stdout: string;
   stderr: string;
   durationMs: number;
@@ -87,6 +119,11 @@ function closeLog(ws?: WriteStream): Promise<void> {
 /** Run a process to completion. Never throws for the child's own failures: they are in the result. */
 export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
   const started = Date.now();
+  const line = { cmd: opts.cmd, args: opts.args, cwd: opts.cwd, env: opts.env };
+  const run: WrappedCommand = opts.sandbox ? opts.sandbox.wrap(line) : line;
+  // A sandboxed command that does not exist fails as an unsandboxed one would (a start failure).
+  if (run.statusFd && findExecutable(opts.cmd, opts.env, opts.cwd) === null)
+    return notStarted(`spawn ${opts.cmd} ENOENT`, started);
   const max = opts.maxBufferBytes ?? DEFAULT_MAX_BUFFER;
   const out = new TailBuffer(max);
   const err = new TailBuffer(max);
@@ -97,12 +134,20 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
   let aborted = false;
   let pending = '';
 
-  const child = spawn(opts.cmd, [...opts.args], {
+  const child = spawn(run.cmd, [...run.args], {
     cwd: opts.cwd,
-    env: opts.env,
+    env: run.env,
     detached: true, // own process group: a terminal Ctrl-C does not reach it, and we can kill all of it
-    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: [
+      opts.input === undefined ? 'ignore' : 'pipe',
+      'pipe',
+      'pipe',
+      ...(run.statusFd ? ['pipe' as const] : []),
+    ],
   });
+  // The wrapper's status lines: the one with `exit-code` says the wrapped command ran and ended.
+  let status = '';
+  child.stdio[3]?.on('data', (b: Buffer) => (status += b.toString('utf8')));
 
   if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   let killTimer: NodeJS.Timeout | undefined;
@@ -182,15 +227,36 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessResult
   await Promise.all([closeLog(outLog), closeLog(errLog)]);
   const broken = logError as { file: string; error: Error } | null;
   if (broken) throw asDiskFull(broken.error, broken.file);
+  const stderr = err.toString();
+  // It ended by itself without saying the command ended: the sandbox never got to run it.
+  const sandboxError =
+    run.statusFd && ended.spawnError === undefined && ended.code !== null && !timedOut && !aborted
+      ? !/"exit-code"/.test(status)
+        ? `sandbox failed to start: ${setupMessage(stderr)}`
+        : undefined
+      : undefined;
   return {
     exitCode: ended.code,
     signal: ended.sig,
     timedOut,
     aborted,
-    spawnError: ended.spawnError,
+    spawnError: ended.spawnError ?? sandboxError,
+    sandboxError,
     stdout: out.toString(),
-    stderr: err.toString(),
+    stderr,
     durationMs: Date.now() - started,
     pid: child.pid,
   };
+}
+
+/** The result of a process that was never started. */
+function notStarted(spawnError: string, started: number): ProcessResult {
+  const none = { exitCode: null, signal: null, timedOut: false, aborted: false, stdout: '', stderr: '' };
+  return { ...none, spawnError, durationMs: Date.now() - started };
+}
+
+/** The wrapper's own complaint (bubblewrap prefixes it with `bwrap:`), else the end of stderr. */
+function setupMessage(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  return (lines.filter((l) => l.startsWith('bwrap:')).pop() ?? lines.slice(-3).join(' | ')).slice(0, 500);
 }

@@ -1,4 +1,5 @@
-// The experiment's base clone of the task repository at the pinned commit, shared by all worktrees.
+// The experiment's base clone of the task repository at the pinned commit: the source of the pristine
+// task history every run repository borrows from, and the archive of every run's branch.
 // Cloned into a temporary sibling and renamed into place, so `dest` is either absent or complete.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -102,7 +103,7 @@ async function cloneInto(tmp: string, source: string, opts: EnsureBaseCloneOptio
 }
 
 /**
- * No automatic gc or maintenance in the base clone: parallel runs commit in its worktrees, and a
+ * No automatic gc or maintenance in the base clone: parallel runs fetch their branches into it, and a
  * background `gc --auto` packing refs under them can make a run's git command fail for a reason
  * that has nothing to do with the run.
  */

@@ -4,6 +4,7 @@ import { isAbsolute, relative } from 'node:path';
 import { GitError } from '../errors.js';
 import { parseNameStatusZ, type ChangedFile } from './changed-file.js';
 import { runGit } from './git.js';
+import { headCommit } from './run-repo.js';
 
 export { ChangedFileSchema, isFrameworkPath, type ChangedFile } from './changed-file.js';
 
@@ -59,7 +60,12 @@ export async function captureDiff(ws: string, fromRef: string, toRef = 'HEAD'): 
   const range = [fromRef, toRef, '--'];
   // quotePath=false: UTF-8 names stay readable in the patch the judges read (git apply accepts both).
   const patchArgs = ['-c', 'core.quotePath=false', 'diff', '--binary', ...DIFF_FLAGS, ...range];
-  const patch = (await runGit(ws, patchArgs, { maxBufferBytes: MAX_PATCH_BYTES })).stdout;
+  // The two diffs are independent: run side by side.
+  const [patchRun, names] = await Promise.all([
+    runGit(ws, patchArgs, { maxBufferBytes: MAX_PATCH_BYTES }),
+    runGit(ws, ['diff', '--name-status', '-z', ...DIFF_FLAGS, ...range]),
+  ]);
+  const patch = patchRun.stdout;
   // runProcess keeps the tail of an over-long output: a patch that lost its head is not a patch.
   if (patch !== '' && !patch.startsWith('diff --git ')) {
     throw new GitError(
@@ -68,16 +74,16 @@ export async function captureDiff(ws: string, fromRef: string, toRef = 'HEAD'): 
       `the diff ${fromRef}..${toRef} in ${ws} is larger than ${MAX_PATCH_BYTES} bytes`,
     );
   }
-  const names = await runGit(ws, ['diff', '--name-status', '-z', ...DIFF_FLAGS, ...range]);
   return { patch, files: parseNameStatusZ(names.stdout) };
 }
 
 async function commitIfStaged(ws: string, message: string): Promise<string | null> {
-  const staged = await runGit(ws, ['diff', '--cached', '--quiet'], { allowFail: true });
-  if (staged.exitCode === 0) return null;
-  if (staged.exitCode !== 1) throw new GitError(['diff', '--cached', '--quiet'], staged.stderr);
-  await runGit(ws, ['commit', '--quiet', '--no-verify', '-m', message]);
-  return (await runGit(ws, ['rev-parse', 'HEAD'])).stdout.trim();
+  const args = ['commit', '--quiet', '--no-verify', '-m', message];
+  const r = await runGit(ws, args, { allowFail: true });
+  // git commit exits 1 when nothing is staged (its other failures exit 128).
+  if (r.exitCode === 1) return null;
+  if (r.exitCode !== 0) throw new GitError(args, r.stderr);
+  return headCommit(ws);
 }
 
 /** `git add`, removing an index.lock left by a git the agent ran and that was killed with it. */

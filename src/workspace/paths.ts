@@ -28,7 +28,18 @@ export function failedDir(subtestDirPath: string): string {
   return join(subtestDirPath, '.failed');
 }
 
-/** The experiment's base clone that all worktrees share: `<expDir>/repo`. */
+/**
+ * The experiment's base clone and archive, `<expDir>/repo`: the task repository at the pinned
+ * commit plus every run's branch (fetched out of the run's own repository). No run sees it.
+ */
 export function baseCloneDir(expDir: string): string {
   return join(expDir, 'repo');
+}
+
+/**
+ * The pristine task history, `<expDir>/task.git`: only what the pinned commit reaches, never a
+ * run's commit. Every run repository borrows its objects (read-only inside the sandbox).
+ */
+export function taskStoreDir(expDir: string): string {
+  return join(expDir, 'task.git');
 }

@@ -1,5 +1,5 @@
 // Quarantine of a run attempt that will be redone: `run_NN` moves to `.failed/run_NN_attempt_MM`.
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { failedDir } from './paths.js';
 
@@ -7,10 +7,8 @@ import { failedDir } from './paths.js';
  * Move `<subtestDir>/run_NN` to `<subtestDir>/.failed/run_NN_attempt_MM` (MM: one past the highest
  * attempt already there, two digits at least) with one atomic rename; returns the new path.
  *
- * A git worktree inside it is disconnected (its `.git` file becomes `.git.quarantined`): its
- * registration in the base clone is pruned later, and its admin directory may then be reused by
- * another run's worktree, which the moved copy must not appear to belong to. Call `removeWorktree`
- * first to free the disk instead of keeping the files.
+ * A run's workspace is a repository of its own (see run-repo.ts): moved along, it stays a
+ * self-contained copy that nothing else refers to. Call `removeRunRepo` first to free the disk.
  */
 export function quarantineRunDir(runDir: string): string {
   const failed = failedDir(dirname(runDir));
@@ -27,7 +25,6 @@ export function quarantineRunDir(runDir: string): string {
     if (!existsSync(dest)) {
       try {
         renameSync(runDir, dest);
-        disconnectWorktree(join(dest, 'workspace'));
         return dest;
       } catch (e) {
         // Another process took this number between the check and the rename: try the next one.
@@ -36,14 +33,5 @@ export function quarantineRunDir(runDir: string): string {
       }
     }
     next++;
-  }
-}
-
-function disconnectWorktree(ws: string): void {
-  const gitFile = join(ws, '.git');
-  try {
-    if (lstatSync(gitFile).isFile()) renameSync(gitFile, join(ws, '.git.quarantined'));
-  } catch {
-    /* no worktree in this attempt */
   }
 }

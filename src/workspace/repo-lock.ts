@@ -1,11 +1,7 @@
-// One worktree-administration command at a time per base clone, within this process.
-//
-// Git's worktree bookkeeping is not safe under concurrency: two `git worktree add` calls on one
-// repository race for the admin directory names (`workspace`, `workspace1`, ...) and one can read
-// the other's half-written entry ("failed to read .git/worktrees/workspace1/commondir"), and a
-// `worktree prune` can delete an entry that an `add` is still filling in. Runs in parallel slots
-// share one base clone, so every add, remove and prune on it goes through this lock. Other
-// processes never share the clone: an experiment directory is held by one live process.
+// One write at a time per shared repository, within this process: runs in parallel slots fetch
+// their branches into the experiment's archive (`repo/`) through this lock, so ref updates and
+// object writes of one run never interleave with another's. Other processes never share the
+// archive: an experiment directory is held by one live process.
 import { resolve } from 'node:path';
 
 const tails = new Map<string, Promise<unknown>>();

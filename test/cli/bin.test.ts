@@ -37,4 +37,13 @@ describe('bin/scylla.js', () => {
     setTime(source, 1);
     expect(run(dir)).toBe('source');
   });
+
+  it('run as an executable (as npx and an installed package run it), node gets the small young generation', () => {
+    const { dir, built, source } = layout();
+    setTime(source, 60);
+    writeFileSync(built, 'export async function main() { console.log(process.execArgv.join(" ")); }\n');
+    expect(execFileSync(join(dir, 'bin', 'scylla.js'), { encoding: 'utf8' }).trim()).toBe(
+      '--max-semi-space-size=2',
+    );
+  });
 });

@@ -102,10 +102,12 @@ export function filesBelow(dir: string): string[] {
 }
 
 const TIMING_KEY = /duration|seconds|_at$|^at$|elapsed|_commit$|^started|^generated/i;
+/** A sandbox record's path lists: the machine and directory the run ran in (a worker's, or local). */
+const PLACE_KEY = /^(readOnly|writable|hidden)$/;
 
-/** A report or run record without what depends on time (durations, times, commit ids). */
+/** A report or run record without what depends on time (durations, times, commit ids) or place. */
 export function untimedJson(text: string): unknown {
-  return JSON.parse(text, (k, v: unknown) => (TIMING_KEY.test(k) ? undefined : v));
+  return JSON.parse(text, (k, v: unknown) => (TIMING_KEY.test(k) || PLACE_KEY.test(k) ? undefined : v));
 }
 
 /** A Markdown report without times, durations and commit ids. */

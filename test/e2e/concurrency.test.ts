@@ -108,19 +108,6 @@ describe('concurrency and Ctrl-C', () => {
       { state: 'cleaned', attempt: 2 },
     ]);
   });
-
-  it('a second scylla run on a live experiment refuses with the owner pid', async () => {
-    server.setScript({ agent: AGENT, judge: { default: VERDICT }, delayMs: 2000 });
-    const results = tmpDir('scylla-results-');
-    const args = runArgs(caseWith(1), results, { runs: 1 });
-    const first = startScylla(args, scyllaEnv(server.url));
-    await waitFor('the first run to own the experiment', () => agentPids(results).length >= 1);
-    const second = await runScylla(args, scyllaEnv(server.url));
-    expect(second.code).toBe(3); // busy
-    expect(second.stderr).toContain(`pid ${first.child.pid}`);
-    const r = await first.done;
-    expect(r.code, r.stderr).toBe(0);
-  });
 });
 
 describe('a stop during a later stage', () => {

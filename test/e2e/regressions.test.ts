@@ -129,34 +129,6 @@ describe('regressions of the original system', () => {
   });
 });
 
-describe('malformed subtest config.yaml', () => {
-  const cases: [string, string, RegExp][] = [
-    ['bad YAML', 'resources:\n  claude_md:\n    blocks: [B01, B02\n', /config\.yaml:\d+: invalid YAML/],
-    [
-      'unknown block id',
-      'resources:\n  claude_md:\n    blocks: [B01, B99]\n',
-      /config\.yaml:3: resources\.claude_md\.blocks\.1: .*B99/,
-    ],
-    [
-      'unknown key',
-      'name: x\nresources:\n  skils:\n    names: [a]\n',
-      /config\.yaml:3: resources\.skils: unknown key/,
-    ],
-  ];
-  for (const [what, yaml, expected] of cases) {
-    it(`${what}: exit 1 and a message with the file path and line`, async () => {
-      const repo = gitdir({ 'README.md': '# x\n' });
-      const { tiersDir } = buildTestCase({ repo, tiers: { T0: { '02-broken': {} } } });
-      writeFileSync(join(tiersDir, 't0', '02-broken', 'config.yaml'), yaml);
-      const results = tmpDir('scylla-results-');
-      const r = await runScylla(runArgs(tiersDir, results, { runs: 1 }), scyllaEnv(server.url));
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain(join(tiersDir, 't0', '02-broken', 'config.yaml'));
-      expect(r.stderr).toMatch(expected);
-    });
-  }
-});
-
 describe('bad input loses nothing', () => {
   it('an unreachable task repository: exit 1, a message naming it, and no experiment directory left to "resume"', async () => {
     const repo = gitdir({ 'README.md': '# x\n' });

@@ -4,7 +4,7 @@
 // model server received, in agent/command_log.json, MODEL.md and the generated MCP files.
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
@@ -60,9 +60,14 @@ describe('scylla run: each tier axis reaches the agent', () => {
       JSON.stringify(echoServerCommand({ log: echoLog })),
     );
     const results = tmpDir('scylla-results-');
+    // The echo server logs outside the workspace: the sandbox lets it only where the config says.
+    const config = join(tmpDir('scylla-config-'), 'experiment.yaml');
+    writeFileSync(config, `sandbox_writable:\n  - ${dirname(echoLog)}\n`);
     const res = await runScylla(
       [
         'run',
+        '--config',
+        config,
         '--tiers-dir',
         tiersDir,
         '--tiers',

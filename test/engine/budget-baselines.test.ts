@@ -5,6 +5,7 @@ import { Budget } from '../../src/engine/budget.js';
 import { recordWinners } from '../../src/engine/tier-baselines.js';
 import type { Tier } from '../../src/fixture/discover.js';
 import { Store, type RunKey } from '../../src/store/store.js';
+import { advanceTo } from '../helpers/store-runs.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 function storeIn(dir: string): Store {
@@ -13,20 +14,12 @@ function storeIn(dir: string): Store {
   return store;
 }
 
-const PATH = [
-  ['pending', 'workspace_ready'],
-  ['workspace_ready', 'config_committed'],
-  ['config_committed', 'prompt_written'],
-  ['prompt_written', 'agent_done'],
-  ['agent_done', 'diff_captured'],
-  ['diff_captured', 'pipeline_done'],
-] as const;
-
 /** Drive a run to `finalized` with this score and cost. */
 function finish(store: Store, k: RunKey, score: number, cost: number): void {
   store.ensureRuns([k]);
-  for (const [a, b] of PATH)
-    store.transition(k, a, b, a === 'prompt_written' ? { cost_usd: cost, agent_outcome: 'completed' } : {});
+  advanceTo(store, k, 'pipeline_done', (stage) =>
+    stage === 'agent_done' ? { cost_usd: cost, agent_outcome: 'completed' } : {},
+  );
   store.recordJudging(k, [], { valid: true, passed: score >= 0.5, score, grade: 'B', judgeDurationMs: 1 });
   store.transition(k, 'judged', 'finalized', { finalized_at: new Date().toISOString() });
 }

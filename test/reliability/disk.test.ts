@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASS_VERDICT, experimentDirs } from '../helpers/e2e.js';
+import { PASS_VERDICT, experimentDirs, runArgs } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
@@ -40,24 +40,17 @@ describe.skipIf(!root)(
   () => {
     let server: ModelServer;
     let tiersDir: string;
-    const args = (results: string) => [
-      'run',
-      '--tiers-dir',
-      tiersDir,
-      '--tiers',
-      'T0',
-      '--runs',
-      '3',
-      '--parallel',
-      '2',
-      '--results-dir',
-      results,
-      '--agent',
-      'command',
-      '--agent-bin',
-      bulkyAgent(),
-      '--skip-validation',
-    ];
+    const args = (results: string) =>
+      runArgs(
+        tiersDir,
+        results,
+        { runs: 3, parallel: 2 },
+        '--agent',
+        'command',
+        '--agent-bin',
+        bulkyAgent(),
+        '--skip-validation',
+      );
     beforeAll(async () => {
       server = await startModelServer({ judge: { default: PASS_VERDICT } });
       const t0: Record<string, object> = {};

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
-import { PASS_VERDICT, experimentDirs } from '../helpers/e2e.js';
+import { PASS_VERDICT, experimentDirs, runArgs } from '../helpers/e2e.js';
 import { runScylla, scyllaEnv, startScylla } from '../helpers/scylla-cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { assertSound, finalizedFingerprints, prng, processesUnder, size, signingAgent } from './kit.js';
@@ -34,25 +34,17 @@ describe('reliability: kill -9 at random moments, then resume', () => {
       language: 'other',
     });
     const results = tmpDir('scylla-chaos-');
-    const args = [
-      'run',
-      '--tiers-dir',
+    const args = runArgs(
       tiersDir,
-      '--tiers',
-      'T0',
-      '--runs',
-      String(RUNS),
-      '--parallel',
-      '4',
-      '--results-dir',
       results,
+      { runs: RUNS, parallel: 4 },
       '--agent',
       'command',
       '--agent-bin',
       signingAgent(150, 2500),
       '--skip-validation',
       '-q',
-    ];
+    );
     const env = scyllaEnv(server.url);
     let kills = 0;
     let seen = new Map<string, string>();

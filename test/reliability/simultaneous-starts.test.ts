@@ -93,6 +93,7 @@ describe('reliability: simultaneous starts', () => {
       const busy = got.find((g) => g.got === 'BUSY');
       if (busy) {
         expect(busy.exit).toBe(3);
+        expect(busy.message).toMatch(/pid \d+/); // names the process that owns it
         together++;
       }
     }

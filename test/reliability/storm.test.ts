@@ -3,7 +3,7 @@
 // counted, every pause is recorded with its real length, and the waits are the configured ones
 // (--rate-limit-wait), not a fixed minute per limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HELLO_AGENT, PASS_VERDICT, experimentDirs } from '../helpers/e2e.js';
+import { HELLO_AGENT, PASS_VERDICT, experimentDirs, runArgs } from '../helpers/e2e.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
@@ -39,23 +39,15 @@ describe('reliability: a 429/529 storm on agents and judges', () => {
     const results = tmpDir('scylla-storm-');
     const started = Date.now();
     const r = await runScylla(
-      [
-        'run',
-        '--tiers-dir',
+      runArgs(
         tiersDir,
-        '--tiers',
-        'T0',
-        '--runs',
-        String(RUNS),
-        '--parallel',
-        '3',
-        '--results-dir',
         results,
+        { runs: RUNS, parallel: 3 },
         '--rate-limit-wait',
         String(WAIT_S),
         '--skip-validation',
         '-q',
-      ],
+      ),
       scyllaEnv(server.url, { SCYLLA_AGENT_MAX_RETRIES: '0' }),
     );
     const wallS = (Date.now() - started) / 1000;

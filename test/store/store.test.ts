@@ -10,6 +10,7 @@ import { openStoreReader } from '../../src/store/reader.js';
 import type { KvValue } from '../../src/store/kv.js';
 import { MIGRATIONS } from '../../src/store/schema.js';
 import { Store } from '../../src/store/store.js';
+import { advanceTo } from '../helpers/store-runs.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const key = { tier: 'T0', subtest: '00', run: 1 };
@@ -52,15 +53,7 @@ describe('Store.transition', () => {
 
   it('never advances a finalized run, and a refused move changes nothing', () => {
     const store = newStore();
-    for (const [a, b] of [
-      ['pending', 'workspace_ready'],
-      ['workspace_ready', 'config_committed'],
-      ['config_committed', 'prompt_written'],
-      ['prompt_written', 'agent_done'],
-      ['agent_done', 'diff_captured'],
-      ['diff_captured', 'pipeline_done'],
-    ] as const)
-      store.transition(key, a, b);
+    advanceTo(store, key, 'pipeline_done');
     store.recordJudging(key, [judgment(1, true)], {
       valid: true,
       passed: true,
@@ -82,15 +75,7 @@ describe('Store.transition', () => {
 
   it('an invalid consensus makes the run judge_failed with its judgments kept', () => {
     const store = newStore();
-    for (const [a, b] of [
-      ['pending', 'workspace_ready'],
-      ['workspace_ready', 'config_committed'],
-      ['config_committed', 'prompt_written'],
-      ['prompt_written', 'agent_done'],
-      ['agent_done', 'diff_captured'],
-      ['diff_captured', 'pipeline_done'],
-    ] as const)
-      store.transition(key, a, b);
+    advanceTo(store, key, 'pipeline_done');
     store.recordJudging(key, [judgment(1, false)], { valid: false, judgeDurationMs: 3 });
     expect(store.getRun(key)).toMatchObject({ state: 'judge_failed', failure: 'judge_failed' });
     expect(store.judgments(key)[0]).toMatchObject({ valid: 0, failure: 'unparseable' });

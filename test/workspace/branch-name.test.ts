@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runDir, runDirName, subtestDir, workspaceDir } from '../../src/workspace/paths.js';
-import { branchName, branchPrefix } from '../../src/workspace/worktree.js';
+import { branchName, branchPrefix } from '../../src/workspace/branch-name.js';
 
 function refSafe(name: string): boolean {
   try {

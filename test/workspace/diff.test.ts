@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureBaseClone } from '../../src/workspace/base-clone.js';
 import { captureDiff, commitAgentChanges, commitConfig, type ChangedFile } from '../../src/workspace/diff.js';
-import { createWorktree } from '../../src/workspace/worktree.js';
+import { createRunRepo, ensurePristineStore } from '../../src/workspace/run-repo.js';
 import { git, gitdir, GIT_TEST_ENV, writeTree, type FileTree } from '../helpers/gitdir.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -18,7 +18,9 @@ async function workspace(tree: FileTree): Promise<{ ws: string; base: string; co
     dest: join(exp, 'repo'),
   });
   const ws = join(exp, 'T0', '00', 'run_01', 'workspace');
-  await createWorktree({ baseRepo: base, path: ws, branch: 'exp_T0_00_run_01', commit });
+  const store = join(exp, 'task.git');
+  await ensurePristineStore(base, commit, store);
+  await createRunRepo({ path: ws, branch: 'exp_T0_00_run_01', commit, store });
   return { ws, base, commit };
 }
 

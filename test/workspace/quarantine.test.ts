@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureBaseClone } from '../../src/workspace/base-clone.js';
 import { runDir, subtestDir, workspaceDir } from '../../src/workspace/paths.js';
 import { quarantineRunDir } from '../../src/workspace/quarantine.js';
-import { createWorktree, worktreeExists } from '../../src/workspace/worktree.js';
+import { createRunRepo, ensurePristineStore } from '../../src/workspace/run-repo.js';
 import { git, gitdir } from '../helpers/gitdir.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -42,7 +42,7 @@ describe('quarantineRunDir', () => {
     ]);
   });
 
-  it('disconnects a worktree inside the moved attempt, and the run can be redone at the same path', async () => {
+  it('moves a run repository along as a self-contained copy, and the run can be redone at the same path', async () => {
     const src = gitdir({ 'a.py': 'x\n' });
     const exp = tmpDir();
     const { path: base, commit } = await ensureBaseClone({
@@ -50,15 +50,16 @@ describe('quarantineRunDir', () => {
       commit: src.commit,
       dest: join(exp, 'repo'),
     });
+    const store = join(exp, 'task.git');
+    await ensurePristineStore(base, commit, store);
     const run = runDir(exp, 'T0', '00', 1);
     const ws = workspaceDir(run);
-    await createWorktree({ baseRepo: base, path: ws, branch: 'e_T0_00_run_01', commit });
+    await createRunRepo({ path: ws, branch: 'e_T0_00_run_01', commit, store });
     writeFileSync(join(ws, 'agent.py'), 'partial\n');
     const moved = quarantineRunDir(run);
     expect(readFileSync(join(moved, 'workspace', 'agent.py'), 'utf8')).toBe('partial\n');
-    expect(await worktreeExists(join(moved, 'workspace'))).toBe(false);
-    await createWorktree({ baseRepo: base, path: ws, branch: 'e_T0_00_run_01', commit });
+    expect(git(join(moved, 'workspace'), 'status', '--porcelain')).toBe('?? agent.py');
+    await createRunRepo({ path: ws, branch: 'e_T0_00_run_01', commit, store });
     expect(git(ws, 'status', '--porcelain')).toBe('');
-    expect(git(base, 'worktree', 'list', '--porcelain')).not.toContain(moved);
   });
 });

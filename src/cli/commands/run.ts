@@ -4,10 +4,8 @@ import { resolve } from 'node:path';
 import { formatProblem } from '../../problem.js';
 import { resolveExperimentConfig, type RunCliOptions } from '../../config/resolve-experiment.js';
 import type { ExperimentContext } from '../../engine/context.js';
-import { runBatch } from '../../engine/run-batch.js';
-import { limitsOf, runExperiment } from '../../engine/run-experiment.js';
+import { runExperiment } from '../../engine/run-experiment.js';
 import type { ExperimentConfig } from '../../config/experiment-config.js';
-import { openQueueRun } from '../../distributed/queue-run.js';
 import { ConfigError, EXIT_CODES, UsageError } from '../../errors.js';
 import type { RunState } from '../../store/run-state.js';
 import { commitProblem } from '../../engine/check-commit.js';
@@ -19,8 +17,6 @@ import { createLogger, type Logger } from '../../util/logger.js';
 import { createProgressView } from '../progress-view.js';
 import { installStopHandlers } from '../signals.js';
 import { printSummary } from '../summary.js';
-import { printDryRun } from '../dry-run.js';
-import { planExperiment } from '../../engine/dry-run.js';
 import { selectTestCases } from '../test-cases.js';
 
 type Opts = Record<string, unknown>;
@@ -75,6 +71,7 @@ function cliLayer(tiersDir: string, opts: Opts): RunCliOptions {
     subtests: opts.subtests as string[] | undefined,
     subtestsDir: str(opts.subtestsDir),
     skipAgentTeams: opts.skipAgentTeams === true ? true : undefined,
+    sandbox: opts.sandbox as RunCliOptions['sandbox'],
   };
 }
 
@@ -123,8 +120,19 @@ export async function run(opts: Opts): Promise<number> {
   const cases: Awaited<ReturnType<typeof prepare>>[] = [];
   for (const d of dirs) cases.push(await prepare(d, opts, logger));
   if (opts.dryRun) {
+    // Loaded only for a dry run (and a batch, below): a plain run starts with less.
+    const [{ printDryRun }, { planExperiment }, { sandboxForecast }] = await Promise.all([
+      import('../dry-run.js'),
+      import('../../engine/dry-run.js'),
+      import('../../engine/sandbox-policy.js'),
+    ]);
     for (const c of cases)
-      printDryRun(planExperiment(c.config, { fresh: opts.fresh === true }), c.config.experimentId, c.config);
+      printDryRun(
+        planExperiment(c.config, { fresh: opts.fresh === true }),
+        c.config.experimentId,
+        await sandboxForecast(c.config.sandbox, process.env, c.config.network),
+        c.config,
+      );
     return 0;
   }
   const queue = await openQueue(opts, cases, logger);
@@ -153,7 +161,11 @@ export async function run(opts: Opts): Promise<number> {
               error: undefined,
             },
           ]
-        : (await runBatch({ cases, resultsDir: cases[0].config.resultsDir, ...common })).outcomes;
+        : (
+            await (
+              await import('../../engine/run-batch.js')
+            ).runBatch({ cases, resultsDir: cases[0].config.resultsDir, ...common })
+          ).outcomes;
     view.stop();
     for (const [i, o] of outcomes.entries()) {
       if (o.outcome && !opts.quiet) printSummary(o.outcome, cases[i].config);
@@ -190,6 +202,11 @@ async function openQueue(opts: Opts, cases: { config: ExperimentConfig }[], logg
   if (opts.parallelRuns === undefined)
     for (const c of cases) c.config = { ...c.config, parallelRuns: c.config.runs };
   const first = cases[0].config;
+  // BullMQ and its Redis client are loaded only for a queued run.
+  const [{ openQueueRun }, { limitsOf }] = await Promise.all([
+    import('../../distributed/queue-run.js'),
+    import('../../engine/session.js'),
+  ]);
   return openQueueRun({
     url,
     sharedDir: str(opts.sharedDir) ? resolve(str(opts.sharedDir)!) : null,

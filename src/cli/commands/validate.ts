@@ -6,6 +6,7 @@ import { parseSelection } from '../../config/subtest-selection.js';
 import { UsageError } from '../../errors.js';
 import { commitProblem } from '../../engine/check-commit.js';
 import { validateTestCase, type SubtestView, type ValidationReport } from '../../fixture/validate.js';
+import { sandboxForecast } from '../../engine/sandbox-policy.js';
 
 export interface ValidateOptions {
   tiersDir: string;
@@ -14,6 +15,7 @@ export interface ValidateOptions {
   subtestsDir?: string;
   skipAgentTeams?: boolean;
   json?: boolean;
+  sandbox?: 'auto' | 'bwrap' | 'none';
 }
 
 /** Validate, print (a table per tier and the problems, or JSON), and return the exit code: 1 on errors. */
@@ -37,8 +39,10 @@ export async function run(opts: ValidateOptions): Promise<number> {
     report.problems.push(badCommit);
     report.errors++;
   }
-  if (opts.json) console.log(JSON.stringify(report, null, 2));
-  else console.log(render(report));
+  // Whether runs will be sandboxed on this machine (bubblewrap is probed; nothing is changed).
+  const sandbox = await sandboxForecast(opts.sandbox ?? 'auto', process.env);
+  if (opts.json) console.log(JSON.stringify({ ...report, sandbox }, null, 2));
+  else console.log(`${render(report)}\nSandbox: ${sandbox}`);
   return report.errors > 0 ? 1 : 0;
 }
 

@@ -1,7 +1,6 @@
 // Chart specs of the HTML report (Vega-Lite), rendered to static SVG in Node with vega's headless
 // SVG renderer: no browser, canvas or network; the SVG is inlined in report.html.
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { ExperimentStats } from '../../stats/experiment-stats.js';
 
 /** A chart as rendered: an id (for tests and anchors), a title, and its SVG markup. */
@@ -13,8 +12,15 @@ export interface Chart {
 
 const CONFIG = { font: 'sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12 } };
 
+/** vega and vega-lite are large: loaded the first time a chart is drawn, never at start-up. */
+let renderer: Promise<[typeof import('vega'), typeof import('vega-lite')]> | null = null;
+
 /** Render a Vega-Lite spec to an SVG string. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [{ parse, View }, { compile }] = await (renderer ??= Promise.all([
+    import('vega'),
+    import('vega-lite'),
+  ]));
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -1,6 +1,7 @@
 // report.html at the experiment root: one self-contained page (inline CSS and SVG, no scripts, no
 // network) with the summary, tier comparison charts, score-vs-cost scatter, per-tier tables,
 // per-criterion heatmap, judges, and links to every run report and diff.
+import { sandboxLabel } from '../markdown.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentConfig } from '../../config/experiment-config.js';
@@ -120,6 +121,7 @@ export async function renderHtmlReport(
         ? [
             ['Agent / model', esc(`${config.agent} / ${config.model}`)],
             ['Judges', esc(config.judgeModels.join(', '))],
+            ['Sandbox', esc(sandboxLabel(config.sandboxStatus))],
           ]
         : []),
     ],
