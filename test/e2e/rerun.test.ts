@@ -102,15 +102,16 @@ describe('scylla rerun', () => {
         default: PASS_VERDICT,
         rules: [{ match: '.', model: OTHER_JUDGE, reply: JSON.stringify(FAIL_VERDICT) }],
       },
-      delayMs: 700,
+      // Slow enough that the kill (after the first judgment) comes long before the sixth, under load too.
+      delayMs: 1000,
     });
     const from = server.requests.length;
     const killed = startScylla(
       ['rerun', expDir, '--judges', '--judge-model', OTHER_JUDGE, '--parallel', '1'],
       scyllaEnv(server.url),
     );
-    await waitFor('two judgments in the new set', () =>
-      dbRows<{ n: number }>(expDir, 'SELECT COUNT(*) AS n FROM verdicts WHERE judge_set = 2')[0].n >= 2
+    await waitFor('a judgment in the new set', () =>
+      dbRows<{ n: number }>(expDir, 'SELECT COUNT(*) AS n FROM verdicts WHERE judge_set = 2')[0].n >= 1
         ? 1
         : 0,
     );
