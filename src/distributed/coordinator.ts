@@ -120,14 +120,19 @@ export async function openCoordinator(o: CoordinatorOptions): Promise<Coordinato
 
 /**
  * Every run is finalized: jobs of these experiments still in the queue are ones a killed earlier
- * coordinator applied but had not removed yet. Remove them (their logs hold the runs' files).
+ * coordinator applied but had not removed yet. Remove them (their logs hold the runs' files), and
+ * every payload of these experiments still in a shared directory (one killed between removing a
+ * job and dropping its files left them there).
  */
 async function sweep(queue: Queue, expKeys: ReadonlySet<string>, transport: Transport): Promise<void> {
+  const ours = (id: string) => [...expKeys].some((k) => id.startsWith(`${k}.`));
   for (const job of await queue.getJobs(['completed', 'failed']))
-    if (job?.id && [...expKeys].some((k) => job.id!.startsWith(`${k}.`))) {
+    if (job?.id && ours(job.id)) {
       await job.remove().catch(() => undefined);
       transport.drop(`${queue.name}/${job.id}`);
     }
+  for (const place of transport.places(queue.name))
+    if (ours(place.slice(queue.name.length + 1))) transport.drop(place);
 }
 
 interface QueueDeps {

@@ -1,7 +1,7 @@
 // How a payload's files travel between a worker and the coordinator: inline in the job's log entry
 // (gzipped, base64), or — when the machines share a disk (`--shared-dir`) — as files in a staging
 // directory that the entry only names. Either way the coordinator alone writes the results.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
@@ -28,6 +28,8 @@ export interface Transport {
   unpack(dir: string | undefined, refs: readonly FileRef[]): Promise<FileEntry[]>;
   /** Free everything packed below `place` (a job's payloads, once the coordinator holds them). */
   drop(place: string): void;
+  /** The places packed below `dir` (a queue's jobs) that are still there. */
+  places(dir: string): string[];
 }
 
 const inline: Transport = {
@@ -50,6 +52,7 @@ const inline: Transport = {
       }),
     ),
   drop: () => undefined,
+  places: () => [],
 };
 
 function shared(root: string | null): Transport {
@@ -81,6 +84,10 @@ function shared(root: string | null): Transport {
     },
     drop: (place) => {
       if (root) rmSync(join(root, place), { recursive: true, force: true });
+    },
+    places: (dir) => {
+      const d = root ? join(root, dir) : null;
+      return d && existsSync(d) ? readdirSync(d).map((name) => `${dir}/${name}`) : [];
     },
   };
 }

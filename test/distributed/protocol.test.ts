@@ -140,6 +140,19 @@ describe('payloads', () => {
     },
   );
 
+  it("a shared directory lists the jobs whose payloads are still there, and drops one job's at once", async () => {
+    const transport = transports.shared(tmpDir('scylla-shared-'));
+    const file = { path: 'agent/result.json', mode: 0o644, data: Buffer.from('{}') };
+    await transport.pack('q/exp.T0.00.1.a1/1-1', [file]);
+    await transport.pack('q/exp.T0.00.1.a1/1-2', [file]);
+    await transport.pack('q/exp.T0.01.1.a1/1-1', [file]);
+    expect(transport.places('q').sort()).toEqual(['q/exp.T0.00.1.a1', 'q/exp.T0.01.1.a1']);
+    transport.drop('q/exp.T0.00.1.a1');
+    expect(transport.places('q')).toEqual(['q/exp.T0.01.1.a1']);
+    expect(transport.places('other')).toEqual([]);
+    expect(transports.inline(null).places('q')).toEqual([]);
+  });
+
   it('a payload path outside the run directory, or into its worktree, is refused', () => {
     const dir = tmpDir('scylla-run-');
     for (const path of ['../escape', '/etc/passwd', 'workspace/x', 'agent/../../x'])
