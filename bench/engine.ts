@@ -180,19 +180,30 @@ export async function engineBench(): Promise<Row[]> {
       target: { op: '≤', value: 200 },
       note: `exit ${status.code}`,
     });
+    // The synthetic store's runs have no run reports yet (a finished run of Scylla's has its own,
+    // written at finalize): the first report writes 20,000 files; the second is what a user waits for.
+    const first = await scylla(['report', tenK], env);
+    rows.push({
+      what: 'scylla report, 10,000 runs, first (writes their 20,000 missing run reports)',
+      measured: first.ms,
+      unit: 'ms',
+      target: null,
+      note: `exit ${first.code}; a synthetic store: Scylla's own runs have theirs from finalize`,
+    });
     const report = await scylla(['report', tenK], env);
     rows.push({
       what: 'scylla report, 10,000 runs: time',
       measured: report.ms,
       unit: 'ms',
       target: { op: '≤', value: 3000 },
-      note: `exit ${report.code}`,
+      note: `exit ${report.code}; every report but the runs' own rewritten`,
     });
     rows.push({
       what: 'scylla report, 10,000 runs: peak RSS',
-      measured: report.peakMb,
+      measured: Math.max(first.peakMb, report.peakMb),
       unit: 'MB',
       target: { op: '≤', value: 300 },
+      note: 'the larger of the two',
     });
 
     // Throughput with a 200 ms agent: how busy the agent slots stay.

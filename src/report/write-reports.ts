@@ -11,7 +11,7 @@ import type { StoreReader } from '../store/reader.js';
 import { RECORD, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { runDir, subtestDir } from '../workspace/paths.js';
 import { renderExperimentReport } from './experiment-report.js';
-import { renderHtmlReportApart } from './html/render-apart.js';
+import { startHtmlRenderer, type HtmlRenderer } from './html/render-apart.js';
 import { experimentReportJson, subtestReportJson, tierReportJson } from './report-json.js';
 import { renderRunReport, runReportJson } from './run-report.js';
 import { loadRunResult } from '../stats/run-result.js';
@@ -60,8 +60,22 @@ function judgeSetInfo(store: StoreReader, id: number): { id: number; judgeModels
 
 /** Write every report; returns the statistics they were written from. */
 export async function writeAllReports(opts: WriteReportsOptions): Promise<ExperimentStats> {
-  const { store, expDir, config } = opts;
   const formats = opts.formats ?? REPORT_FORMATS;
+  // The HTML renderer starts first: it loads its chart libraries while the statistics are computed.
+  const renderer = formats.includes('html') ? startHtmlRenderer() : null;
+  try {
+    return await writeReports(opts, formats, renderer);
+  } finally {
+    renderer?.cancel();
+  }
+}
+
+async function writeReports(
+  opts: WriteReportsOptions,
+  formats: readonly ReportFormat[],
+  renderer: HtmlRenderer | null,
+): Promise<ExperimentStats> {
+  const { store, expDir, config } = opts;
   const md = formats.includes('md');
   const json = formats.includes('json');
   const experimentId = config?.experimentId ?? store.experiment()?.experiment_id ?? 'experiment';
@@ -97,10 +111,10 @@ export async function writeAllReports(opts: WriteReportsOptions): Promise<Experi
       experimentReportJson(experimentId, config, startedAt, stats),
       RECORD,
     );
-  if (formats.includes('html'))
+  if (renderer)
     writeFileAtomic(
       join(expDir, 'report.html'),
-      await renderHtmlReportApart({ expDir, experimentId, config, stats, withMarkdown: md }),
+      await renderer.render({ expDir, experimentId, config, stats, withMarkdown: md }),
       RECORD,
     );
   if (md)

@@ -17,28 +17,45 @@ interface Job {
 
 const SELF = fileURLToPath(import.meta.url);
 
-/** renderHtmlReport, in a child process (the same code; the same page). */
-export function renderHtmlReportApart(job: Job): Promise<string> {
+/** A renderer child, started before its job is known: it loads the chart libraries meanwhile. */
+export interface HtmlRenderer {
+  /** The page for `job` (the child then exits). */
+  render(job: Job): Promise<string>;
+  /** End the child without a job (the reports failed before the page). */
+  cancel(): void;
+}
+
+/** Start the child now; its chart libraries load while the caller computes the statistics. */
+export function startHtmlRenderer(): HtmlRenderer {
   // From the sources (development, tests) the child needs the TypeScript loader; from the build, nothing.
   const child = fork(SELF, [], {
     execArgv: SELF.endsWith('.ts') ? ['--import', 'tsx'] : [],
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  return new Promise((resolve, reject) => {
-    let page: string | null = null;
+  const page = new Promise<string>((resolve, reject) => {
+    let html: string | null = null;
     child.on('message', (m: { html?: string; error?: string }) => {
       if (m.error !== undefined) reject(new Error(`report.html: ${m.error}`));
-      else page = m.html ?? null;
+      else html = m.html ?? null;
     });
     child.on('error', reject);
     // 'close', not 'exit': the child may be gone before its last message is read from the channel;
     // 'close' waits for the channel too.
     child.on('close', (code) =>
-      page !== null ? resolve(page) : reject(new Error(`report.html renderer exited with code ${code}`)),
+      html !== null ? resolve(html) : reject(new Error(`report.html renderer exited with code ${code}`)),
     );
-    child.send(job);
   });
+  page.catch(() => undefined); // a cancelled renderer's end is nobody's error
+  return {
+    render: (job) => {
+      child.send(job);
+      return page;
+    },
+    cancel: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+    },
+  };
 }
 
 if (process.argv[1] === SELF && process.send) {
