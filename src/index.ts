@@ -30,7 +30,8 @@ export {
   type Tier,
   type Subtest,
 } from './fixture/discover.js';
-export { ProblemSchema, formatProblem, type Problem } from './problem.js';
+export { ProblemSchema, type Problem } from './problem-schema.js';
+export { formatProblem } from './problem.js';
 export { loadResourceLibrary, type ResourceLibrary } from './fixture/resource-library.js';
 export { resolveSubtest } from './fixture/resolve-subtest.js';
 export { ResolvedConfigSchema, configFingerprint, type ResolvedConfig } from './fixture/resolved-config.js';

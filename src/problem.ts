@@ -1,23 +1,10 @@
 // A problem found in the user's input, as data from loading to printing: file, line, field, the
 // offending value and a message that reads after it. ConfigError carries them; `validate --json` emits them.
 import { relative } from 'node:path';
-import { z } from 'zod';
+// Type-only: the schema (and zod) load only where a problem is parsed, not with every error class.
+import type { Problem } from './problem-schema.js';
 
-/** One finding: an error (the input cannot be used) or a warning (it can, but probably not as meant). */
-export const ProblemSchema = z.object({
-  severity: z.enum(['error', 'warning']),
-  /** The file it is in (absolute), when it is in one. */
-  file: z.string().optional(),
-  /** 1-based line in `file`. */
-  line: z.number().int().positive().optional(),
-  /** YAML path, dotted (`resources.claude_md.blocks.1`). */
-  field: z.string().optional(),
-  /** The offending value as written (absent when there is none, e.g. a missing key). */
-  value: z.unknown().optional(),
-  /** Reads after the value: `"B09" is not in …`, `"yes" is not a boolean`. */
-  message: z.string(),
-});
-export type Problem = z.output<typeof ProblemSchema>;
+export type { Problem } from './problem-schema.js';
 
 /** Where a problem is, for building several at one place. */
 export type ProblemPlace = Pick<Problem, 'file' | 'line' | 'field'>;
