@@ -1,5 +1,8 @@
-// Seeded percentile bootstrap confidence intervals (one sample, and the difference of two samples).
-import { quantileSorted } from 'simple-statistics';
+// Seeded percentile bootstrap confidence intervals (one sample, and the difference of two samples)
+// of a mean or a median. Each resample draws the same indices in the same order as a plain
+// `xs[floor(rnd() · n)]` loop and gives exactly simple-statistics' `mean` / `median` of it; the
+// median is found from counts per distinct value (scores take few), without copying or sorting.
+import { mean, quantileSorted } from 'simple-statistics';
 import { DEFAULT_SEED, mulberry32, seedFor } from './prng.js';
 
 /** Bootstrap settings; printed in every report so the numbers can be reproduced. */
@@ -8,13 +11,60 @@ export const BOOTSTRAP = { iterations: 2000, level: 0.95, seed: DEFAULT_SEED } a
 /** A closed interval [low, high]. */
 export type Interval = [number, number];
 
-type Stat = (xs: number[]) => number;
+/** The statistic a bootstrap estimates. */
+export type StatName = 'mean' | 'median';
 
-function resample(xs: readonly number[], rnd: () => number): number[] {
-  const out = new Array<number>(xs.length);
-  for (let i = 0; i < xs.length; i++) out[i] = xs[Math.floor(rnd() * xs.length)];
-  return out;
+/** One statistic of resamples of one sample: each call draws a resample and returns its value. */
+type Resampler = (rnd: () => number) => number;
+
+function meanResampler(xs: readonly number[]): Resampler {
+  const n = xs.length;
+  // Integers (pass/fail as 1/0): every partial sum is exact, so the plain sum is the compensated one.
+  if (xs.every((x) => Number.isSafeInteger(x)) && n * Math.max(...xs.map(Math.abs)) < Number.MAX_SAFE_INTEGER)
+    return (rnd) => {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += xs[Math.floor(rnd() * n)];
+      return sum / n;
+    };
+  const buf = new Array<number>(n);
+  return (rnd) => {
+    for (let i = 0; i < xs.length; i++) buf[i] = xs[Math.floor(rnd() * xs.length)];
+    return mean(buf);
+  };
 }
+
+/**
+ * The median of a resample, as simple-statistics' `median` gives it: the middle value of the sorted
+ * resample, or the mean of the two middle ones for an even size. Found by counting how often each
+ * distinct value was drawn and walking the counts.
+ */
+function medianResampler(xs: readonly number[]): Resampler {
+  const n = xs.length;
+  const values = [...new Set(xs)].sort((a, b) => a - b);
+  const rankOf = new Map(values.map((v, r) => [v, r]));
+  const rank = Int32Array.from(xs, (x) => rankOf.get(x)!);
+  const counts = new Int32Array(values.length);
+  // 0-based positions in the sorted resample (the same ones for an odd size).
+  const lo = n % 2 === 0 ? n / 2 - 1 : Math.ceil(n / 2) - 1;
+  const hi = n % 2 === 0 ? n / 2 : lo;
+  return (rnd) => {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[rank[Math.floor(rnd() * n)]]++;
+    let seen = 0;
+    let low = NaN;
+    for (let r = 0; r < values.length; r++) {
+      seen += counts[r];
+      if (Number.isNaN(low) && seen > lo) low = values[r];
+      if (seen > hi) return lo === hi ? low : (low + values[r]) / 2;
+    }
+    throw new Error('unreachable: the counts add up to the sample size');
+  };
+}
+
+const resamplers: Record<StatName, (xs: readonly number[]) => Resampler> = {
+  mean: meanResampler,
+  median: medianResampler,
+};
 
 function percentile(estimates: number[]): Interval {
   estimates.sort((a, b) => a - b);
@@ -23,11 +73,12 @@ function percentile(estimates: number[]): Interval {
 }
 
 /** 95 % percentile-bootstrap CI of `stat` over `xs`, seeded by `key`; null without data. */
-export function bootstrapCi(xs: readonly number[], stat: Stat, key: string): Interval | null {
+export function bootstrapCi(xs: readonly number[], stat: StatName, key: string): Interval | null {
   if (xs.length === 0) return null;
   const rnd = mulberry32(seedFor(key, BOOTSTRAP.seed));
-  const est: number[] = [];
-  for (let i = 0; i < BOOTSTRAP.iterations; i++) est.push(stat(resample(xs, rnd)));
+  const draw = resamplers[stat](xs);
+  const est = new Array<number>(BOOTSTRAP.iterations);
+  for (let i = 0; i < BOOTSTRAP.iterations; i++) est[i] = draw(rnd);
   return percentile(est);
 }
 
@@ -35,12 +86,14 @@ export function bootstrapCi(xs: readonly number[], stat: Stat, key: string): Int
 export function bootstrapDiffCi(
   a: readonly number[],
   b: readonly number[],
-  stat: Stat,
+  stat: StatName,
   key: string,
 ): Interval | null {
   if (a.length === 0 || b.length === 0) return null;
   const rnd = mulberry32(seedFor(key, BOOTSTRAP.seed));
-  const est: number[] = [];
-  for (let i = 0; i < BOOTSTRAP.iterations; i++) est.push(stat(resample(a, rnd)) - stat(resample(b, rnd)));
+  const drawA = resamplers[stat](a);
+  const drawB = resamplers[stat](b);
+  const est = new Array<number>(BOOTSTRAP.iterations);
+  for (let i = 0; i < BOOTSTRAP.iterations; i++) est[i] = drawA(rnd) - drawB(rnd);
   return percentile(est);
 }

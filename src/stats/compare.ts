@@ -39,9 +39,9 @@ export function compareRuns(
     candidate,
     baseline,
     medianScoreDiff: median(sa) - median(sb),
-    medianScoreDiffCi: bootstrapDiffCi(sa, sb, median, `${key}:median_score`),
+    medianScoreDiffCi: bootstrapDiffCi(sa, sb, 'median', `${key}:median_score`),
     passRateDiff: mean(pa) - mean(pb),
-    passRateDiffCi: bootstrapDiffCi(pa, pb, mean, `${key}:pass_rate`),
+    passRateDiffCi: bootstrapDiffCi(pa, pb, 'mean', `${key}:pass_rate`),
     fisherP: fisherExact(passA, a.length - passA, passB, b.length - passB),
   };
 }

@@ -158,8 +158,8 @@ export function subtestStats(runs: readonly RunOutcome[], key = '', intervals = 
     grades: sortGrades(grades),
     totalDurationSeconds: totalDuration,
     meanDurationSeconds: n ? totalDuration / n : 0,
-    passRateCi: intervals ? bootstrapCi(passes, mean, `${key}:pass_rate`) : null,
-    medianScoreCi: intervals ? bootstrapCi(scores, median, `${key}:median_score`) : null,
+    passRateCi: intervals ? bootstrapCi(passes, 'mean', `${key}:pass_rate`) : null,
+    medianScoreCi: intervals ? bootstrapCi(scores, 'median', `${key}:median_score`) : null,
     criteria: criteriaMeans(runs),
     bestRun: bestRun?.run ?? null,
   };

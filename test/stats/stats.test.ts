@@ -1,8 +1,8 @@
 // Statistics building blocks: seeded PRNG, bootstrap CIs, Fisher's exact test, selection, agreement.
 import { describe, expect, it } from 'vitest';
-import { mean, median } from 'simple-statistics';
+import { mean, median, quantileSorted } from 'simple-statistics';
 import { judgeAgreement } from '../../src/stats/agreement.js';
-import { bootstrapCi, bootstrapDiffCi } from '../../src/stats/bootstrap.js';
+import { BOOTSTRAP, bootstrapCi, bootstrapDiffCi } from '../../src/stats/bootstrap.js';
 import { fisherExact } from '../../src/stats/fisher.js';
 import { mulberry32, seedFor } from '../../src/stats/prng.js';
 import { selectBest } from '../../src/stats/select-best.js';
@@ -37,13 +37,47 @@ describe('stats', () => {
 
   it('bootstrap CIs are reproducible, bracket the estimate, and collapse on constant data', () => {
     const xs = [0.1, 0.4, 0.5, 0.7, 0.9, 0.95];
-    const ci = bootstrapCi(xs, median, 'k')!;
-    expect(bootstrapCi(xs, median, 'k')).toEqual(ci);
+    const ci = bootstrapCi(xs, 'median', 'k')!;
+    expect(bootstrapCi(xs, 'median', 'k')).toEqual(ci);
     expect(ci[0]).toBeLessThan(median(xs));
     expect(ci[1]).toBeGreaterThan(median(xs));
-    expect(bootstrapCi([1, 1, 1], mean, 'k')).toEqual([1, 1]);
-    expect(bootstrapCi([], mean, 'k')).toBeNull();
-    expect(bootstrapDiffCi([1, 1], [0, 0], mean, 'd')).toEqual([1, 1]);
+    expect(bootstrapCi([1, 1, 1], 'mean', 'k')).toEqual([1, 1]);
+    expect(bootstrapCi([], 'mean', 'k')).toBeNull();
+    expect(bootstrapDiffCi([1, 1], [0, 0], 'mean', 'd')).toEqual([1, 1]);
+  });
+
+  it('bootstrap CIs are exactly those of plain resampling with simple-statistics (ties, odd and even sizes)', () => {
+    // The plain form: draw xs[floor(rnd() · n)] n times, take mean/median of the copy.
+    const plain = (groups: number[][], stat: 'mean' | 'median', key: string): [number, number] => {
+      const f = stat === 'mean' ? mean : median;
+      const rnd = mulberry32(seedFor(key, BOOTSTRAP.seed));
+      const draw = (xs: number[]) => f(xs.map(() => xs[Math.floor(rnd() * xs.length)]));
+      const est = Array.from({ length: BOOTSTRAP.iterations }, () =>
+        groups.length === 1 ? draw(groups[0]) : draw(groups[0]) - draw(groups[1]),
+      ).sort((a, b) => a - b);
+      const tail = (1 - BOOTSTRAP.level) / 2;
+      return [quantileSorted(est, tail), quantileSorted(est, 1 - tail)];
+    };
+    const gen = mulberry32(7);
+    const sample = (n: number, distinct: number) =>
+      Array.from({ length: n }, () => Math.floor(gen() * distinct) / distinct + (distinct > 50 ? gen() : 0));
+    const passFail = (n: number) => Array.from({ length: n }, () => (gen() < 0.6 ? 1 : 0));
+    for (const n of [1, 2, 5, 500]) {
+      const [a, b] = [passFail(n), passFail(n + 3)];
+      expect(bootstrapCi(a, 'mean', `p${n}`)).toEqual(plain([a], 'mean', `p${n}`));
+      expect(bootstrapDiffCi(a, b, 'mean', `q${n}`)).toEqual(plain([a, b], 'mean', `q${n}`));
+    }
+    for (const n of [1, 2, 3, 4, 7, 10, 31, 500])
+      for (const distinct of [1, 2, 5, 1000]) {
+        const a = sample(n, distinct);
+        const b = sample(n + 1, distinct);
+        for (const stat of ['mean', 'median'] as const) {
+          expect(bootstrapCi(a, stat, `k${n}`), `${stat} n=${n} d=${distinct}`).toEqual(
+            plain([a], stat, `k${n}`),
+          );
+          expect(bootstrapDiffCi(a, b, stat, `d${n}`)).toEqual(plain([a, b], stat, `d${n}`));
+        }
+      }
   });
 
   it("Fisher's exact test matches known two-sided p-values", () => {

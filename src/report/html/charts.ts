@@ -15,12 +15,14 @@ const CONFIG = { font: 'sans-serif', view: { stroke: null }, axis: { labelFontSi
 /** vega and vega-lite are large: loaded the first time a chart is drawn, never at start-up. */
 let renderer: Promise<[typeof import('vega'), typeof import('vega-lite')]> | null = null;
 
+/** Load vega and vega-lite now (the renderer child does, while its page's statistics are computed). */
+export function loadChartLibraries(): Promise<[typeof import('vega'), typeof import('vega-lite')]> {
+  return (renderer ??= Promise.all([import('vega'), import('vega-lite')]));
+}
+
 /** Render a Vega-Lite spec to an SVG string. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const [{ parse, View }, { compile }] = await (renderer ??= Promise.all([
-    import('vega'),
-    import('vega-lite'),
-  ]));
+  const [{ parse, View }, { compile }] = await loadChartLibraries();
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

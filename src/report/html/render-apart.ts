@@ -5,6 +5,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ExperimentConfig } from '../../config/experiment-config.js';
 import type { ExperimentStats } from '../../stats/experiment-stats.js';
+import { loadChartLibraries } from './charts.js';
 import { renderHtmlReport } from './html-report.js';
 
 interface Job {
@@ -59,6 +60,8 @@ export function startHtmlRenderer(): HtmlRenderer {
 }
 
 if (process.argv[1] === SELF && process.send) {
+  // The libraries load before the job arrives: the parent is computing its statistics meanwhile.
+  void loadChartLibraries().catch(() => undefined);
   process.once('message', (job: Job) => {
     renderHtmlReport(job.expDir, job.experimentId, job.config, job.stats, job.withMarkdown).then(
       (html) => process.send!({ html }, () => process.exit(0)),
