@@ -3,7 +3,7 @@
 import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { QueueError } from '../errors.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFilesAtomic } from '../util/atomic-write.js';
 import type { FileEntry } from './transport.js';
 
 /** The run's worktree is carried as commits (a bundle), never as files. */
@@ -87,6 +87,7 @@ export function writeFiles(
   files: readonly FileEntry[],
   deleted: readonly string[] = [],
 ): void {
-  for (const f of files) writeFileAtomic(inside(runDir, f.path), f.data, f.mode || 0o644);
+  // Every file on disk before the store says the stage is done; the directories forced once each.
+  writeFilesAtomic(files.map((f) => ({ file: inside(runDir, f.path), data: f.data, mode: f.mode || 0o644 })));
   for (const p of deleted) rmSync(inside(runDir, p), { force: true });
 }

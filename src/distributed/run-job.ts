@@ -17,8 +17,7 @@ import { RETRY_STATES } from '../store/run-state.js';
 import type { Logger } from '../util/logger.js';
 import { VERSION } from '../version.js';
 import { runDir, workspaceDir } from '../workspace/paths.js';
-import { runGit } from '../workspace/git.js';
-import { removeRunRepo } from '../workspace/run-repo.js';
+import { deleteLooseRef, removeRunRepo } from '../workspace/run-repo.js';
 import type { CloneCache } from './clone-cache.js';
 import { jobContext, type WorkerShared } from './job-context.js';
 import { JobDataSchema, type Grant, type JobResult } from './messages.js';
@@ -155,15 +154,14 @@ export async function runJob(
   } finally {
     store.close();
     // Tidying up is no part of the job: the next one starts meanwhile (it never shares these places).
-    d.afterwards(async () => {
+    d.afterwards(() => {
       // The pipeline removed the repository of a run it finished; one it stopped is removed here.
       removeRunRepo(workspaceDir(spec.runDir));
-      // The branch was published into the clone (and shipped): the clone keeps no run's commits.
-      await runGit(clone.path, ['update-ref', '-d', `refs/heads/${spec.branch}`], { allowFail: true }).catch(
-        () => undefined,
-      );
+      // The branch was published into the clone (a loose ref, and shipped): the clone keeps no run's commits.
+      deleteLooseRef(clone.path, `refs/heads/${spec.branch}`);
       rmSync(expDir, { recursive: true, force: true });
       rmSync(join(d.storesDir, basename(expDir)), { recursive: true, force: true });
+      return Promise.resolve();
     });
   }
 }

@@ -16,6 +16,8 @@ export interface WriteOptions {
    * again (reports) or that are evidence beside the results (logs, prompts, provenance).
    */
   durable?: boolean;
+  /** With `durable: false`: the content is still forced to disk before the rename (writeFilesAtomic). */
+  dataDurable?: boolean;
 }
 
 function fsyncPath(path: string): void {
@@ -33,7 +35,11 @@ export function writeFileAtomic(
   data: string | Uint8Array,
   opts: number | WriteOptions = {},
 ): void {
-  const { mode = 0o644, durable = true } = typeof opts === 'number' ? { mode: opts } : opts;
+  const {
+    mode = 0o644,
+    durable = true,
+    dataDurable = false,
+  } = typeof opts === 'number' ? { mode: opts } : opts;
   const dir = dirname(file);
   const tmp = join(dir, `.${basename(file)}.tmp-${process.pid}-${counter++}`);
   try {
@@ -41,7 +47,7 @@ export function writeFileAtomic(
     const fd = openSync(tmp, 'w', mode);
     try {
       writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-      if (durable) fsyncSync(fd);
+      if (durable || dataDurable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -52,6 +58,19 @@ export function writeFileAtomic(
   }
   renameSync(tmp, file);
   if (durable) fsyncPath(dir);
+}
+
+/**
+ * Several files, each as `writeFileAtomic` with `durable` writes it, forced to disk once per
+ * directory instead of once per file: when this returns, every one is on disk.
+ */
+export function writeFilesAtomic(files: readonly { file: string; data: Uint8Array; mode: number }[]): void {
+  const dirs = new Set<string>();
+  for (const f of files) {
+    writeFileAtomic(f.file, f.data, { mode: f.mode, durable: false, dataDurable: true });
+    dirs.add(dirname(f.file));
+  }
+  for (const d of dirs) fsyncPath(d);
 }
 
 /** JSON with two-space indent and a trailing newline, written atomically. */

@@ -1,7 +1,9 @@
 // A run's commits carried between repositories as a git bundle: written from the repository that
 // made them (a worker's clone), read into another that shares the base commit (the coordinator's
 // base clone, or another worker's). The run's branch then points at the same commit in both.
+import { GitError } from '../errors.js';
 import { runGit } from './git.js';
+import { deleteLooseRef, writeRef } from './run-repo.js';
 import { withRepoLock } from './repo-lock.js';
 
 /** Where a bundle's one ref lives while it is written and read (never a branch anyone checks out). */
@@ -23,11 +25,12 @@ export async function bundleCommit(opts: {
   if (opts.commit === opts.base) return false;
   const ref = carrierRef(opts.branch);
   await withRepoLock(opts.repo, async () => {
-    await runGit(opts.repo, ['update-ref', ref, opts.commit]);
+    // The carrier ref as a file: one git process per bundle, not three.
+    writeRef(opts.repo, ref, opts.commit);
     try {
       await runGit(opts.repo, ['bundle', 'create', '--quiet', opts.file, ref, `^${opts.base}`]);
     } finally {
-      await runGit(opts.repo, ['update-ref', '-d', ref], { allowFail: true });
+      deleteLooseRef(opts.repo, ref);
     }
   });
   return true;
@@ -41,9 +44,13 @@ export async function fetchBundle(opts: {
   file: string;
 }): Promise<void> {
   await withRepoLock(opts.repo, async () => {
-    // The objects only (checked against the bundle's prerequisites); the branch is then pointed.
-    await runGit(opts.repo, ['bundle', 'unbundle', opts.file]);
-    await pointBranch(opts.repo, opts.branch, opts.commit);
+    // The objects only (checked against the bundle's prerequisites); the branch is then pointed,
+    // at the commit the bundle says it carries (`<sha> <ref>` on stdout).
+    const out = await runGit(opts.repo, ['bundle', 'unbundle', opts.file]);
+    const tips = out.stdout.split('\n').map((l) => l.split(' ')[0]);
+    if (!tips.includes(opts.commit))
+      throw new GitError(['bundle', 'unbundle'], out.stdout, `the bundle does not carry ${opts.commit}`);
+    writeRef(opts.repo, `refs/heads/${opts.branch}`, opts.commit);
   });
 }
 
@@ -53,6 +60,8 @@ export async function setBranch(repo: string, branch: string, commit: string): P
 }
 
 async function pointBranch(repo: string, branch: string, commit: string): Promise<void> {
-  // update-ref, not `branch -f`: it also moves a branch a stale worktree still has checked out.
-  await runGit(repo, ['update-ref', `refs/heads/${branch}`, `${commit}^{commit}`]);
+  // Refused unless the repository has the commit (the bundle's, or the base); then the ref file.
+  const has = await runGit(repo, ['cat-file', '-e', `${commit}^{commit}`], { allowFail: true });
+  if (has.exitCode !== 0) throw new GitError([], has.stderr, `${repo} has no commit ${commit}`);
+  writeRef(repo, `refs/heads/${branch}`, commit);
 }

@@ -173,11 +173,25 @@ export async function publishRunBranch(archive: string, path: string, branch: st
       mkdirSync(join(dst, e.name), { recursive: true });
       copyMissing(join(src, e.name), join(dst, e.name));
     }
-  const ref = join(gitDirOf(archive), 'refs', 'heads', branch);
-  mkdirSync(dirname(ref), { recursive: true });
-  const tmp = `${ref}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${tip}\n`);
-  renameSync(tmp, ref);
+  writeRef(archive, `refs/heads/${branch}`, tip);
+}
+
+/**
+ * Point `ref` (e.g. `refs/heads/<branch>`) of a repository at `commit`, which it must already have:
+ * the loose ref file written atomically, as `update-ref` would, without a git process.
+ */
+export function writeRef(repo: string, ref: string, commit: string): void {
+  if (!/^[0-9a-f]{40}$/.test(commit)) throw new GitError([], '', `not a commit id: ${commit}`);
+  const file = join(gitDirOf(repo), ref);
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${commit}\n`);
+  renameSync(tmp, file);
+}
+
+/** Remove a loose ref Scylla wrote with writeRef (a missing one is fine). */
+export function deleteLooseRef(repo: string, ref: string): void {
+  rmSync(join(gitDirOf(repo), ref), { force: true });
 }
 
 /**
