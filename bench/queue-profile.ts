@@ -6,14 +6,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveExperimentConfig } from '../src/config/resolve-experiment.js';
-import { openQueueRun } from '../src/distributed/queue-run.js';
 import { runExperiment } from '../src/engine/run-experiment.js';
-import { limitsOf } from '../src/engine/session.js';
 import { loadTestCase } from '../src/fixture/load-test-case.js';
-import { silentLogger } from '../src/util/logger.js';
 import { startModelServer } from '../test/helpers/model-server.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { agentScript, BIN, testCase, work } from './kit.js';
+import { coordinatorOn } from './queue.js';
 
 const RUNS = Number(process.argv[2] ?? 20);
 const VERDICT = {
@@ -93,16 +91,7 @@ async function measure(queued: boolean) {
       );
     });
   const e = experiment();
-  const q = queued
-    ? await openQueueRun({
-        url: redis.url,
-        sharedDir: null,
-        experimentIds: ['test-001'],
-        limits: limitsOf(e.config),
-        maxInFlight: null,
-        logger: silentLogger,
-      })
-    : null;
+  const q = queued ? await coordinatorOn(redis.url, e.config) : null;
   const [self0, redis0, worker0] = [cpuMs('self'), cpuMs(redisPid), worker ? cpuMs(worker.pid!) : 0];
   const t = performance.now();
   await runExperiment({

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ExperimentConfig } from '../src/config/experiment-config.js';
 import { resolveExperimentConfig } from '../src/config/resolve-experiment.js';
 import { openQueueRun } from '../src/distributed/queue-run.js';
 import { runExperiment } from '../src/engine/run-experiment.js';
@@ -49,16 +50,7 @@ export async function queueBench(): Promise<Row[]> {
     return { testCase, config: { ...config, parallelRuns: runs } };
   };
   const measure = async (e: ReturnType<typeof experiment>, queue: boolean): Promise<Measured> => {
-    const q = queue
-      ? await openQueueRun({
-          url: redis.url,
-          sharedDir: null,
-          experimentIds: ['test-001'],
-          limits: limitsOf(e.config),
-          maxInFlight: null,
-          logger: silentLogger,
-        })
-      : null;
+    const q = queue ? await coordinatorOn(redis.url, e.config) : null;
     const t = performance.now();
     const out = await runExperiment({
       ...e,
@@ -122,6 +114,18 @@ export async function queueBench(): Promise<Row[]> {
     await redis.stop();
   }
   return rows;
+}
+
+/** The coordinator's side of the queue for `config` (the experiment `test-001`), as `run --queue` opens it. */
+export function coordinatorOn(url: string, config: ExperimentConfig) {
+  return openQueueRun({
+    url,
+    sharedDir: null,
+    experimentIds: ['test-001'],
+    limits: limitsOf(config),
+    maxInFlight: null,
+    logger: silentLogger,
+  });
 }
 
 /** `scylla worker` processes, each ready (serving the queue) before this returns. */

@@ -23,6 +23,7 @@ import type { QueueAddress } from './queue-url.js';
 import { checkQueue, controlKey, openClient, PREFIX, REGISTRY_KEY } from './redis.js';
 import { runJob, type JobDeps, type ServedQueue } from './run-job.js';
 import { workerSandbox } from './worker-sandbox.js';
+import { pidAlive as alive } from '../util/pid-alive.js';
 
 /** How long a queue may be missing from the registry before an idle worker lets it go. */
 const FORGET_MS = 30_000;
@@ -281,15 +282,6 @@ async function reapPredecessors(jobsRoot: string, storesRoot: string, logger: Lo
     if (ended) logger.warn(`ended ${ended} process(es) a killed worker left running`);
     rmSync(dir, { recursive: true, force: true });
     rmSync(stores, { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

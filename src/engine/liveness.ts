@@ -1,19 +1,12 @@
 // Is another scylla process driving this experiment? A live owner pid with a fresh heartbeat wins.
+import { pidAlive } from '../util/pid-alive.js';
 
 /** Heartbeat older than this means the owner is dead even if its pid was reused. */
 export const STALE_HEARTBEAT_MS = 120_000;
 /** How often the owner refreshes its heartbeat. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 
-/** Does a process with this pid exist? */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { pidAlive };
 
 /** The pid of a live other owner, or null when this process may take over. */
 export function liveOwner(

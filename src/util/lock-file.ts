@@ -2,18 +2,10 @@
 // experiment directory): created exclusively, holding the owner's pid; a dead owner's lock is taken
 // over; waiting is synchronous (the section itself is short).
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { pidAlive as alive } from './pid-alive.js';
 
 const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 const pause = (ms: number) => Atomics.wait(SLEEP, 0, 0, ms);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** A lock whose owner died (or that is empty for longer than a moment: its owner died writing it). */
 function stale(file: string): boolean {

@@ -10,6 +10,7 @@ import { runActivity } from '../store/run-state.js';
 import type { StoreReader } from '../store/reader.js';
 import type { RunRow } from '../store/rows.js';
 import type { ExperimentHandle } from './experiment-handle.js';
+import { pidAlive } from '../util/pid-alive.js';
 
 /** A heartbeat older than this means the process that owned a `running` experiment is gone. */
 const STALE_HEARTBEAT_MS = 120_000;
@@ -81,12 +82,7 @@ const secondsSince = (iso: string, now: number) => Math.max(0, Math.round((now -
 function ownerAlive(pid: number | null, heartbeatAt: string | null, now: number): boolean {
   if (!pid) return false;
   if (heartbeatAt && now - Date.parse(heartbeatAt) > STALE_HEARTBEAT_MS) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pidAlive(pid);
 }
 
 /** The experiment's configuration (read once per store version). */

@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { GitError } from '../errors.js';
 import { redactUrl, runGit } from './git.js';
 import { runGitWithRetry, type RetriedResult } from './transient.js';
+import { pidAlive as processAlive } from '../util/pid-alive.js';
 
 /** What to clone and where. */
 export interface EnsureBaseCloneOptions {
@@ -214,14 +215,5 @@ function removeStalePartials(dest: string): void {
     const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (Number.isInteger(pid) && pid > 0 && !processAlive(pid))
       rmSync(join(parent, name), { recursive: true, force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
