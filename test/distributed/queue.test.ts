@@ -168,9 +168,18 @@ describe('scylla run --queue with two workers', () => {
     server.setScript(script({ faults: [{ kind: 'judge', nth: 1, delayMs: 15_000 }] }));
     const results = tmpDir('scylla-results-');
     const coord = startScylla(queued(results), env());
-    const judging = await waitFor('a run being judged', () => {
+    // The run whose judging hangs: at pipeline_done for 3 s (another run's judging takes
+    // milliseconds, so the first run seen there may be done before a kill reaches its worker).
+    const since = new Map<string, number>();
+    const judging = await waitFor('a run whose judging hangs', () => {
       const d = expDirIn(results);
-      return d ? rows(d).find((r) => r.state === 'pipeline_done') : undefined;
+      for (const r of d ? rows(d) : []) {
+        const k = `${r.tier}/${r.subtest}/${r.run}`;
+        if (r.state !== 'pipeline_done') since.delete(k);
+        else if (!since.has(k)) since.set(k, Date.now());
+        else if (Date.now() - since.get(k)! > 3000) return r;
+      }
+      return undefined;
     });
     const expDir = expDirIn(results)!;
     const id = `.${judging.tier}.${judging.subtest}.${judging.run}.a1`;
