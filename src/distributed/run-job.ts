@@ -52,7 +52,7 @@ export interface JobDeps {
   /** Where the scratch stores are (memory-backed when the machine has it: they need no fsync). */
   storesDir: string;
   /** Run `tidy` after the job, in the background (the worker waits for it before it exits). */
-  afterwards: (tidy: () => Promise<void>) => void;
+  afterwards: (tidy: () => void) => void;
   resourcesDir: string;
   sharedDir: string | null;
   logger: Logger;
@@ -161,7 +161,6 @@ export async function runJob(
       deleteLooseRef(clone.path, `refs/heads/${spec.branch}`);
       rmSync(expDir, { recursive: true, force: true });
       rmSync(join(d.storesDir, basename(expDir)), { recursive: true, force: true });
-      return Promise.resolve();
     });
   }
 }

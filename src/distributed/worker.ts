@@ -23,7 +23,7 @@ import type { QueueAddress } from './queue-url.js';
 import { checkQueue, controlKey, openClient, PREFIX, REGISTRY_KEY } from './redis.js';
 import { runJob, type JobDeps, type ServedQueue } from './run-job.js';
 import { workerSandbox } from './worker-sandbox.js';
-import { pidAlive as alive } from '../util/pid-alive.js';
+import { pidAlive } from '../util/pid-alive.js';
 
 /** How long a queue may be missing from the registry before an idle worker lets it go. */
 const FORGET_MS = 30_000;
@@ -260,7 +260,7 @@ export function scratchStores(workDir: string): string {
 async function reapPredecessors(jobsRoot: string, storesRoot: string, logger: Logger): Promise<void> {
   const pids = new Set([jobsRoot, storesRoot].flatMap((r) => (existsSync(r) ? readdirSync(r) : [])));
   for (const pid of pids) {
-    if (/^\d+$/.test(pid) && alive(Number(pid))) continue;
+    if (/^\d+$/.test(pid) && pidAlive(Number(pid))) continue;
     const dir = join(jobsRoot, pid);
     const stores = join(storesRoot, pid);
     let ended = 0;

@@ -6,8 +6,6 @@ export const STALE_HEARTBEAT_MS = 120_000;
 /** How often the owner refreshes its heartbeat. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 
-export { pidAlive };
-
 /** The pid of a live other owner, or null when this process may take over. */
 export function liveOwner(
   ownerPid: number | null,

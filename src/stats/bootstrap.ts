@@ -3,6 +3,7 @@
 // `xs[floor(rnd() · n)]` loop and gives exactly simple-statistics' `mean` / `median` of it; the
 // median is found from counts per distinct value (scores take few), without copying or sorting.
 import { mean, quantileSorted } from 'simple-statistics';
+import { InternalError } from '../errors.js';
 import { DEFAULT_SEED, mulberry32, seedFor } from './prng.js';
 
 /** Bootstrap settings; printed in every report so the numbers can be reproduced. */
@@ -20,7 +21,7 @@ type Resampler = (rnd: () => number) => number;
 function meanResampler(xs: readonly number[]): Resampler {
   const n = xs.length;
   // Integers (pass/fail as 1/0): every partial sum is exact, so the plain sum is the compensated one.
-  if (xs.every((x) => Number.isSafeInteger(x)) && n * Math.max(...xs.map(Math.abs)) < Number.MAX_SAFE_INTEGER)
+  if (exactIntegerSums(xs))
     return (rnd) => {
       let sum = 0;
       for (let i = 0; i < n; i++) sum += xs[Math.floor(rnd() * n)];
@@ -28,7 +29,7 @@ function meanResampler(xs: readonly number[]): Resampler {
     };
   const buf = new Array<number>(n);
   return (rnd) => {
-    for (let i = 0; i < xs.length; i++) buf[i] = xs[Math.floor(rnd() * xs.length)];
+    for (let i = 0; i < n; i++) buf[i] = xs[Math.floor(rnd() * n)];
     return mean(buf);
   };
 }
@@ -57,8 +58,18 @@ function medianResampler(xs: readonly number[]): Resampler {
       if (Number.isNaN(low) && seen > lo) low = values[r];
       if (seen > hi) return lo === hi ? low : (low + values[r]) / 2;
     }
-    throw new Error('unreachable: the counts add up to the sample size');
+    throw new InternalError('bootstrap: the counts do not add up to the sample size');
   };
+}
+
+/** Are all `xs` integers small enough that any sum of `xs.length` of them is exact? */
+function exactIntegerSums(xs: readonly number[]): boolean {
+  let largest = 0;
+  for (const x of xs) {
+    if (!Number.isSafeInteger(x)) return false;
+    largest = Math.max(largest, Math.abs(x));
+  }
+  return xs.length * largest < Number.MAX_SAFE_INTEGER;
 }
 
 const resamplers: Record<StatName, (xs: readonly number[]) => Resampler> = {

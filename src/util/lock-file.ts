@@ -2,7 +2,7 @@
 // experiment directory): created exclusively, holding the owner's pid; a dead owner's lock is taken
 // over; waiting is synchronous (the section itself is short).
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
-import { pidAlive as alive } from './pid-alive.js';
+import { pidAlive } from './pid-alive.js';
 
 const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 const pause = (ms: number) => Atomics.wait(SLEEP, 0, 0, ms);
@@ -13,7 +13,7 @@ function stale(file: string): boolean {
     const text = readFileSync(file, 'utf8').trim();
     if (!text) return Date.now() - statSync(file).mtimeMs > 2000;
     const pid = Number(text);
-    return !Number.isInteger(pid) || !alive(pid);
+    return !Number.isInteger(pid) || !pidAlive(pid);
   } catch {
     return false; // gone meanwhile: try again
   }

@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { GitError } from '../errors.js';
 import { redactUrl, runGit } from './git.js';
 import { runGitWithRetry, type RetriedResult } from './transient.js';
-import { pidAlive as processAlive } from '../util/pid-alive.js';
+import { pidAlive } from '../util/pid-alive.js';
 
 /** What to clone and where. */
 export interface EnsureBaseCloneOptions {
@@ -213,7 +213,7 @@ function removeStalePartials(dest: string): void {
   for (const name of readdirSync(parent)) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid))
+    if (Number.isInteger(pid) && pid > 0 && !pidAlive(pid))
       rmSync(join(parent, name), { recursive: true, force: true });
   }
 }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DB_FILE } from '../../engine/experiment-dir.js';
 import { progressSnapshot, renderProgress } from '../../engine/progress.js';
-import { pidAlive } from '../../engine/liveness.js';
+import { pidAlive } from '../../util/pid-alive.js';
 import { NotAnExperimentError } from '../../errors.js';
 import { openStoreReader } from '../../store/reader.js';
 import { newestExperimentDir } from '../experiment-arg.js';
