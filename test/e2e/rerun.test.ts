@@ -102,8 +102,9 @@ describe('scylla rerun', () => {
         default: PASS_VERDICT,
         rules: [{ match: '.', model: OTHER_JUDGE, reply: JSON.stringify(FAIL_VERDICT) }],
       },
-      // Slow enough that the kill (after the first judgment) comes long before the sixth, under load too.
-      delayMs: 1000,
+      // The second judgment hangs, so the kill (after the first) always lands before the set is done.
+      // (The script's own delayMs slows agent answers only.)
+      faults: [{ kind: 'judge', nth: 2, delayMs: 20_000 }],
     });
     const from = server.requests.length;
     const killed = startScylla(
