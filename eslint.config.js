@@ -14,7 +14,7 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  { files: ['src/cli/**', 'test/**', 'bench/**', 'examples/**'], rules: { 'no-console': 'off' } },
+  { files: ['src/cli/**', 'test/**', 'bench/**', 'scripts/**', 'examples/**'], rules: { 'no-console': 'off' } },
   {
     files: ['test/**'],
     rules: {

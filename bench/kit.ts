@@ -97,9 +97,7 @@ export function scylla(args: string[], env: NodeJS.ProcessEnv): Promise<Child> {
   );
 }
 
-/** Build dist/ so the CLI runs as an installed package does. */
+/** Build dist/ and the bundled CLI (`npm run build`) so the CLI runs as an installed package does. */
 export function build(): void {
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(ROOT, 'tsconfig.build.json')], {
-    stdio: 'inherit',
-  });
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }

@@ -1,6 +1,7 @@
 // Which executable an agent adapter runs, and the check that it exists before anything starts.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { AgentError } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { findExecutable } from '../util/which.js';
 
 /** Where an agent's executable comes from: `--agent-bin`, else `envVar`, else `name` (defaultAgentBin). */
@@ -42,8 +43,8 @@ export function agentBin(src: AgentBinSource, given: string | undefined, env: No
   return bin;
 }
 
-/** `node_modules/.bin` of the Scylla package itself (src/agent or dist/agent → two levels up). */
-const OWN_BIN_DIR = fileURLToPath(new URL('../../node_modules/.bin/', import.meta.url));
+/** `node_modules/.bin` of the Scylla package itself. */
+const OWN_BIN_DIR = join(PACKAGE_ROOT, 'node_modules', '.bin');
 
 /**
  * The default binary of an agent CLI: `name` when it is on PATH, else the copy installed next to
@@ -52,7 +53,7 @@ const OWN_BIN_DIR = fileURLToPath(new URL('../../node_modules/.bin/', import.met
  */
 export function defaultAgentBin(name: string, env: NodeJS.ProcessEnv): string {
   if (findExecutable(name, env) !== null) return name;
-  const own = OWN_BIN_DIR + name;
+  const own = join(OWN_BIN_DIR, name);
   return findExecutable(own, env) !== null ? own : name;
 }
 

@@ -3,15 +3,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { HttpError, type Reply } from './router.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** src/view/assets, next to this module in a checkout, or from dist/view/ in a built package. */
-export const ASSETS_DIR = [join(here, 'assets'), join(here, '..', '..', 'src', 'view', 'assets')].find((d) =>
-  existsSync(join(d, 'app.css')),
-);
+/** src/view/assets of the package (shipped with it; the build and the bundle serve it from there). */
+const assetsDir = join(PACKAGE_ROOT, 'src', 'view', 'assets');
+export const ASSETS_DIR: string | undefined = existsSync(join(assetsDir, 'app.css')) ? assetsDir : undefined;
 
 function diff2htmlDir(): string | null {
   try {

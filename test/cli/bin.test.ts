@@ -38,6 +38,18 @@ describe('bin/scylla.js', () => {
     expect(run(dir)).toBe('source');
   });
 
+  it('prefers the bundle (dist/bundle) to dist/cli when both are built', () => {
+    const { dir, source } = layout();
+    mkdirSync(join(dir, 'dist', 'bundle'));
+    const bundle = join(dir, 'dist', 'bundle', 'main.js');
+    writeFileSync(bundle, 'export async function main() { console.log("bundle"); }\n');
+    setTime(source, 60);
+    expect(run(dir)).toBe('bundle');
+    setTime(source, 1);
+    setTime(bundle, 10);
+    expect(run(dir)).toBe('source');
+  });
+
   it('run as an executable (as npx and an installed package run it), node gets the small young generation', () => {
     const { dir, built, source } = layout();
     setTime(source, 60);

@@ -1,36 +1,29 @@
-// report.html is drawn in a short-lived child process: its chart libraries (vega, vega-lite) never
-// enter the memory of the long-running experiment process. The child gets the statistics over IPC
-// and sends the page back; run directly (`node render-apart.js`) it is that child.
+// report.html is drawn in a short-lived child process (render-child.ts): its chart libraries (vega,
+// vega-lite) never enter the memory of the long-running experiment process. The child gets the
+// statistics over IPC and sends the page back.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ExperimentConfig } from '../../config/experiment-config.js';
-import type { ExperimentStats } from '../../stats/experiment-stats.js';
-import { loadChartLibraries } from './charts.js';
-import { renderHtmlReport } from './html-report.js';
+import type { RenderJob } from './render-child.js';
 
-interface Job {
-  expDir: string;
-  experimentId: string;
-  config: ExperimentConfig | null;
-  stats: ExperimentStats;
-  withMarkdown: boolean;
-}
-
-const SELF = fileURLToPath(import.meta.url);
+// The child's file sits beside this module: in src/ and dist/ as a sibling, in the bundled CLI as an
+// entry beside the chunk this module is in. From the sources it needs the TypeScript loader.
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const CHILD = fileURLToPath(
+  new URL(FROM_SOURCES ? './render-child.ts' : './render-child.js', import.meta.url),
+);
 
 /** A renderer child, started before its job is known: it loads the chart libraries meanwhile. */
 export interface HtmlRenderer {
   /** The page for `job` (the child then exits). */
-  render(job: Job): Promise<string>;
+  render(job: RenderJob): Promise<string>;
   /** End the child without a job (the reports failed before the page). */
   cancel(): void;
 }
 
 /** Start the child now; its chart libraries load while the caller computes the statistics. */
 export function startHtmlRenderer(): HtmlRenderer {
-  // From the sources (development, tests) the child needs the TypeScript loader; from the build, nothing.
-  const child = fork(SELF, [], {
-    execArgv: SELF.endsWith('.ts') ? ['--import', 'tsx'] : [],
+  const child = fork(CHILD, [], {
+    execArgv: FROM_SOURCES ? ['--import', 'tsx'] : [],
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -57,15 +50,4 @@ export function startHtmlRenderer(): HtmlRenderer {
       if (child.exitCode === null && child.signalCode === null) child.kill();
     },
   };
-}
-
-if (process.argv[1] === SELF && process.send) {
-  // The libraries load before the job arrives: the parent is computing its statistics meanwhile.
-  void loadChartLibraries().catch(() => undefined);
-  process.once('message', (job: Job) => {
-    renderHtmlReport(job.expDir, job.experimentId, job.config, job.stats, job.withMarkdown).then(
-      (html) => process.send!({ html }, () => process.exit(0)),
-      (e: unknown) => process.send!({ error: (e as Error).message }, () => process.exit(1)),
-    );
-  });
 }
