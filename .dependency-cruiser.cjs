@@ -26,7 +26,7 @@ const SERVICES = [
 const MAY_IMPORT = {
   // The run pipeline, scheduling, resume: the one layer that uses every service.
   engine: SERVICES,
-  // Front ends beside the engine (not built yet): the queue worker runs the engine, the viewer only reads.
+  // Front ends beside the engine: the queue worker runs the engine, the viewer only reads.
   distributed: ['engine', ...SERVICES],
   view: ['store', 'stats', 'report'],
   // Between services, the edges the code needs:
@@ -40,7 +40,7 @@ const MAY_IMPORT = {
   store: [],
   workspace: [],
   ratelimit: [],
-  sandbox: [], // not built yet: per-run isolation that agent, mcp and judge processes run in
+  sandbox: [], // per-run isolation that agent, mcp and judge processes run in
 };
 
 /** The leaves, lowest first: each may import only the ones before it (and itself). */
