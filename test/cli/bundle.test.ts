@@ -2,17 +2,17 @@
 // a package without sources picks the bundle; the version, the default Claude Code binary next to
 // the package, the report.html renderer child and the viewer's shipped files are all found from the
 // bundle's chunks, and a real experiment (Claude Code CLI, scripted model server) finishes.
-import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli } from '../../scripts/bundle-cli.js';
 import { HELLO_AGENT, PASS_VERDICT, dbRows, experimentDirs, runArgs } from '../helpers/e2e.js';
+import { waitFor } from '../helpers/e2e-runs.js';
 import { buildTestCase } from '../helpers/fixture-builder.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { startModelServer, type ModelServer } from '../helpers/model-server.js';
-import { scyllaEnv, type CliResult } from '../helpers/scylla-cli.js';
+import { scyllaEnv, startNode } from '../helpers/scylla-cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,20 +30,8 @@ async function installedPackage(): Promise<string> {
   return pkg;
 }
 
-function start(pkg: string, args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [join(pkg, 'bin', 'scylla.js'), ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const done = new Promise<CliResult>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, done, stdout: () => stdout };
-}
+const start = (pkg: string, args: string[], env: NodeJS.ProcessEnv) =>
+  startNode([join(pkg, 'bin', 'scylla.js'), ...args], env, pkg);
 
 describe('the bundled CLI', () => {
   let pkg: string;
@@ -80,13 +68,7 @@ describe('the bundled CLI', () => {
 
     const view = start(pkg, ['view', results, '--port', '0'], env);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        view.child.stdout.on('data', () => {
-          const m = /http:\/\/\S+/.exec(view.stdout());
-          if (m) resolve(m[0]);
-        });
-        view.child.on('close', (code) => reject(new Error(`scylla view exited ${code}`)));
-      });
+      const url = await waitFor('the viewer URL', () => /http:\/\/\S+/.exec(view.stdout())?.[0]);
       for (const path of ['', 'assets/app.css', 'assets/vendor/diff2html-ui.js']) {
         const res = await fetch(url + path);
         expect(res.status, path).toBe(200);

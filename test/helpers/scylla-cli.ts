@@ -25,6 +25,23 @@ export function scyllaEnv(baseUrl: string, extra: Record<string, string> = {}): 
   return env;
 }
 
+/** Start `node <argv>` with its output captured; `stdout()` is what it has printed so far. */
+export function startNode(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = root,
+): { child: ChildProcess; done: Promise<CliResult>; stdout: () => string } {
+  const child = spawn(process.execPath, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, done, stdout: () => stdout };
+}
+
 /** Start `scylla <args>`; `--agent-bin` defaults to the pinned Claude Code CLI. */
 export function startScylla(
   args: string[],
@@ -33,19 +50,7 @@ export function startScylla(
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const full =
     args[0] === 'run' && !args.includes('--agent-bin') ? [...args, '--agent-bin', claudeBin] : args;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...full], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const done = new Promise<CliResult>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, done };
+  return startNode(['--import', 'tsx', entry, ...full], env, cwd);
 }
 
 /** Run `scylla <args>` to completion. */
