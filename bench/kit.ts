@@ -102,14 +102,13 @@ export async function scyllaRepeated(
   args: string[],
   env: NodeJS.ProcessEnv,
   times = 5,
-): Promise<{ ms: number; code: number | null; note: string }> {
+): Promise<{ ms: number; note: string }> {
   const all: Child[] = [];
   for (let i = 0; i < times; i++) all.push(await scylla(args, env));
   const ms = all.map((c) => c.ms).sort((a, b) => a - b);
   const codes = [...new Set(all.map((c) => c.code))];
   return {
     ms: ms[Math.floor(times / 2)],
-    code: codes.length === 1 ? codes[0] : null,
     note: `median of ${times} (${ms[0].toFixed(0)}–${ms[times - 1].toFixed(0)} ms), exit ${codes.join('/')}`,
   };
 }

@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Packages loaded from node_modules at run time, as installed. */
-export const EXTERNAL = ['better-sqlite3', 'vega', 'vega-lite', 'bullmq', 'ioredis', 'pino'];
+const EXTERNAL = ['better-sqlite3', 'vega', 'vega-lite', 'bullmq', 'ioredis', 'pino'];
 
 /** The entry points: the CLI and the report.html renderer child (forked by its file name). */
 const ENTRIES = ['src/cli/main.ts', 'src/report/html/render-child.ts'];

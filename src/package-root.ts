@@ -6,15 +6,28 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The nearest directory above `from` holding Scylla's package.json. */
-export function findPackageRoot(from: string): string {
+/** Scylla's package.json: the directory it is in and the version it names. */
+export interface ScyllaPackage {
+  root: string;
+  version: string;
+}
+
+/** The package.json of Scylla nearest above `from` (read once: the version comes with it). */
+export function findPackage(from: string): ScyllaPackage {
   for (let dir = from; ; dir = dirname(dir)) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'scylla')
-      return dir;
+    if (existsSync(pkg)) {
+      const manifest = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown; version?: unknown };
+      if (manifest.name === 'scylla') return { root: dir, version: String(manifest.version) };
+    }
     if (dirname(dir) === dir) throw new Error(`no package.json of scylla above ${from}`);
   }
 }
 
+const PACKAGE = findPackage(dirname(fileURLToPath(import.meta.url)));
+
 /** The root of the running Scylla package. */
-export const PACKAGE_ROOT: string = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+export const PACKAGE_ROOT: string = PACKAGE.root;
+
+/** The version in its package.json. */
+export const PACKAGE_VERSION: string = PACKAGE.version;
