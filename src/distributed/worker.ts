@@ -14,7 +14,9 @@ import { defaultLimits, Slots } from '../engine/slots.js';
 import { describeStopReason } from '../outcomes.js';
 import { openStoreReader } from '../store/reader.js';
 import type { Logger } from '../util/logger.js';
+import { pidAlive } from '../util/pid-alive.js';
 import { endLeftoverProcess, reapProcessesIn } from '../util/process-group.js';
+import { whenAborted } from '../util/when-aborted.js';
 import { CloneCache } from './clone-cache.js';
 import type { WorkerShared } from './job-context.js';
 import { ControlSchema } from './messages.js';
@@ -23,7 +25,6 @@ import type { QueueAddress } from './queue-url.js';
 import { checkQueue, controlKey, openClient, PREFIX, REGISTRY_KEY } from './redis.js';
 import { runJob, type JobDeps, type ServedQueue } from './run-job.js';
 import { workerSandbox } from './worker-sandbox.js';
-import { pidAlive } from '../util/pid-alive.js';
 
 /** How long a queue may be missing from the registry before an idle worker lets it go. */
 const FORGET_MS = 30_000;
@@ -283,8 +284,4 @@ async function reapPredecessors(jobsRoot: string, storesRoot: string, logger: Lo
     rmSync(dir, { recursive: true, force: true });
     rmSync(stores, { recursive: true, force: true });
   }
-}
-
-function whenAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((r) => signal.addEventListener('abort', () => r(), { once: true }));
 }

@@ -1,6 +1,7 @@
 // The rate-limit gate: one pause for every worker. The first rate limit closes the gate until its
 // reset time; every agent and judge request waits at the gate before it is sent.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { whenAborted } from '../util/when-aborted.js';
 
 /** Why the gate is closed. */
 export interface PauseInfo {
@@ -95,16 +96,4 @@ export class RateLimitGate {
       await (signal ? Promise.race([this.waiter, whenAborted(signal)]) : this.waiter);
     }
   }
-}
-
-const aborts = new WeakMap<AbortSignal, Promise<void>>();
-
-/** One promise (and one listener) per signal, however many workers wait on it at once. */
-function whenAborted(signal: AbortSignal): Promise<void> {
-  let p = aborts.get(signal);
-  if (!p) {
-    p = new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-    aborts.set(signal, p);
-  }
-  return p;
 }
