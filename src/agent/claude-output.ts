@@ -1,6 +1,7 @@
 // Reading Claude Code's output: stream-json lines as they arrive, the single json object, or plain text.
 import { z } from 'zod';
 import type { ApiRetry } from '../ratelimit/detect.js';
+import { parseJsonOrNull } from '../util/json.js';
 import { ZERO_USAGE, type AgentUsage } from './result.js';
 
 const ApiUsageSchema = z.looseObject({
@@ -75,14 +76,6 @@ function sumUsage(list: Iterable<AgentUsage>): AgentUsage {
   return s;
 }
 
-function parseJsonLine(line: string): unknown {
-  try {
-    return JSON.parse(line) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Accumulates stream-json lines as they arrive; `output()` is valid at any moment (e.g. after a kill). */
 export class StreamJsonReader {
   private readonly messages = new Map<string, AgentUsage>();
@@ -97,7 +90,7 @@ export class StreamJsonReader {
 
   /** Feed one stdout line; lines that are not JSON (warnings) are ignored. */
   line(text: string): void {
-    const obj = parseJsonLine(text);
+    const obj = parseJsonOrNull(text);
     const result = ClaudeResultSchema.safeParse(obj);
     if (result.success) return void (this.result = result.data);
     const assistant = AssistantSchema.safeParse(obj);
@@ -139,13 +132,13 @@ export class StreamJsonReader {
 
 /** Output of `--output-format json`: one object (possibly after warning lines); falls back to text. */
 export function parseJsonOutput(stdout: string): ClaudeOutput {
-  const whole = ClaudeResultSchema.safeParse(parseJsonLine(stdout.trim()));
+  const whole = ClaudeResultSchema.safeParse(parseJsonOrNull(stdout.trim()));
   const result = whole.success
     ? whole.data
     : stdout
         .split('\n')
         .reverse()
-        .map((l) => ClaudeResultSchema.safeParse(parseJsonLine(l.trim())))
+        .map((l) => ClaudeResultSchema.safeParse(parseJsonOrNull(l.trim())))
         .find((p) => p.success)?.data;
   if (!result) return parseTextOutput(stdout);
   return {

@@ -11,6 +11,7 @@ import { runLabel } from '../store/run-key.js';
 import { isFinal, stageIndex, type RunState } from '../store/run-state.js';
 import type { RunRow } from '../store/store.js';
 import { restoreRunRepo } from '../workspace/run-repo.js';
+import { parseJsonOrNull } from '../util/json.js';
 import { workspaceDir } from '../workspace/paths.js';
 import { applyStage } from './apply-stage.js';
 import { buildGrant } from './grant.js';
@@ -63,7 +64,7 @@ export async function followJob(o: FollowOptions): Promise<FollowOutcome> {
     const { logs } = await queue.getJobLogs(job.id!, cursor, -1);
     for (const text of logs) {
       cursor++;
-      const parsed = LogEntrySchema.safeParse(safeJson(text));
+      const parsed = LogEntrySchema.safeParse(parseJsonOrNull(text));
       if (!parsed.success) {
         ctx.logger.warn(`${label}: ignoring a malformed queue entry`);
         continue;
@@ -233,12 +234,4 @@ function currentRow(ctx: ExperimentContext, spec: RunSpec): RunRow {
   const row = ctx.store.getRun(spec);
   if (!row) throw new QueueError(`run ${runLabel(spec)} is missing from the store`);
   return row;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
 }

@@ -3,6 +3,7 @@
 import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { runDirName } from '../store/run-key.js';
+import { parseJsonOrNull } from '../util/json.js';
 import { SANDBOX_CSP } from './access.js';
 import type { ExperimentHandle } from './experiment-handle.js';
 import { HttpError, type Reply } from './router.js';
@@ -60,12 +61,7 @@ export function readCapped(
 /** Parsed JSON of a file of at most `max` bytes; null when absent, larger or not JSON. */
 export function readJson(file: string, max = 4 << 20): unknown {
   const r = readCapped(file, max);
-  if (!r || r.truncated) return null;
-  try {
-    return JSON.parse(r.text) as unknown;
-  } catch {
-    return null;
-  }
+  return !r || r.truncated ? null : parseJsonOrNull(r.text);
 }
 
 /** Files below `dir` (paths relative to `root`), at most `max`, without the live worktree. */
