@@ -167,25 +167,23 @@ async function runOnQueue(ctx: ExperimentContext, spec: RunSpec, d: QueueDeps): 
     const agentAhead = at <= stageIndex('prompt_written');
     if (agentAhead && !ctx.budget.canStart()) return { kind: 'budget_exhausted' };
     if (agentAhead) ctx.budget.started();
-    {
-      const job = await ensureJob(ctx, spec, row, d);
-      const place = `${d.name}/${job.id}`;
-      const out = await followJob({
-        ctx,
-        spec,
-        queue: d.queue,
-        job,
-        transport: d.transport,
-        place,
-        onWake: (wake) => d.onWake(job.id!, wake),
-        tickMs: d.tickMs,
-        stopGraceMs: d.stopGraceMs,
-        noWorker: d.noWorker,
-        agentAhead,
-      });
-      if (out.kind !== 'redo') return out;
-      ctx.logger.warn(`${runLabel(spec)}: ${out.why}; putting it on the queue again`);
-    }
+    const job = await ensureJob(ctx, spec, row, d);
+    const place = `${d.name}/${job.id}`;
+    const out = await followJob({
+      ctx,
+      spec,
+      queue: d.queue,
+      job,
+      transport: d.transport,
+      place,
+      onWake: (wake) => d.onWake(job.id!, wake),
+      tickMs: d.tickMs,
+      stopGraceMs: d.stopGraceMs,
+      noWorker: d.noWorker,
+      agentAhead,
+    });
+    if (out.kind !== 'redo') return out;
+    ctx.logger.warn(`${runLabel(spec)}: ${out.why}; putting it on the queue again`);
   }
 }
 
@@ -202,7 +200,6 @@ async function ensureJob(ctx: ExperimentContext, spec: RunSpec, row: RunRow, d: 
 /** The control word and the queue's pause, kept together: workers read the word when paused. */
 class ControlWord {
   private word: Control = { stop: null };
-  private rateLimited = false;
   constructor(
     private readonly client: Redis,
     private readonly queue: Queue,
@@ -220,12 +217,10 @@ class ControlWord {
   }
 
   pause(): void {
-    this.rateLimited = true;
     void this.queue.pause().catch((e: Error) => this.logger.warn(`could not pause the queue: ${e.message}`));
   }
 
   resume(): void {
-    this.rateLimited = false;
     if (this.word.stop) return;
     void this.queue
       .resume()
