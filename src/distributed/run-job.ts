@@ -3,7 +3,7 @@
 // as a local run (`executeRunSafe`), send each stage's output as it becomes durable, and return how
 // the run ended. The worker keeps nothing: its scratch directory, worktree and branch are removed.
 import { mkdirSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, type Queue } from 'bullmq';
 import type { ExperimentConfig } from '../config/experiment-config.js';
@@ -77,7 +77,9 @@ export async function runJob(
   const hardStop = AbortSignal.any([d.hardStop, word.hard, lost.signal, ...(signal ? [signal] : [])]);
   const softStop = AbortSignal.any([d.softStop, word.soft, hardStop]);
   // Unique per call: a job re-added after a Redis restart has the same id and attempt number.
-  const expDir = join(d.jobsDir, `${job.id}-${jobAttempt}-${++calls}`);
+  const scratch = `${job.id}-${jobAttempt}-${++calls}`;
+  const expDir = join(d.jobsDir, scratch);
+  const storeDir = join(d.storesDir, scratch);
   const clone = await d.clones.get(data.repo);
   const spec = {
     ...data.run,
@@ -110,10 +112,8 @@ export async function runJob(
     return { jobAttempt, end: { kind: 'not_started' } };
   rmSync(expDir, { recursive: true, force: true });
   mkdirSync(spec.runDir, { recursive: true });
-  mkdirSync(join(d.storesDir, basename(expDir)), { recursive: true });
-  const store = new RecordingStore(join(d.storesDir, basename(expDir), DB_FILE), (c, after) =>
-    shipper.change(c, after),
-  );
+  mkdirSync(storeDir, { recursive: true });
+  const store = new RecordingStore(join(storeDir, DB_FILE), (c, after) => shipper.change(c, after));
   try {
     seedStore(store, data.config.experimentId, grant);
     if (grant.restore)
@@ -160,7 +160,7 @@ export async function runJob(
       // The branch was published into the clone (a loose ref, and shipped): the clone keeps no run's commits.
       deleteLooseRef(clone.path, `refs/heads/${spec.branch}`);
       rmSync(expDir, { recursive: true, force: true });
-      rmSync(join(d.storesDir, basename(expDir)), { recursive: true, force: true });
+      rmSync(storeDir, { recursive: true, force: true });
     });
   }
 }
