@@ -11,6 +11,16 @@ import type { FileEntry, Transport } from './transport.js';
 
 const BUNDLE = '.branch.bundle';
 
+/** Run `use` with the path of a bundle file in a fresh temporary directory, removed afterwards. */
+async function withBundleFile<T>(use: (file: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'scylla-bundle-'));
+  try {
+    return await use(join(dir, BUNDLE));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The run's branch in a repository: which branch, at which commit, on which base. */
 export interface BranchAt {
   repo: string;
@@ -27,17 +37,13 @@ export async function packPayload(
   deleted: readonly string[],
   branch: BranchAt | null,
 ): Promise<Payload> {
-  let bundle: FileEntry | null = null;
-  if (branch) {
-    const dir = mkdtempSync(join(tmpdir(), 'scylla-bundle-'));
-    try {
-      const file = join(dir, BUNDLE);
-      if (await bundleCommit({ ...branch, file }))
-        bundle = { path: BUNDLE, mode: 0o644, data: readFileSync(file) };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  const bundle: FileEntry | null = branch
+    ? await withBundleFile(async (file) =>
+        (await bundleCommit({ ...branch, file }))
+          ? { path: BUNDLE, mode: 0o644, data: readFileSync(file) }
+          : null,
+      )
+    : null;
   const packed = await transport.pack(place, bundle ? [...files, bundle] : files);
   const refs = bundle ? packed.refs.slice(0, -1) : packed.refs;
   return {
@@ -64,12 +70,8 @@ export async function applyPayload(
     return;
   }
   const [bundle] = await transport.unpack(payload.dir, [b.bundle]);
-  const dir = mkdtempSync(join(tmpdir(), 'scylla-bundle-'));
-  try {
-    const file = join(dir, BUNDLE);
+  await withBundleFile(async (file) => {
     writeFileSync(file, bundle.data);
     await fetchBundle({ repo: to.repo, branch: to.branch, commit: b.commit, file });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
