@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job, Queue } from 'bullmq';
 import type { ExperimentContext, RunEnd, RunSpec } from '../engine/context.js';
-import { finalizedEnd } from '../engine/run-pipeline.js';
+import { currentRow, finalizedEnd } from '../engine/run-pipeline.js';
 import { QueueError } from '../errors.js';
 import { runLabel } from '../store/run-key.js';
 import { isFinal, stageIndex, type RunState } from '../store/run-state.js';
@@ -228,10 +228,4 @@ async function removed(job: Job): Promise<boolean> {
   } catch {
     return false; // a worker took it meanwhile: follow it to its end
   }
-}
-
-function currentRow(ctx: ExperimentContext, spec: RunSpec): RunRow {
-  const row = ctx.store.getRun(spec);
-  if (!row) throw new QueueError(`run ${runLabel(spec)} is missing from the store`);
-  return row;
 }

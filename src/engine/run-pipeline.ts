@@ -98,11 +98,11 @@ async function runStages(
         end = await judgeRun(ctx, spec, key, row);
         break;
       case 'judged':
-        finalizeRun(ctx, spec, key, current(ctx, key));
+        finalizeRun(ctx, spec, key, currentRow(ctx, key));
         break;
       case 'finalized':
         cleanWorkspace(ctx, spec, key);
-        return finalizedEnd(current(ctx, key));
+        return finalizedEnd(currentRow(ctx, key));
       case 'cleaned':
         return finalizedEnd(row);
     }
@@ -110,7 +110,7 @@ async function runStages(
     // The agent's stage leaves the workspace as the agent did, and the MCP servers a configuration
     // check starts may leave files; every other stage leaves it as it meant to.
     fresh = stage === 'workspace_ready' ? spec.resolved.mcpServers.length === 0 : stage !== 'prompt_written';
-    row = current(ctx, key);
+    row = currentRow(ctx, key);
   }
 }
 
@@ -121,7 +121,7 @@ async function runStages(
  */
 export async function prepareAttempt(ctx: ExperimentContext, spec: RunSpec): Promise<RunRow> {
   const key: RunKey = { tier: spec.tier, subtest: spec.subtest, run: spec.run };
-  let row = current(ctx, key);
+  let row = currentRow(ctx, key);
   if (row.state === 'cleaned') return row;
   // A killed earlier Scylla may have left this run's agent running: end it before anything else.
   await endLeftovers(ctx, spec, row);
@@ -129,16 +129,17 @@ export async function prepareAttempt(ctx: ExperimentContext, spec: RunSpec): Pro
   // Not-a-result ends of an earlier attempt: keep their artefacts in .failed/, start afresh.
   if (row.state === 'rate_limited' || row.state === 'infra_failed' || row.state === 'interrupted') {
     discardAttempt(ctx, spec, row);
-    row = current(ctx, key);
+    row = currentRow(ctx, key);
   }
   if (row.state === 'judge_failed') {
     ctx.store.transition(key, 'judge_failed', 'pipeline_done', {}, 're-judge');
-    row = current(ctx, key);
+    row = currentRow(ctx, key);
   }
   return row;
 }
 
-function current(ctx: ExperimentContext, key: RunKey): RunRow {
+/** The run's row as the store holds it now (a run missing from it is a bug). */
+export function currentRow(ctx: ExperimentContext, key: RunKey): RunRow {
   const row = ctx.store.getRun(key);
   if (!row) throw new InternalError(`run ${runLabel(key)} missing from the store`);
   return row;
@@ -418,7 +419,7 @@ export async function buildPipelineOf(
 
 function cleanWorkspace(ctx: ExperimentContext, spec: RunSpec, key: RunKey): void {
   const keep =
-    ctx.config.keepWorkspaces || (ctx.config.keepFailedWorkspaces && current(ctx, key).passed !== 1);
+    ctx.config.keepWorkspaces || (ctx.config.keepFailedWorkspaces && currentRow(ctx, key).passed !== 1);
   if (keep) return;
   removeRunRepo(workspaceDir(spec.runDir));
   ctx.store.transition(key, 'finalized', 'cleaned');
