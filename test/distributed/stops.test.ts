@@ -35,6 +35,11 @@ afterAll(async () => {
 const queued = (results: string) => [...runArgs(tiersDir, results, { runs: 1 }), '--queue', redis.url];
 const states = (expDir: string) =>
   dbRows<{ state: string; attempt: number }>(expDir, 'SELECT state, attempt FROM runs ORDER BY subtest');
+/** The runs' states, sorted. */
+const stateNames = (expDir: string) =>
+  states(expDir)
+    .map((x) => x.state)
+    .sort();
 const agentsRunning = (results: string) => {
   const d = expDirIn(results);
   return d ? states(d).filter((r) => r.state === 'prompt_written').length >= 2 : false;
@@ -52,11 +57,7 @@ describe('stopping a queued experiment', () => {
     const r = await first.done;
     expect(r.code, r.stderr).toBe(130);
     const expDir = experimentDirs(results)[0];
-    expect(
-      states(expDir)
-        .map((x) => x.state)
-        .sort(),
-    ).toEqual(['cleaned', 'cleaned', 'pending']);
+    expect(stateNames(expDir)).toEqual(['cleaned', 'cleaned', 'pending']);
     expect(await jobKeys(expDir)).toEqual([]);
     const again = await runScylla(queued(results), env());
     expect(again.code, again.stderr).toBe(0);
@@ -75,11 +76,7 @@ describe('stopping a queued experiment', () => {
     const r = await run.done;
     expect(r.code, r.stderr).toBe(130);
     const expDir = experimentDirs(results)[0];
-    expect(
-      states(expDir)
-        .map((x) => x.state)
-        .sort(),
-    ).toEqual(['interrupted', 'interrupted', 'pending']);
+    expect(stateNames(expDir)).toEqual(['interrupted', 'interrupted', 'pending']);
     // No agent outlives the stop, and the workers are free again.
     await waitFor(
       'the agents to be gone',
